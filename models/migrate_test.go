@@ -1,0 +1,62 @@
+package models_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"quality/models"
+	"quality/models/dbtest"
+)
+
+func TestMigrateTwiceIsNoOp(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		// dbtest already migrated once; the second run must find nothing to do.
+		ran, err := models.Migrate(ctx, db)
+		require.NoError(t, err)
+		require.Empty(t, ran)
+
+		var versions []models.SchemaMigration
+		require.NoError(t, db.Order("version").Find(&versions).Error)
+		require.Len(t, versions, models.SchemaVersion())
+		require.Equal(t, models.SchemaVersion(), versions[len(versions)-1].Version)
+	})
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		require.NoError(t, models.Audit(db, models.SystemActor, "create", "test", 1, "first"))
+		err := db.Model(&models.AuditEvent{}).Where("1=1").Update("summary", "rewritten").Error
+		require.Error(t, err, "the engine must refuse to update the audit log")
+		err = db.Where("1=1").Delete(&models.AuditEvent{}).Error
+		require.Error(t, err, "the engine must refuse to delete from the audit log")
+
+		var e models.AuditEvent
+		require.NoError(t, db.Take(&e).Error)
+		require.Equal(t, "first", e.Summary)
+	})
+}
+
+func TestUTF8AndDatesRoundTrip(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		tx := db.Begin()
+		root := &models.OrgUnit{Code: "36", Name: "江西省广播电视网络传输有限公司", Level: models.LevelProvince}
+		require.NoError(t, models.InsertOrgUnit(tx, root, nil))
+		hire, _ := models.ParseDate("2024-02-29")
+		e := &models.Employee{JobNumber: "E0001", Name: "张三😀", OrgUnitID: root.ID, Position: models.PositionWindow, HireDate: hire, Status: models.StatusActive}
+		require.NoError(t, tx.Omit("OrgUnit").Create(e).Error)
+		require.NoError(t, tx.Commit().Error)
+
+		got, err := models.GetEmployee(context.Background(), db, models.ScopeAll, e.ID)
+		require.NoError(t, err)
+		require.Equal(t, "张三😀", got.Name)
+		require.Equal(t, "2024-02-29", got.HireDate.String())
+		require.Equal(t, "/"+itoa(root.ID)+"/", got.OrgUnit.Path)
+	})
+}
+
+func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }

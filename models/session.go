@@ -1,0 +1,115 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Session is a login kept in the database so that several instances share it and a
+// restart logs nobody out. ID is the SHA-256 of the cookie token, never the token.
+type Session struct {
+	ID         string    `gorm:"size:64;primaryKey"`
+	UserID     uint      `gorm:"not null;index"`
+	User       *User     `gorm:"constraint:OnDelete:CASCADE"`
+	CreatedAt  time.Time `gorm:"not null"`
+	LastSeenAt time.Time `gorm:"not null"`
+	ExpiresAt  time.Time `gorm:"not null;index"`
+	IP         string    `gorm:"size:64;not null"`
+	UserAgent  string    `gorm:"size:255;not null"`
+}
+
+// CreateSession stores a new session.
+func CreateSession(ctx context.Context, db *gorm.DB, s *Session) error {
+	return db.WithContext(ctx).Omit("User").Create(s).Error
+}
+
+// GetSession loads a session by hashed id or fails with ErrNotFound.
+func GetSession(ctx context.Context, db *gorm.DB, id string) (*Session, error) {
+	var s Session
+	err := db.WithContext(ctx).Where("id = ?", id).Take(&s).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("session: %w", ErrNotFound)
+	}
+	return &s, err
+}
+
+// TouchSession moves the idle clock of a session forward.
+func TouchSession(ctx context.Context, db *gorm.DB, id string, at time.Time) error {
+	return db.WithContext(ctx).Model(&Session{}).Where("id = ?", id).Update("last_seen_at", at).Error
+}
+
+// DeleteSession ends one session.
+func DeleteSession(ctx context.Context, db *gorm.DB, id string) error {
+	return db.WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error
+}
+
+// DeleteUserSessions ends every session of a user (logout everywhere, disabling, password reset).
+func DeleteUserSessions(tx *gorm.DB, userID uint) error {
+	return tx.Where("user_id = ?", userID).Delete(&Session{}).Error
+}
+
+// DeleteExpiredSessions removes sessions past their absolute expiry or idle since before idleBefore.
+func DeleteExpiredSessions(ctx context.Context, db *gorm.DB, now, idleBefore time.Time) (int64, error) {
+	res := db.WithContext(ctx).Where("expires_at < ? OR last_seen_at < ?", now, idleBefore).Delete(&Session{})
+	return res.RowsAffected, res.Error
+}
+
+// LoginThrottle counts recent failed logins under one key (an account, an account from
+// one address, or an address).
+type LoginThrottle struct {
+	Key          string    `gorm:"size:191;primaryKey"`
+	Failures     int       `gorm:"not null"`
+	LastFailedAt time.Time `gorm:"not null"`
+	BlockedUntil time.Time `gorm:"not null"`
+}
+
+// GetThrottles loads the throttle rows of the given keys.
+func GetThrottles(ctx context.Context, db *gorm.DB, keys []string) (map[string]LoginThrottle, error) {
+	var rows []LoginThrottle
+	if err := db.WithContext(ctx).Where("`key` IN ?", keys).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	m := make(map[string]LoginThrottle, len(rows))
+	for _, r := range rows {
+		m[r.Key] = r
+	}
+	return m, nil
+}
+
+// SaveThrottle inserts or replaces one throttle row.
+func SaveThrottle(ctx context.Context, db *gorm.DB, t LoginThrottle) error {
+	return db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "key"}},
+		DoUpdates: clause.AssignmentColumns([]string{"failures", "last_failed_at", "blocked_until"}),
+	}).Create(&t).Error
+}
+
+// ClearThrottles deletes the throttle rows of the given keys (after a good login).
+func ClearThrottles(ctx context.Context, db *gorm.DB, keys []string) error {
+	return db.WithContext(ctx).Where("`key` IN ?", keys).Delete(&LoginThrottle{}).Error
+}
+
+// Secret is a server-made random value shared by every instance (the CSRF signing key).
+type Secret struct {
+	Name  string `gorm:"size:64;primaryKey"`
+	Value string `gorm:"size:255;not null"`
+}
+
+// GetSecret returns the named secret, creating it with mint() the first time; two
+// instances racing at first start agree on whichever insert won.
+func GetSecret(ctx context.Context, db *gorm.DB, name string, mint func() string) (string, error) {
+	s := Secret{Name: name, Value: mint()}
+	if err := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&s).Error; err != nil {
+		return "", err
+	}
+	var got Secret
+	if err := db.WithContext(ctx).Where("name = ?", name).Take(&got).Error; err != nil {
+		return "", err
+	}
+	return got.Value, nil
+}

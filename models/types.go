@@ -1,0 +1,141 @@
+package models
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Date is a calendar date without time or zone (a hire date), stored as DATE.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// ParseDate reads YYYY-MM-DD.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// DateOf returns the calendar date of t in t's own location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d.Year == 0 }
+
+// Time returns midnight UTC of d.
+func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// GormDataType makes the column a DATE on both engines.
+func (Date) GormDataType() string { return "date" }
+
+// Value stores the date as YYYY-MM-DD.
+func (d Date) Value() (driver.Value, error) {
+	if d.IsZero() {
+		return nil, nil
+	}
+	return d.String(), nil
+}
+
+// Scan reads a DATE as MySQL (time.Time with parseTime) or SQLite (text) returns it.
+func (d *Date) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*d = Date{}
+		return nil
+	case time.Time:
+		*d = DateOf(x.UTC())
+		return nil
+	case string:
+		return d.scanString(x)
+	case []byte:
+		return d.scanString(string(x))
+	}
+	return fmt.Errorf("scan date from %T", v)
+}
+
+func (d *Date) scanString(s string) error {
+	if len(s) > 10 {
+		s = s[:10]
+	}
+	p, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
+// MarshalJSON writes "YYYY-MM-DD" or null.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD" or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == nil || *s == "" {
+		*d = Date{}
+		return nil
+	}
+	p, err := ParseDate(*s)
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
+// Page selects one page of a list; zero values mean page 1 of 20.
+type Page struct {
+	Page    int
+	PerPage int
+}
+
+// MaxPerPage bounds per_page so one request cannot pull a whole table.
+const MaxPerPage = 200
+
+// Normalize fills defaults and clamps to MaxPerPage.
+func (p Page) Normalize() Page {
+	if p.Page < 1 {
+		p.Page = 1
+	}
+	if p.PerPage < 1 {
+		p.PerPage = 20
+	}
+	if p.PerPage > MaxPerPage {
+		p.PerPage = MaxPerPage
+	}
+	return p
+}
+
+// Offset is the number of rows before the page.
+func (p Page) Offset() int { p = p.Normalize(); return (p.Page - 1) * p.PerPage }
+
+// List is one page of items and the total count, the shape of every list response.
+type List[T any] struct {
+	Items []T   `json:"items"`
+	Total int64 `json:"total"`
+}

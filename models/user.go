@@ -1,0 +1,156 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Roles. Each grant binds a role to an org unit: the role applies in that unit's subtree.
+const (
+	RoleAdmin     = "admin"
+	RoleTrainer   = "trainer"
+	RoleInspector = "inspector"
+	RoleManager   = "manager"
+	RoleEmployee  = "employee"
+)
+
+// Roles lists every role.
+var Roles = []string{RoleAdmin, RoleTrainer, RoleInspector, RoleManager, RoleEmployee}
+
+// User is a login, usually linked to an employee.
+type User struct {
+	ID                uint       `gorm:"primaryKey" json:"id"`
+	Username          string     `gorm:"size:64;not null;uniqueIndex" json:"username"`
+	DisplayName       string     `gorm:"size:64;not null" json:"display_name"`
+	PasswordHash      string     `gorm:"size:255;not null" json:"-"`
+	EmployeeID        *uint      `gorm:"uniqueIndex" json:"employee_id"`
+	Employee          *Employee  `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
+	Disabled          bool       `gorm:"not null" json:"disabled"`
+	PasswordChangedAt time.Time  `json:"password_changed_at"`
+	LastLoginAt       *time.Time `json:"last_login_at"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+	Grants            []Grant    `gorm:"foreignKey:UserID;constraint:OnDelete:CASCADE" json:"grants"`
+}
+
+// Grant gives a user a role over an org unit's subtree.
+type Grant struct {
+	ID        uint     `gorm:"primaryKey" json:"-"`
+	UserID    uint     `gorm:"not null;uniqueIndex:ux_grant" json:"-"`
+	Role      string   `gorm:"size:16;not null;uniqueIndex:ux_grant" json:"role"`
+	OrgUnitID uint     `gorm:"not null;uniqueIndex:ux_grant;index" json:"org_unit_id"`
+	OrgUnit   *OrgUnit `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
+	// UnitPath is filled on load for scope checks; it is not a column.
+	UnitPath string `gorm:"-" json:"-"`
+	UnitName string `gorm:"-" json:"org_unit_name,omitempty"`
+}
+
+// UserFilter selects users; zero fields do not filter.
+type UserFilter struct {
+	Q    string
+	Role string
+	Page
+}
+
+// ListUsers returns one page of users (with grants) having a grant inside scope, or,
+// for the whole province, every user.
+func ListUsers(ctx context.Context, db *gorm.DB, scope Scope, f UserFilter) (List[User], error) {
+	q := db.WithContext(ctx).Model(&User{})
+	if !scope.All || f.Role != "" {
+		sub := db.Model(&Grant{}).Select("user_id")
+		sub = scope.onUnit(sub, "org_unit_id")
+		if f.Role != "" {
+			sub = sub.Where("role = ?", f.Role)
+		}
+		q = q.Where("id IN (?)", sub)
+	}
+	if f.Q != "" {
+		q = q.Where("("+likeClause("username")+" OR "+likeClause("display_name")+")", containsPattern(f.Q), containsPattern(f.Q))
+	}
+	out := List[User]{Items: []User{}}
+	if err := q.Count(&out.Total).Error; err != nil {
+		return out, err
+	}
+	p := f.Page.Normalize()
+	if err := q.Order("username").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error; err != nil {
+		return out, err
+	}
+	for i := range out.Items {
+		if err := loadGrants(ctx, db, &out.Items[i]); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// GetUser loads a user by id with grants; scope limits to users with a grant in it.
+func GetUser(ctx context.Context, db *gorm.DB, scope Scope, id uint) (*User, error) {
+	q := db.WithContext(ctx).Where("id = ?", id)
+	if !scope.All {
+		q = q.Where("id IN (?)", scope.onUnit(db.Model(&Grant{}).Select("user_id"), "org_unit_id"))
+	}
+	var u User
+	err := q.Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("user %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, loadGrants(ctx, db, &u)
+}
+
+// GetUserByUsername loads an enabled or disabled user by login name with grants.
+func GetUserByUsername(ctx context.Context, db *gorm.DB, username string) (*User, error) {
+	var u User
+	err := db.WithContext(ctx).Where("username = ?", username).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("user %q: %w", username, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, loadGrants(ctx, db, &u)
+}
+
+func loadGrants(ctx context.Context, db *gorm.DB, u *User) error {
+	type row struct {
+		Grant
+		Path string
+		Name string
+	}
+	var rows []row
+	err := db.WithContext(ctx).Table("grants").
+		Select("grants.*, org_units.path AS path, org_units.name AS name").
+		Joins("JOIN org_units ON org_units.id = grants.org_unit_id").
+		Where("grants.user_id = ?", u.ID).Order("grants.id").Scan(&rows).Error
+	if err != nil {
+		return err
+	}
+	u.Grants = make([]Grant, len(rows))
+	for i, r := range rows {
+		g := r.Grant
+		g.UnitPath, g.UnitName = r.Path, r.Name
+		u.Grants[i] = g
+	}
+	return nil
+}
+
+// ReplaceGrants swaps the user's grants inside tx.
+func ReplaceGrants(tx *gorm.DB, userID uint, grants []Grant) error {
+	if err := tx.Where("user_id = ?", userID).Delete(&Grant{}).Error; err != nil {
+		return err
+	}
+	for i := range grants {
+		grants[i].ID = 0
+		grants[i].UserID = userID
+	}
+	if len(grants) == 0 {
+		return nil
+	}
+	return translate(tx.Omit("OrgUnit").Create(&grants).Error, "grants")
+}
