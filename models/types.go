@@ -4,6 +4,8 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strconv"
 	"time"
 )
 
@@ -102,7 +104,8 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	p, err := ParseDate(*s)
 	if err != nil {
-		return err
+		// A type error lets encoding/json name the field that failed.
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(*s), Type: reflect.TypeFor[Date]()}
 	}
 	*d = p
 	return nil

@@ -154,3 +154,13 @@ func ReplaceGrants(tx *gorm.DB, userID uint, grants []Grant) error {
 	}
 	return translate(tx.Omit("OrgUnit").Create(&grants).Error, "grants")
 }
+
+// UserOfEmployee returns the user linked to an employee, or ErrNotFound.
+func UserOfEmployee(ctx context.Context, db *gorm.DB, employeeID uint) (*User, error) {
+	var u User
+	err := db.WithContext(ctx).Where("employee_id = ?", employeeID).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("user of employee %d: %w", employeeID, ErrNotFound)
+	}
+	return &u, err
+}

@@ -9,30 +9,12 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"quality/models"
 )
 
 //go:embed data/orgunits.csv
 var orgUnitsCSV []byte
-
-// Org tree levels, from the root down.
-const (
-	// LevelProvince is the level of the provincial company (the root).
-	LevelProvince = "province"
-	// LevelCity is the level of a prefecture-level city company.
-	LevelCity = "city"
-	// LevelCounty is the level of a county-level branch.
-	LevelCounty = "county"
-	// LevelOutlet is the level of a business hall under a county branch.
-	LevelOutlet = "outlet"
-)
-
-// levelRank maps each known level to its depth in the tree.
-var levelRank = map[string]int{
-	LevelProvince: 0,
-	LevelCity:     1,
-	LevelCounty:   2,
-	LevelOutlet:   3,
-}
 
 // orgHeader is the expected header of data/orgunits.csv.
 var orgHeader = []string{"code", "name", "level", "parent_code", "urban", "households"}
@@ -102,7 +84,8 @@ func parseOrgRow(rec []string, levelOf map[string]string) (OrgSeed, error) {
 	if _, dup := levelOf[s.Code]; dup {
 		return s, fmt.Errorf("duplicate code %s", s.Code)
 	}
-	rank, ok := levelRank[s.Level]
+	rank := models.LevelIndex(s.Level)
+	ok := rank >= 0
 	if !ok {
 		return s, fmt.Errorf("code %s: unknown level %q", s.Code, s.Level)
 	}
@@ -118,7 +101,7 @@ func parseOrgRow(rec []string, levelOf map[string]string) (OrgSeed, error) {
 		if !seen {
 			return s, fmt.Errorf("code %s: parent %s does not appear earlier", s.Code, s.ParentCode)
 		}
-		if levelRank[pl] != rank-1 {
+		if models.LevelIndex(pl) != rank-1 {
 			return s, fmt.Errorf("code %s: parent %s is a %s, a %s needs a parent one level up", s.Code, s.ParentCode, pl, s.Level)
 		}
 	}

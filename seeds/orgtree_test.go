@@ -1,6 +1,8 @@
 package seeds
 
 import (
+	"quality/models"
+
 	"strings"
 	"testing"
 )
@@ -25,10 +27,10 @@ func TestOrgTreeShape(t *testing.T) {
 		}
 	}
 
-	if count[LevelProvince] != 1 {
-		t.Fatalf("got %d province rows, want 1", count[LevelProvince])
+	if count[models.LevelProvince] != 1 {
+		t.Fatalf("got %d province rows, want 1", count[models.LevelProvince])
 	}
-	if tree[0].Level != LevelProvince {
+	if tree[0].Level != models.LevelProvince {
 		t.Errorf("first row is %s %s, want the province", tree[0].Level, tree[0].Code)
 	}
 	province := tree[0]
@@ -38,8 +40,8 @@ func TestOrgTreeShape(t *testing.T) {
 		"赣州市分公司", "吉安市分公司", "宜春市分公司", "抚州市分公司", "上饶市分公司",
 	}
 	cities := children[province.Code]
-	if len(cities) != len(wantCities) || count[LevelCity] != len(wantCities) {
-		t.Fatalf("got %d cities under the province (%d in all), want %d", len(cities), count[LevelCity], len(wantCities))
+	if len(cities) != len(wantCities) || count[models.LevelCity] != len(wantCities) {
+		t.Fatalf("got %d cities under the province (%d in all), want %d", len(cities), count[models.LevelCity], len(wantCities))
 	}
 	cityNames := make(map[string]bool)
 	for _, c := range cities {
@@ -51,7 +53,7 @@ func TestOrgTreeShape(t *testing.T) {
 		}
 	}
 
-	if n := count[LevelCounty]; n < 95 || n > 105 {
+	if n := count[models.LevelCounty]; n < 95 || n > 105 {
 		t.Errorf("got %d counties, want 95..105", n)
 	}
 
@@ -63,7 +65,7 @@ func TestOrgTreeShape(t *testing.T) {
 		}
 		sum := 0
 		for _, k := range counties {
-			if k.Level != LevelCounty {
+			if k.Level != models.LevelCounty {
 				t.Errorf("child %s of city %s is a %s", k.Code, c.Code, k.Level)
 			}
 			sum += k.Households
@@ -73,7 +75,7 @@ func TestOrgTreeShape(t *testing.T) {
 			}
 			osum := 0
 			for _, o := range outlets {
-				if o.Level != LevelOutlet || !strings.HasPrefix(o.Code, k.Code+"-") {
+				if o.Level != models.LevelOutlet || !strings.HasPrefix(o.Code, k.Code+"-") {
 					t.Errorf("bad outlet %s (%s) under county %s", o.Code, o.Level, k.Code)
 				}
 				osum += o.Households
@@ -101,7 +103,7 @@ func TestOrgTreeShape(t *testing.T) {
 		t.Errorf("南昌市分公司 (3601) should have 东湖区分公司 as a child")
 	}
 	t.Logf("cities=%d counties=%d outlets=%d households=%d",
-		count[LevelCity], count[LevelCounty], count[LevelOutlet], province.Households)
+		count[models.LevelCity], count[models.LevelCounty], count[models.LevelOutlet], province.Households)
 }
 
 func TestParseOrgTreeErrors(t *testing.T) {

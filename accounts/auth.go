@@ -1,0 +1,265 @@
+package accounts
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"quality/models"
+)
+
+// ErrBadCredentials is the one answer to an unknown user, a wrong password and a disabled
+// account, so a login reveals nothing about which accounts exist.
+var ErrBadCredentials = errors.New("bad credentials")
+
+// ErrNoSession means the cookie names no live session.
+var ErrNoSession = errors.New("no session")
+
+// ThrottledError refuses a login until RetryAfter has passed.
+type ThrottledError struct{ RetryAfter time.Duration }
+
+func (e *ThrottledError) Error() string { return fmt.Sprintf("login throttled for %s", e.RetryAfter) }
+
+// Limit is one progressive-delay rule: after Free failures inside Window, each further
+// failure doubles a delay starting at one second, capped at Max.
+type Limit struct {
+	Free   int
+	Max    time.Duration
+	Window time.Duration
+}
+
+// Config holds the session and throttling settings; DefaultConfig has the defaults.
+type Config struct {
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
+	// PerAccountAddress throttles one account from one address: the tight rule.
+	PerAccountAddress Limit
+	// PerAccount throttles an account from everywhere; its cap is short so an attacker
+	// cannot lock an employee out, only slow the guessing.
+	PerAccount Limit
+	// PerAddress is generous: a whole branch logs in from one NAT address on exam day.
+	PerAddress Limit
+}
+
+// DefaultConfig is the configuration a new installation gets.
+var DefaultConfig = Config{
+	IdleTimeout:       2 * time.Hour,
+	AbsoluteTimeout:   12 * time.Hour,
+	PerAccountAddress: Limit{Free: 5, Max: 15 * time.Minute, Window: time.Hour},
+	PerAccount:        Limit{Free: 20, Max: time.Minute, Window: time.Hour},
+	PerAddress:        Limit{Free: 200, Max: 5 * time.Minute, Window: time.Hour},
+}
+
+// Service logs users in and out and resolves session cookies.
+type Service struct {
+	DB    *gorm.DB
+	Cfg   Config
+	Clock func() time.Time
+}
+
+// NewService returns a service with the given config and the wall clock.
+func NewService(db *gorm.DB, cfg Config) *Service {
+	return &Service{DB: db, Cfg: cfg, Clock: func() time.Time { return time.Now().UTC() }}
+}
+
+// dummyHash is verified for unknown users so that they take as long as known ones.
+var dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3UOOw5wKd7Ukl2UrKIsuZwIaHkzHPq0J4aUTzCxvO6I"
+
+// LoginResult is a new session: Token goes into the cookie and nowhere else.
+type LoginResult struct {
+	Token     string
+	ExpiresAt time.Time
+	User      *models.User
+}
+
+// Login checks the password under the throttling rules and opens a session.
+func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*LoginResult, error) {
+	now := s.Clock()
+	username = strings.TrimSpace(username)
+	keys := throttleKeys(username, ip)
+	limits := []Limit{s.Cfg.PerAccountAddress, s.Cfg.PerAccount, s.Cfg.PerAddress}
+	rows, err := models.GetThrottles(ctx, s.DB, keys)
+	if err != nil {
+		return nil, err
+	}
+	var wait time.Duration
+	for _, k := range keys {
+		if r, ok := rows[k]; ok && r.BlockedUntil.After(now) {
+			wait = max(wait, r.BlockedUntil.Sub(now))
+		}
+	}
+	if wait > 0 {
+		return nil, &ThrottledError{RetryAfter: wait.Round(time.Second) + time.Second}
+	}
+
+	user, err := models.GetUserByUsername(ctx, s.DB, username)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	hash := dummyHash
+	if user != nil {
+		hash = user.PasswordHash
+	}
+	ok, err := VerifyPassword(ctx, password, hash)
+	if err != nil && user != nil {
+		return nil, err
+	}
+	if user == nil || !ok || user.Disabled {
+		if err := s.recordFailure(ctx, keys, limits, rows, now); err != nil {
+			return nil, err
+		}
+		return nil, ErrBadCredentials
+	}
+
+	token, id := newToken()
+	sess := &models.Session{
+		ID: id, UserID: user.ID, CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(s.Cfg.AbsoluteTimeout), IP: ip, UserAgent: truncate(userAgent, 255),
+	}
+	actor := models.Actor{UserID: user.ID, Username: user.Username, IP: ip}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := models.CreateSession(ctx, tx, sess); err != nil {
+			return err
+		}
+		if err := tx.Model(user).Update("last_login_at", now).Error; err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, "login", "session", user.ID, map[string]string{"user_agent": sess.UserAgent})
+	})
+	if err != nil {
+		return nil, err
+	}
+	// A good password clears the account's counters, not the address's: an attacker
+	// must not reset an address limit by logging into an account of their own.
+	if err := models.ClearThrottles(ctx, s.DB, keys[:2]); err != nil {
+		return nil, err
+	}
+	user.LastLoginAt = &now
+	return &LoginResult{Token: token, ExpiresAt: sess.ExpiresAt, User: user}, nil
+}
+
+func (s *Service) recordFailure(ctx context.Context, keys []string, limits []Limit, rows map[string]models.LoginThrottle, now time.Time) error {
+	for i, k := range keys {
+		r := rows[k]
+		r.Key = k
+		if now.Sub(r.LastFailedAt) > limits[i].Window {
+			r.Failures = 0
+		}
+		r.Failures++
+		r.LastFailedAt = now
+		r.BlockedUntil = now.Add(limits[i].delay(r.Failures))
+		if err := models.SaveThrottle(ctx, s.DB, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// delay is the wait imposed after the n-th failure.
+func (l Limit) delay(n int) time.Duration {
+	over := n - l.Free
+	if over <= 0 {
+		return 0
+	}
+	d := time.Duration(math.Min(float64(time.Second)*math.Pow(2, float64(over-1)), float64(l.Max)))
+	return d
+}
+
+func throttleKeys(username, ip string) []string {
+	u := strings.ToLower(username)
+	if len(u) > 64 {
+		u = u[:64]
+	}
+	return []string{"ua:" + u + "|" + ip, "u:" + u, "a:" + ip}
+}
+
+// Session is a resolved cookie: the session row and its user with grants.
+type Session struct {
+	ID   string
+	User *models.User
+}
+
+// Authenticate resolves a cookie token to a live session, ending it when idle or expired.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Session, error) {
+	if token == "" || len(token) > 128 {
+		return nil, ErrNoSession
+	}
+	id := hashToken(token)
+	sess, err := models.GetSession(ctx, s.DB, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock()
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.Cfg.IdleTimeout {
+		_ = models.DeleteSession(ctx, s.DB, id)
+		return nil, ErrNoSession
+	}
+	user, err := models.GetUser(ctx, s.DB, models.ScopeAll, sess.UserID)
+	if err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return nil, ErrNoSession
+		}
+		return nil, err
+	}
+	if user.Disabled {
+		return nil, ErrNoSession
+	}
+	// Move the idle clock at most once a minute: autosaves keep an examinee logged in
+	// without a session write on every request.
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		if err := models.TouchSession(ctx, s.DB, id, now); err != nil {
+			return nil, err
+		}
+	}
+	return &Session{ID: id, User: user}, nil
+}
+
+// Logout ends the session of token.
+func (s *Service) Logout(ctx context.Context, actor models.Actor, token string) error {
+	id := hashToken(token)
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := models.DeleteSession(ctx, tx, id); err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, "logout", "session", actor.UserID, nil)
+	})
+}
+
+// newToken returns a cookie token with 256 random bits and the id it is stored under.
+func newToken() (token, id string) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

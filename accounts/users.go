@@ -1,0 +1,299 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"quality/models"
+)
+
+// ScopeOf is the union of the subtrees where u holds any of roles.
+func ScopeOf(u *models.User, roles ...string) models.Scope {
+	var s models.Scope
+	for _, g := range u.Grants {
+		if slices.Contains(roles, g.Role) && g.UnitPath != "" && !s.Contains(g.UnitPath) {
+			s.Paths = append(s.Paths, g.UnitPath)
+		}
+	}
+	return s
+}
+
+// HasRole reports whether u holds any of roles anywhere.
+func HasRole(u *models.User, roles ...string) bool {
+	for _, g := range u.Grants {
+		if slices.Contains(roles, g.Role) {
+			return true
+		}
+	}
+	return false
+}
+
+// GrantInput is one role over one unit in a user create or update.
+type GrantInput struct {
+	Role      string `json:"role"`
+	OrgUnitID uint   `json:"org_unit_id"`
+}
+
+// UserInput creates a user. Roles come only through Grants, checked against the
+// creator's own scope.
+type UserInput struct {
+	Username    string       `json:"username"`
+	DisplayName string       `json:"display_name"`
+	Password    string       `json:"password"`
+	EmployeeID  *uint        `json:"employee_id"`
+	Grants      []GrantInput `json:"grants"`
+}
+
+// UserPatch updates a user; nil fields are left alone.
+type UserPatch struct {
+	DisplayName *string       `json:"display_name"`
+	Disabled    *bool         `json:"disabled"`
+	EmployeeID  *uint         `json:"employee_id"`
+	Grants      *[]GrantInput `json:"grants"`
+}
+
+var usernameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$`)
+
+// CreateUser validates in and stores a new user; scope is the creator's admin scope.
+func CreateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in UserInput) (*models.User, error) {
+	v := &models.ValidationError{}
+	in.Username = strings.TrimSpace(in.Username)
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	if in.Username == "" {
+		v.Add("username", "required")
+	} else if !usernameRE.MatchString(in.Username) {
+		v.Add("username", "invalid_username")
+	}
+	if in.DisplayName == "" {
+		in.DisplayName = in.Username
+	} else if utf8.RuneCountInString(in.DisplayName) > 64 {
+		v.Add("display_name", "too_long", "max", 64)
+	}
+	CheckPassword(v, "password", in.Password)
+	grants := checkGrants(ctx, db, v, scope, in.Grants)
+	if in.EmployeeID != nil {
+		if err := checkEmployeeLink(ctx, db, v, scope, *in.EmployeeID, 0); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	u := &models.User{Username: in.Username, DisplayName: in.DisplayName, PasswordHash: hash, EmployeeID: in.EmployeeID, PasswordChangedAt: now}
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Omit("Employee", "Grants").Create(u).Error; err != nil {
+			return models.Translate(err, "username")
+		}
+		if err := models.ReplaceGrants(tx, u.ID, grants); err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, "create", "user", u.ID, map[string]any{
+			"username": u.Username, "display_name": u.DisplayName, "employee_id": u.EmployeeID, "grants": in.Grants,
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return models.GetUser(ctx, db, models.ScopeAll, u.ID)
+}
+
+// ErrNotManageable refuses a change to a user who holds a grant outside the changer's
+// scope: a city admin must not take over a provincial account.
+var ErrNotManageable = errors.New("user holds grants outside your scope")
+
+// manageableUser loads user id for a change by an admin with the given scope.
+func manageableUser(ctx context.Context, db *gorm.DB, scope models.Scope, id uint) (*models.User, error) {
+	u, err := models.GetUser(ctx, db, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range u.Grants {
+		if !scope.Contains(g.UnitPath) {
+			return nil, ErrNotManageable
+		}
+	}
+	return u, nil
+}
+
+// UpdateUser applies p to the user id inside scope.
+func UpdateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, p UserPatch) (*models.User, error) {
+	u, err := manageableUser(ctx, db, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &models.ValidationError{}
+	changes := map[string][2]any{}
+	if p.DisplayName != nil {
+		name := strings.TrimSpace(*p.DisplayName)
+		switch {
+		case name == "":
+			v.Add("display_name", "required")
+		case utf8.RuneCountInString(name) > 64:
+			v.Add("display_name", "too_long", "max", 64)
+		}
+		changes["display_name"] = [2]any{u.DisplayName, name}
+		u.DisplayName = name
+	}
+	if p.Disabled != nil {
+		if *p.Disabled && actor.UserID == u.ID {
+			v.Add("disabled", "cannot_disable_self")
+		}
+		changes["disabled"] = [2]any{u.Disabled, *p.Disabled}
+		u.Disabled = *p.Disabled
+	}
+	if p.EmployeeID != nil {
+		if err := checkEmployeeLink(ctx, db, v, scope, *p.EmployeeID, u.ID); err != nil {
+			return nil, err
+		}
+		changes["employee_id"] = [2]any{u.EmployeeID, *p.EmployeeID}
+		u.EmployeeID = p.EmployeeID
+	}
+	var grants []models.Grant
+	if p.Grants != nil {
+		grants = checkGrants(ctx, db, v, scope, *p.Grants)
+		changes["grants"] = [2]any{grantInputs(u.Grants), *p.Grants}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&models.User{}).Where("id = ?", u.ID).
+			Select("display_name", "disabled", "employee_id", "updated_at").
+			Updates(map[string]any{"display_name": u.DisplayName, "disabled": u.Disabled, "employee_id": u.EmployeeID, "updated_at": time.Now().UTC()}).Error
+		if err != nil {
+			return models.Translate(err, "employee_id")
+		}
+		if p.Grants != nil {
+			if err := models.ReplaceGrants(tx, u.ID, grants); err != nil {
+				return err
+			}
+		}
+		if u.Disabled {
+			// Disabling ends every session at once.
+			if err := models.DeleteUserSessions(tx, u.ID); err != nil {
+				return err
+			}
+		}
+		return models.Audit(tx, actor, "update", "user", u.ID, models.Diff(changes))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return models.GetUser(ctx, db, models.ScopeAll, u.ID)
+}
+
+// SetPassword replaces the password of user id inside scope (an admin's reset) and
+// ends the user's sessions.
+func SetPassword(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, password string) error {
+	u, err := manageableUser(ctx, db, scope, id)
+	if err != nil {
+		return err
+	}
+	return storePassword(ctx, db, actor, u, password, "reset_password")
+}
+
+// ChangeOwnPassword checks the current password before storing the new one.
+func ChangeOwnPassword(ctx context.Context, db *gorm.DB, actor models.Actor, current, next string) error {
+	u, err := models.GetUser(ctx, db, models.ScopeAll, actor.UserID)
+	if err != nil {
+		return err
+	}
+	ok, err := VerifyPassword(ctx, current, u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		v := &models.ValidationError{}
+		v.Add("current_password", "wrong_password")
+		return v
+	}
+	return storePassword(ctx, db, actor, u, next, "change_password")
+}
+
+func storePassword(ctx context.Context, db *gorm.DB, actor models.Actor, u *models.User, password, action string) error {
+	v := &models.ValidationError{}
+	CheckPassword(v, "password", password)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	hash, err := HashPassword(ctx, password)
+	if err != nil {
+		return err
+	}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := time.Now().UTC()
+		err := tx.Model(&models.User{}).Where("id = ?", u.ID).
+			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now}).Error
+		if err != nil {
+			return err
+		}
+		if err := models.DeleteUserSessions(tx, u.ID); err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, action, "user", u.ID, nil)
+	})
+}
+
+// checkGrants validates grant inputs against the granting admin's scope.
+func checkGrants(ctx context.Context, db *gorm.DB, v *models.ValidationError, scope models.Scope, in []GrantInput) []models.Grant {
+	out := make([]models.Grant, 0, len(in))
+	seen := map[GrantInput]bool{}
+	for i, g := range in {
+		field := "grants[" + strconv.Itoa(i) + "]"
+		if !slices.Contains(models.Roles, g.Role) {
+			v.Add(field+".role", "invalid_choice")
+			continue
+		}
+		if _, err := models.GetOrgUnit(ctx, db, scope, g.OrgUnitID); err != nil {
+			v.Add(field+".org_unit_id", "not_found")
+			continue
+		}
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		out = append(out, models.Grant{Role: g.Role, OrgUnitID: g.OrgUnitID})
+	}
+	return out
+}
+
+func grantInputs(gs []models.Grant) []GrantInput {
+	out := make([]GrantInput, len(gs))
+	for i, g := range gs {
+		out[i] = GrantInput{Role: g.Role, OrgUnitID: g.OrgUnitID}
+	}
+	return out
+}
+
+// checkEmployeeLink adds a field error unless employeeID is in scope and not yet linked
+// to another user than self.
+func checkEmployeeLink(ctx context.Context, db *gorm.DB, v *models.ValidationError, scope models.Scope, employeeID, self uint) error {
+	if _, err := models.GetEmployee(ctx, db, scope, employeeID); err != nil {
+		if !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
+		v.Add("employee_id", "not_found")
+		return nil
+	}
+	other, err := models.UserOfEmployee(ctx, db, employeeID)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	if other != nil && other.ID != self {
+		v.Add("employee_id", "duplicate")
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+// Package app is the Fiber application: configuration, the route table, middleware
+// (sessions, roles, scope, CSRF, errors) and thin handlers.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/fiber/v2/utils"
+	"gorm.io/gorm"
+
+	"quality/accounts"
+	"quality/models"
+)
+
+// Deps are the services the app uses; main and tests build them.
+type Deps struct {
+	DB *gorm.DB
+}
+
+// server holds what handlers need; handlers are its methods.
+type server struct {
+	cfg      Config
+	db       *gorm.DB
+	accounts *accounts.Service
+	msgs     catalog
+	csrf     *csrfTokens
+	routes   []route
+}
+
+// New builds the whole application: main and every HTTP test use it.
+func New(cfg Config, deps Deps) (*fiber.App, error) {
+	msgs, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	key, err := models.GetSecret(context.Background(), deps.DB, "csrf", randomHex)
+	if err != nil {
+		return nil, fmt.Errorf("load the CSRF key: %w", err)
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = 12 << 20
+	}
+	if cfg.Sessions.IdleTimeout == 0 {
+		cfg.Sessions = accounts.DefaultConfig
+	}
+	s := &server{
+		cfg:      cfg,
+		db:       deps.DB,
+		accounts: accounts.NewService(deps.DB, cfg.Sessions),
+		msgs:     msgs,
+		csrf:     newCSRFTokens(key, cfg.Sessions.AbsoluteTimeout),
+	}
+	fcfg := fiber.Config{
+		AppName:               "quality",
+		BodyLimit:             cfg.BodyLimit,
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		// Forwarded headers are believed only from the configured proxies.
+		fcfg.EnableTrustedProxyCheck = true
+		fcfg.TrustedProxies = cfg.TrustedProxies
+		fcfg.ProxyHeader = fiber.HeaderXForwardedFor
+	}
+	a := fiber.New(fcfg)
+
+	// Order: recover → request id → logger → headers → session → CSRF → per-route roles.
+	a.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		slog.Error("panic", "request_id", requestID(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
+	}}))
+	a.Use(requestid.New(requestid.Config{Generator: utils.UUIDv4}))
+	a.Use(accessLog)
+	a.Use(securityHeaders)
+	a.Use(s.loadSession)
+	a.Use(csrf.New(csrf.Config{
+		// Only cookie-authenticated requests need the token; login has no session yet.
+		Next:           func(c *fiber.Ctx) bool { return currentUser(c) == nil },
+		CookieSameSite: "Lax",
+		CookieSecure:   cfg.SecureCookies,
+		Expiration:     cfg.Sessions.AbsoluteTimeout,
+		Storage:        s.csrf,
+		KeyGenerator:   s.csrf.New,
+		ContextKey:     ctxCSRF,
+		ErrorHandler:   func(c *fiber.Ctx, err error) error { return &csrfError{err} },
+	}))
+
+	s.routes = s.routeTable()
+	for _, r := range s.routes {
+		a.Add(r.Method, r.Path, s.guard(r), r.Handler)
+	}
+	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return a, nil
+}
+
+func randomHex() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b)
+}

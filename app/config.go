@@ -1,0 +1,106 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"quality/accounts"
+)
+
+// Config is the server's configuration, read from QUALITY_* environment variables.
+type Config struct {
+	Addr          string // QUALITY_ADDR
+	DB            string // QUALITY_DB
+	DataDir       string // QUALITY_DATA_DIR
+	AdminPassword string // QUALITY_ADMIN_PASSWORD
+	DemoPassword  string // QUALITY_DEMO_PASSWORD
+	// TrustedProxies are addresses whose X-Forwarded-* headers are believed.
+	TrustedProxies []string // QUALITY_TRUSTED_PROXIES
+	// AcceptWeakDurability starts the server on an engine that may lose commits.
+	AcceptWeakDurability bool // QUALITY_ACCEPT_WEAK_DURABILITY
+	// SecureCookies marks cookies Secure even when TLS ends at a proxy that is not trusted.
+	SecureCookies bool // QUALITY_SECURE_COOKIES
+	// BodyLimit bounds request bodies (imports are the largest).
+	BodyLimit int
+	Location  *time.Location
+	Sessions  accounts.Config
+}
+
+// EnvVar documents one configuration variable, for the README and `quality help`.
+type EnvVar struct{ Name, Default, Meaning string }
+
+// EnvVars lists every variable the server reads.
+var EnvVars = []EnvVar{
+	{"QUALITY_ADDR", "127.0.0.1:8080", "listen address"},
+	{"QUALITY_DB", "sqlite:./data/quality.db", "database: sqlite:PATH or mysql://user:pass@tcp(host:3306)/name"},
+	{"QUALITY_DATA_DIR", "./data", "folder for uploads"},
+	{"QUALITY_ADMIN_PASSWORD", "(random, printed once)", "password of the admin account created on first start"},
+	{"QUALITY_DEMO_PASSWORD", "demo-2026", "password of the demo users (serve --demo only)"},
+	{"QUALITY_TRUSTED_PROXIES", "(none)", "comma-separated proxy addresses whose X-Forwarded-For/-Proto are trusted"},
+	{"QUALITY_ACCEPT_WEAK_DURABILITY", "0", "1 lets the server start on a database that may lose commits on power loss"},
+	{"QUALITY_SECURE_COOKIES", "0", "1 marks cookies Secure (set it when users reach the server over HTTPS)"},
+	{"QUALITY_SESSION_IDLE", "2h", "a session ends after this long without a request"},
+	{"QUALITY_SESSION_MAX", "12h", "a session ends this long after login, however busy"},
+}
+
+// ConfigFromEnv reads the configuration, naming the variable of any bad value.
+func ConfigFromEnv() (Config, error) {
+	cfg := Config{
+		Addr:          env("QUALITY_ADDR", "127.0.0.1:8080"),
+		DB:            env("QUALITY_DB", "sqlite:./data/quality.db"),
+		DataDir:       env("QUALITY_DATA_DIR", "./data"),
+		AdminPassword: os.Getenv("QUALITY_ADMIN_PASSWORD"),
+		DemoPassword:  env("QUALITY_DEMO_PASSWORD", "demo-2026"),
+		BodyLimit:     12 << 20,
+		Sessions:      accounts.DefaultConfig,
+	}
+	if v := os.Getenv("QUALITY_TRUSTED_PROXIES"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+			}
+		}
+	}
+	if v := os.Getenv("QUALITY_ACCEPT_WEAK_DURABILITY"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("QUALITY_ACCEPT_WEAK_DURABILITY=%q: want 0 or 1", v)
+		}
+		cfg.AcceptWeakDurability = b
+	}
+	if v := os.Getenv("QUALITY_SECURE_COOKIES"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("QUALITY_SECURE_COOKIES=%q: want 0 or 1", v)
+		}
+		cfg.SecureCookies = b
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"QUALITY_SESSION_IDLE", &cfg.Sessions.IdleTimeout}, {"QUALITY_SESSION_MAX", &cfg.Sessions.AbsoluteTimeout}} {
+		if v := os.Getenv(d.name); v != "" {
+			p, err := time.ParseDuration(v)
+			if err != nil || p <= 0 {
+				return cfg, fmt.Errorf("%s=%q: want a duration such as 2h", d.name, v)
+			}
+			*d.dst = p
+		}
+	}
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return cfg, fmt.Errorf("load time zone Asia/Shanghai: %w", err)
+	}
+	cfg.Location = loc
+	return cfg, nil
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

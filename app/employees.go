@@ -1,0 +1,119 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"quality/models"
+	"quality/org"
+)
+
+func (s *server) listEmployees(c *fiber.Ctx) error {
+	q := newQuery(c)
+	f := models.EmployeeFilter{
+		Q: q.str("q", 64), UnitID: q.uint("unit_id"), Position: q.choice("position", models.Positions),
+		Status: q.choice("status", models.EmployeeStatuses), Sort: q.choice("sort", keys(models.EmployeeSorts)), Page: q.page(),
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := models.ListEmployees(c.UserContext(), s.db, scopeOf(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *server) getEmployee(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	e, err := models.GetEmployee(c.UserContext(), s.db, scopeOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(e)
+}
+
+func (s *server) createEmployee(c *fiber.Ctx) error {
+	var in org.EmployeeInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	e, err := org.CreateEmployee(c.UserContext(), s.db, actorOf(c), scopeOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
+func (s *server) updateEmployee(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var p org.EmployeePatch
+	if err := bindJSON(c, &p); err != nil {
+		return err
+	}
+	e, err := org.UpdateEmployee(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(e)
+}
+
+func (s *server) deleteEmployee(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := org.DeleteEmployee(c.UserContext(), s.db, actorOf(c), scopeOf(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *server) rosterTemplate(c *fiber.Ctx) error {
+	var buf bytes.Buffer
+	if err := org.WriteRosterTemplate(c.UserContext(), s.db, scopeOf(c), &buf); err != nil {
+		return err
+	}
+	return sendFile(c, "员工名册导入模板.xlsx", mimeXLSX, buf.Bytes())
+}
+
+func (s *server) importRoster(c *fiber.Ctx) error {
+	q := newQuery(c)
+	dryRun := q.bool("dry_run")
+	if err := q.err(); err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
+	}
+	if fh.Size > org.MaxRosterBytes {
+		return fiber.ErrRequestEntityTooLarge
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := org.ImportRoster(c.UserContext(), s.db, actorOf(c), scopeOf(c), f, dryRun)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
+}
+
+// sendFile sends a built file as a download; the name is RFC 5987-encoded for Chinese.
+func sendFile(c *fiber.Ctx, name, mime string, body []byte) error {
+	c.Set(fiber.HeaderContentType, mime)
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="download.xlsx"; filename*=UTF-8''%s`, url.PathEscape(name)))
+	return c.Send(body)
+}

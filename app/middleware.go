@@ -1,0 +1,212 @@
+package app
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"quality/accounts"
+	"quality/models"
+)
+
+// Locals keys.
+type ctxKey int
+
+const (
+	ctxUser ctxKey = iota
+	ctxSession
+	ctxScope
+	ctxCSRF
+)
+
+// sessionCookie names the session cookie.
+const sessionCookie = "quality_session"
+
+func requestID(c *fiber.Ctx) string {
+	if v, ok := c.Locals("requestid").(string); ok {
+		return v
+	}
+	return ""
+}
+
+// currentUser is the logged-in user, or nil.
+func currentUser(c *fiber.Ctx) *models.User {
+	u, _ := c.Locals(ctxUser).(*models.User)
+	return u
+}
+
+// scopeOf is the scope the route's roles give the caller (set by guard).
+func scopeOf(c *fiber.Ctx) models.Scope {
+	s, _ := c.Locals(ctxScope).(models.Scope)
+	return s
+}
+
+// actorOf identifies the caller for the audit log.
+func actorOf(c *fiber.Ctx) models.Actor {
+	a := models.Actor{IP: c.IP(), RequestID: requestID(c)}
+	if u := currentUser(c); u != nil {
+		a.UserID, a.Username = u.ID, u.Username
+	}
+	return a
+}
+
+func accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		// The error handler has not run yet; it will set the final status.
+		status = 0
+	}
+	attrs := []any{"method", c.Method(), "path", c.Path(), "status", status,
+		"ms", time.Since(start).Milliseconds(), "request_id", requestID(c), "ip", c.IP()}
+	if u := currentUser(c); u != nil {
+		attrs = append(attrs, "user", u.Username)
+	}
+	slog.Info("request", attrs...)
+	return err
+}
+
+// securityHeaders sets the headers every response carries (SECURITY.md, Headers).
+func securityHeaders(c *fiber.Ctx) error {
+	h := &c.Response().Header
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)")
+	if c.Protocol() == "https" {
+		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+	if strings.HasPrefix(c.Path(), "/api/") {
+		h.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return c.Next()
+}
+
+// loadSession resolves the session cookie, if any, to the current user; it never
+// refuses a request itself: guard decides.
+func (s *server) loadSession(c *fiber.Ctx) error {
+	token := c.Cookies(sessionCookie)
+	if token == "" {
+		return c.Next()
+	}
+	sess, err := s.accounts.Authenticate(c.UserContext(), token)
+	switch {
+	case errors.Is(err, accounts.ErrNoSession):
+		s.clearSessionCookie(c)
+	case err != nil:
+		return err
+	default:
+		c.Locals(ctxUser, sess.User)
+		c.Locals(ctxSession, sess.ID)
+	}
+	return c.Next()
+}
+
+func (s *server) setSessionCookie(c *fiber.Ctx, token string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", Expires: expires,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: s.secure(c),
+	})
+}
+
+func (s *server) clearSessionCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", Expires: time.Unix(1, 0),
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: s.secure(c),
+	})
+}
+
+func (s *server) secure(c *fiber.Ctx) bool { return s.cfg.SecureCookies || c.Protocol() == "https" }
+
+// guard enforces a route's access rule: public, any logged-in user, or one of its roles,
+// and stores the scope those roles give the caller.
+func (s *server) guard(r route) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if r.Access == public {
+			return c.Next()
+		}
+		u := currentUser(c)
+		if u == nil {
+			return errUnauthorized
+		}
+		roles := r.Roles
+		if r.Access == anyUser {
+			roles = models.Roles
+		}
+		if !accounts.HasRole(u, roles...) {
+			return errForbidden
+		}
+		c.Locals(ctxScope, accounts.ScopeOf(u, roles...))
+		return c.Next()
+	}
+}
+
+// csrfTokens makes and checks signed, time-limited CSRF tokens, so every instance
+// accepts every other's without shared storage. It is the Storage of Fiber's csrf
+// middleware: Get answers for valid tokens, Set and Delete have nothing to keep.
+type csrfTokens struct {
+	key []byte
+	ttl time.Duration
+	now func() time.Time
+}
+
+func newCSRFTokens(key string, ttl time.Duration) *csrfTokens {
+	return &csrfTokens{key: []byte(key), ttl: ttl, now: time.Now}
+}
+
+// New returns random bits, the issue time and an HMAC over both.
+func (t *csrfTokens) New() string {
+	b := make([]byte, 16+8, 16+8+32)
+	if _, err := rand.Read(b[:16]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	binary.BigEndian.PutUint64(b[16:], uint64(t.now().Unix()))
+	m := hmac.New(sha256.New, t.key)
+	m.Write(b)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(b))
+}
+
+func (t *csrfTokens) valid(token string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) != 16+8+32 {
+		return false
+	}
+	m := hmac.New(sha256.New, t.key)
+	m.Write(b[:24])
+	if !hmac.Equal(m.Sum(nil), b[24:]) {
+		return false
+	}
+	issued := time.Unix(int64(binary.BigEndian.Uint64(b[16:24])), 0)
+	return t.now().Sub(issued) < t.ttl
+}
+
+// Get reports a valid token with a non-nil value, as fiber.Storage requires.
+func (t *csrfTokens) Get(key string) ([]byte, error) {
+	if t.valid(key) {
+		return []byte{'+'}, nil
+	}
+	return nil, nil
+}
+
+// Set keeps nothing: the token carries its own proof.
+func (t *csrfTokens) Set(string, []byte, time.Duration) error { return nil }
+
+// Delete keeps nothing either.
+func (t *csrfTokens) Delete(string) error { return nil }
+
+// Reset has nothing to clear.
+func (t *csrfTokens) Reset() error { return nil }
+
+// Close has nothing to release.
+func (t *csrfTokens) Close() error { return nil }

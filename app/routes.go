@@ -1,0 +1,104 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"quality/accounts"
+	"quality/models"
+	"quality/org"
+)
+
+// access is who may call a route at all; scope then narrows what they see.
+type access int
+
+const (
+	public  access = iota // no session needed
+	anyUser               // any logged-in user; scope = all their grants
+	roles                 // one of route.Roles; scope = the grants of those roles
+)
+
+// route is one entry of the route table: what it serves, who may call it, and the
+// facts the OpenAPI document is built from.
+type route struct {
+	Method  string
+	Path    string
+	Access  access
+	Roles   []string
+	Handler fiber.Handler
+	Doc     doc
+}
+
+// doc describes a route for the OpenAPI document.
+type doc struct {
+	Tag     string
+	Summary string
+	Query   []param
+	Body    any    // request body type (JSON) or nil
+	Upload  string // multipart field name of an uploaded file
+	Resp    any    // response body type (JSON) or nil
+	File    string // media type of a file response
+	Status  int    // success status when not 200
+}
+
+// param documents one query parameter.
+type param struct{ Name, Type, Desc string }
+
+var (
+	pageParams = []param{{"page", "integer", "页码，从 1 开始"}, {"per_page", "integer", "每页条数，最多 200"}}
+	staffRoles = []string{models.RoleAdmin, models.RoleManager, models.RoleTrainer, models.RoleInspector}
+	rosterRole = []string{models.RoleAdmin, models.RoleManager}
+	adminOnly  = []string{models.RoleAdmin}
+)
+
+// routeTable lists every route of the product, one area to a block.
+func (s *server) routeTable() []route {
+	get, post, put, patch, del := fiber.MethodGet, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete
+	return []route{
+		// System.
+		{get, "/healthz", public, nil, s.healthz, doc{Tag: "system", Summary: "进程存活检查"}},
+		{get, "/readyz", public, nil, s.readyz, doc{Tag: "system", Summary: "数据库可用检查"}},
+		{get, "/api/v1/openapi.json", public, nil, s.openAPI, doc{Tag: "system", Summary: "本接口文档（OpenAPI 3）"}},
+
+		// Accounts.
+		{post, "/api/v1/auth/login", public, nil, s.login, doc{Tag: "auth", Summary: "登录", Body: loginInput{}, Resp: meResponse{}}},
+		{post, "/api/v1/auth/logout", anyUser, nil, s.logout, doc{Tag: "auth", Summary: "退出登录", Status: 204}},
+		{get, "/api/v1/me", anyUser, nil, s.me, doc{Tag: "auth", Summary: "当前用户、角色与 CSRF 令牌", Resp: meResponse{}}},
+		{put, "/api/v1/me/password", anyUser, nil, s.changePassword, doc{Tag: "auth", Summary: "修改自己的密码", Body: passwordChange{}, Status: 204}},
+
+		// Organisation (R3).
+		{get, "/api/v1/org-units", anyUser, nil, s.listOrgUnits, doc{Tag: "org", Summary: "单位列表（管辖范围内）", Resp: models.List[models.OrgUnit]{},
+			Query: append([]param{{"level", "string", "province|city|county|outlet"}, {"parent_id", "integer", "直属上级"}, {"under", "integer", "该单位及其全部下级"}, {"q", "string", "名称或编码包含"}}, pageParams...)}},
+		{get, "/api/v1/org-units/tree", anyUser, nil, s.orgTree, doc{Tag: "org", Summary: "管辖范围内的单位树", Resp: []org.TreeNode{}}},
+		{get, "/api/v1/org-units/:id", anyUser, nil, s.getOrgUnit, doc{Tag: "org", Summary: "单位详情", Resp: models.OrgUnit{}}},
+		{post, "/api/v1/org-units", roles, adminOnly, s.createOrgUnit, doc{Tag: "org", Summary: "新建单位", Body: org.UnitInput{}, Resp: models.OrgUnit{}, Status: 201}},
+		{patch, "/api/v1/org-units/:id", roles, adminOnly, s.updateOrgUnit, doc{Tag: "org", Summary: "修改或移动单位", Body: org.UnitPatch{}, Resp: models.OrgUnit{}}},
+		{del, "/api/v1/org-units/:id", roles, adminOnly, s.deleteOrgUnit, doc{Tag: "org", Summary: "删除没有下级和员工的单位", Status: 204}},
+
+		// Employees.
+		{get, "/api/v1/employees", roles, staffRoles, s.listEmployees, doc{Tag: "employees", Summary: "员工列表（搜索、分页）", Resp: models.List[models.Employee]{},
+			Query: append([]param{{"q", "string", "姓名或工号包含"}, {"unit_id", "integer", "该单位及其下级"}, {"position", "string", "window|installer|marketing|manager|other"},
+				{"status", "string", "active|on_leave|left"}, {"sort", "string", "job_number|-job_number|name|-name|hire_date|-hire_date"}}, pageParams...)}},
+		{get, "/api/v1/employees/import/template", roles, rosterRole, s.rosterTemplate, doc{Tag: "employees", Summary: "下载员工名册导入模板", File: mimeXLSX}},
+		{post, "/api/v1/employees/import", roles, rosterRole, s.importRoster, doc{Tag: "employees", Summary: "导入员工名册（.xlsx）；任一行有误则不写入",
+			Upload: "file", Resp: org.ImportReport{}, Query: []param{{"dry_run", "boolean", "只检查，不写入"}}}},
+		{get, "/api/v1/employees/:id", roles, staffRoles, s.getEmployee, doc{Tag: "employees", Summary: "员工详情", Resp: models.Employee{}}},
+		{post, "/api/v1/employees", roles, rosterRole, s.createEmployee, doc{Tag: "employees", Summary: "新建员工", Body: org.EmployeeInput{}, Resp: models.Employee{}, Status: 201}},
+		{patch, "/api/v1/employees/:id", roles, rosterRole, s.updateEmployee, doc{Tag: "employees", Summary: "修改员工", Body: org.EmployeePatch{}, Resp: models.Employee{}}},
+		{del, "/api/v1/employees/:id", roles, rosterRole, s.deleteEmployee, doc{Tag: "employees", Summary: "删除没有账号的员工（离职请改状态）", Status: 204}},
+
+		// Users.
+		{get, "/api/v1/users", roles, adminOnly, s.listUsers, doc{Tag: "users", Summary: "用户列表", Resp: models.List[models.User]{},
+			Query: append([]param{{"q", "string", "用户名或姓名包含"}, {"role", "string", "admin|trainer|inspector|manager|employee"}}, pageParams...)}},
+		{get, "/api/v1/users/:id", roles, adminOnly, s.getUser, doc{Tag: "users", Summary: "用户详情", Resp: models.User{}}},
+		{post, "/api/v1/users", roles, adminOnly, s.createUser, doc{Tag: "users", Summary: "新建用户", Body: accounts.UserInput{}, Resp: models.User{}, Status: 201}},
+		{patch, "/api/v1/users/:id", roles, adminOnly, s.updateUser, doc{Tag: "users", Summary: "修改用户（停用、角色）", Body: accounts.UserPatch{}, Resp: models.User{}}},
+		{put, "/api/v1/users/:id/password", roles, adminOnly, s.resetPassword, doc{Tag: "users", Summary: "重置用户密码（结束其全部会话）", Body: passwordReset{}, Status: 204}},
+
+		// Audit log.
+		{get, "/api/v1/audit-events", roles, adminOnly, s.listAuditEvents, doc{Tag: "audit", Summary: "审计日志", Resp: models.List[models.AuditEvent]{},
+			Query: append([]param{{"actor_id", "integer", "操作人"}, {"action", "string", "动作"}, {"entity", "string", "对象类型"}, {"entity_id", "string", "对象编号"},
+				{"from", "string", "起（RFC 3339 或日期）"}, {"to", "string", "止（不含）"}}, pageParams...)}},
+	}
+}
+
+const mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

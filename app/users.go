@@ -1,0 +1,92 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"quality/accounts"
+	"quality/models"
+)
+
+func (s *server) listUsers(c *fiber.Ctx) error {
+	q := newQuery(c)
+	f := models.UserFilter{Q: q.str("q", 64), Role: q.choice("role", models.Roles), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := models.ListUsers(c.UserContext(), s.db, scopeOf(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *server) getUser(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u, err := models.GetUser(c.UserContext(), s.db, scopeOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+func (s *server) createUser(c *fiber.Ctx) error {
+	var in accounts.UserInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := accounts.CreateUser(c.UserContext(), s.db, actorOf(c), scopeOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(u)
+}
+
+func (s *server) updateUser(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var p accounts.UserPatch
+	if err := bindJSON(c, &p); err != nil {
+		return err
+	}
+	u, err := accounts.UpdateUser(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+func (s *server) resetPassword(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in passwordReset
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := accounts.SetPassword(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, in.Password); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *server) listAuditEvents(c *fiber.Ctx) error {
+	q := newQuery(c)
+	f := models.AuditFilter{
+		ActorID: q.uint("actor_id"), Action: q.str("action", 32), Entity: q.str("entity", 32), EntityID: q.str("entity_id", 64),
+		From: q.time("from", s.cfg.Location), To: q.time("to", s.cfg.Location), Page: q.page(),
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := models.ListAuditEvents(c.UserContext(), s.db, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"gorm.io/gorm"
+
+	"quality/accounts"
+	"quality/app"
+	"quality/models"
+	"quality/seeds"
+)
+
+const usage = `quality — 服务质量稽核与培训考核平台
+
+usage:
+  quality serve [--demo]        migrate, load base data and serve HTTP (--demo adds demo staff and users)
+  quality migrate               bring the database schema up to date
+  quality seed [--demo]         load base data (and demo data) without serving
+  quality user create --username NAME --role ROLE --unit CODE [--name NAME] [--employee JOB_NUMBER]
+  quality user reset-password --username NAME
+                                the password comes from QUALITY_USER_PASSWORD, or a random one is printed
+  quality version
+
+configuration (environment):
+`
+
+func run(args []string) error {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	if len(args) == 0 {
+		args = []string{"help"}
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:])
+	case "migrate":
+		return migrate()
+	case "seed":
+		return seed(args[1:])
+	case "user":
+		return user(args[1:])
+	case "version":
+		fmt.Println("quality", app.Version, "schema", models.SchemaVersion())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		for _, v := range app.EnvVars {
+			fmt.Printf("  %-32s %-26s %s\n", v.Name, v.Default, v.Meaning)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown command %q (try: quality help)", args[0])
+}
+
+// openDB reads the configuration, connects and migrates; every failure names the
+// variable to fix.
+func openDB(ctx context.Context) (app.Config, *gorm.DB, error) {
+	cfg, err := app.ConfigFromEnv()
+	if err != nil {
+		return cfg, nil, err
+	}
+	db, err := models.Open(ctx, cfg.DB, models.OpenOptions{AcceptWeakDurability: cfg.AcceptWeakDurability})
+	if err != nil {
+		return cfg, nil, fmt.Errorf("QUALITY_DB=%s: %w", redact(cfg.DB), err)
+	}
+	ran, err := models.Migrate(ctx, db)
+	if err != nil {
+		models.Close(db)
+		return cfg, nil, fmt.Errorf("QUALITY_DB=%s: %w", redact(cfg.DB), err)
+	}
+	if len(ran) > 0 {
+		slog.Info("database migrated", "steps", strings.Join(ran, "; "), "schema", models.SchemaVersion())
+	}
+	return cfg, db, nil
+}
+
+// redact hides the password of a MySQL DSN in messages.
+func redact(dsn string) string {
+	rest, ok := strings.CutPrefix(dsn, "mysql://")
+	if !ok {
+		return dsn
+	}
+	cred, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return dsn
+	}
+	user, _, _ := strings.Cut(cred, ":")
+	return "mysql://" + user + ":***@" + host
+}
+
+func migrate() error {
+	_, db, err := openDB(context.Background())
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	fmt.Println("schema version", models.SchemaVersion())
+	return nil
+}
+
+func seed(args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "also load the demo staff and users")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	cfg, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	return loadData(ctx, cfg, db, *demo)
+}
+
+// loadData loads the base data, makes sure an admin exists and, with demo, the demo data.
+func loadData(ctx context.Context, cfg app.Config, db *gorm.DB, demo bool) error {
+	n, err := seeds.LoadBase(ctx, db)
+	if err != nil {
+		return fmt.Errorf("load base data: %w", err)
+	}
+	if n > 0 {
+		slog.Info("base data loaded", "org_units", n)
+	}
+	created, password, err := seeds.EnsureAdmin(ctx, db, cfg.AdminPassword)
+	if err != nil {
+		return err
+	}
+	if created && cfg.AdminPassword == "" {
+		fmt.Printf("\n  admin account created: username admin, password %s\n  (printed once; set QUALITY_ADMIN_PASSWORD to choose it)\n\n", password)
+	} else if created {
+		fmt.Println("  admin account created with QUALITY_ADMIN_PASSWORD")
+	}
+	if !demo {
+		return nil
+	}
+	staff, err := seeds.LoadDemo(ctx, db, cfg.DemoPassword)
+	if err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	if staff > 0 {
+		slog.Info("demo data loaded", "employees", staff)
+	}
+	fmt.Println("  demo users (password from QUALITY_DEMO_PASSWORD, default " + seeds.DefaultDemoPassword + "):")
+	for _, u := range seeds.DemoUsers {
+		fmt.Printf("    %-10s %-9s %s\n", u.Username, u.Role, u.DisplayName)
+	}
+	return nil
+}
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "load the demo province when the database has no demo data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	if err := loadData(ctx, cfg, db, *demo); err != nil {
+		return err
+	}
+	a, err := app.New(cfg, app.Deps{DB: db})
+	if err != nil {
+		return err
+	}
+	go sweepSessions(ctx, db, cfg.Sessions)
+
+	errc := make(chan error, 1)
+	go func() { errc <- a.Listen(cfg.Addr) }()
+	fmt.Printf("  quality %s listening on http://%s\n", app.Version, cfg.Addr)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("QUALITY_ADDR=%s: %w", cfg.Addr, err)
+	case <-ctx.Done():
+		slog.Info("shutting down")
+		return a.ShutdownWithTimeout(10 * time.Second)
+	}
+}
+
+// sweepSessions deletes dead sessions every ten minutes; any instance may do it.
+func sweepSessions(ctx context.Context, db *gorm.DB, cfg accounts.Config) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			now := time.Now().UTC()
+			if n, err := models.DeleteExpiredSessions(ctx, db, now, now.Add(-cfg.IdleTimeout)); err != nil {
+				slog.Warn("session sweep failed", "err", err)
+			} else if n > 0 {
+				slog.Info("expired sessions removed", "count", n)
+			}
+		}
+	}
+}
+
+func user(args []string) error {
+	if len(args) == 0 {
+		return errors.New("user: want create or reset-password")
+	}
+	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
+	username := fs.String("username", "", "login name")
+	name := fs.String("name", "", "display name")
+	role := fs.String("role", "", "admin|trainer|inspector|manager|employee")
+	unit := fs.String("unit", "", "code of the org unit the role covers")
+	job := fs.String("employee", "", "job number of the employee to link")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	_, db, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	password, generated := os.Getenv("QUALITY_USER_PASSWORD"), false
+	if password == "" {
+		password, generated = accounts.RandomPassword(), true
+	}
+	switch args[0] {
+	case "create":
+		u, err := models.GetOrgUnitByCode(ctx, db, models.ScopeAll, *unit)
+		if err != nil {
+			return fmt.Errorf("--unit %q: %w", *unit, err)
+		}
+		in := accounts.UserInput{Username: *username, DisplayName: *name, Password: password,
+			Grants: []accounts.GrantInput{{Role: *role, OrgUnitID: u.ID}}}
+		if *job != "" {
+			emps, err := models.EmployeesByJobNumber(ctx, db, []string{*job})
+			if err != nil {
+				return err
+			}
+			e, ok := emps[*job]
+			if !ok {
+				return fmt.Errorf("--employee %q: no such job number", *job)
+			}
+			in.EmployeeID = &e.ID
+		}
+		if _, err := accounts.CreateUser(ctx, db, models.SystemActor, models.ScopeAll, in); err != nil {
+			return err
+		}
+		fmt.Println("user created:", *username)
+	case "reset-password":
+		u, err := models.GetUserByUsername(ctx, db, *username)
+		if err != nil {
+			return fmt.Errorf("--username %q: %w", *username, err)
+		}
+		if err := accounts.SetPassword(ctx, db, models.SystemActor, models.ScopeAll, u.ID, password); err != nil {
+			return err
+		}
+		fmt.Println("password reset; every session of", *username, "ended")
+	default:
+		return fmt.Errorf("user %s: want create or reset-password", args[0])
+	}
+	if generated {
+		fmt.Println("password:", password)
+	}
+	return nil
+}

@@ -1,0 +1,332 @@
+package org
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"gorm.io/gorm"
+
+	"quality/models"
+)
+
+// Roster import limits: a hostile workbook is refused before it costs memory.
+const (
+	MaxRosterRows  = 20000
+	MaxRosterBytes = 10 << 20
+)
+
+// RosterSheet is the sheet the template names and the import reads first.
+const RosterSheet = "员工名册"
+
+// rosterColumns are the template's columns; a header matches the Chinese title (an
+// asterisk marks required) or the English key.
+var rosterColumns = []struct{ Key, Title string }{
+	{"job_number", "工号*"},
+	{"name", "姓名*"},
+	{"org_unit_code", "单位编码*"},
+	{"position", "岗位*"},
+	{"hire_date", "入职日期*"},
+	{"status", "状态"},
+	{"phone", "电话"},
+}
+
+// positionNames and statusNames accept the Chinese labels of the template.
+var (
+	positionNames = map[string]string{
+		"窗口": models.PositionWindow, "营业员": models.PositionWindow, "装维": models.PositionInstaller,
+		"安装维护": models.PositionInstaller, "营销": models.PositionMarketing, "管理": models.PositionManager,
+		"管理人员": models.PositionManager, "其他": models.PositionOther,
+	}
+	statusNames = map[string]string{"在岗": models.StatusActive, "休假": models.StatusOnLeave, "离职": models.StatusLeft}
+)
+
+// RowError is one problem of one roster row (row numbers as Excel shows them).
+type RowError struct {
+	Row    int            `json:"row"`
+	Field  string         `json:"field"`
+	Code   string         `json:"code"`
+	Params map[string]any `json:"params,omitempty"`
+	Value  string         `json:"value,omitempty"`
+}
+
+// ImportReport tells what an import did, or would do in a dry run.
+type ImportReport struct {
+	DryRun    bool       `json:"dry_run"`
+	Rows      int        `json:"rows"`
+	Created   int        `json:"created"`
+	Updated   int        `json:"updated"`
+	Unchanged int        `json:"unchanged"`
+	Errors    []RowError `json:"errors"`
+}
+
+// ImportError is an import refused because of row errors; nothing was written.
+type ImportError struct{ Report *ImportReport }
+
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("roster import refused: %d row errors", len(e.Report.Errors))
+}
+
+type rosterRow struct {
+	row int
+	emp models.Employee
+}
+
+// ImportRoster reads an .xlsx roster and creates or updates (by job number) every
+// employee in it, all in one transaction and only when every row is valid; dryRun
+// checks without writing. Units and existing job numbers must lie in scope.
+func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, r io.Reader, dryRun bool) (*ImportReport, error) {
+	rep := &ImportReport{DryRun: dryRun, Errors: []RowError{}}
+	rows, err := readRoster(r, rep)
+	if err != nil {
+		return nil, err
+	}
+	if len(rep.Errors) == 0 && len(rows) == 0 {
+		rep.Errors = append(rep.Errors, RowError{Row: 2, Field: "", Code: "empty_roster"})
+	}
+	units, err := models.OrgUnitsByCode(ctx, db, scope)
+	if err != nil {
+		return nil, err
+	}
+	jobNumbers := make([]string, 0, len(rows))
+	for _, rr := range rows {
+		jobNumbers = append(jobNumbers, strings.TrimSpace(rr.emp.JobNumber))
+	}
+	existing, err := models.EmployeesByJobNumber(ctx, db, jobNumbers)
+	if err != nil {
+		return nil, err
+	}
+	unitPath := map[uint]string{}
+	for _, u := range units {
+		unitPath[u.ID] = u.Path
+	}
+
+	var creates, updates []*models.Employee
+	var befores []models.Employee
+	seen := map[string]int{}
+	now := time.Now()
+	for i := range rows {
+		rr := &rows[i]
+		e := &rr.emp
+		code := ""
+		if e.OrgUnit != nil {
+			code = e.OrgUnit.Code
+		}
+		e.OrgUnit = nil
+		unit, unitOK := units[code]
+		e.OrgUnitID = unit.ID
+		v := &models.ValidationError{}
+		checkEmployee(v, e, unitOK, now)
+		for _, f := range v.Fields {
+			re := RowError{Row: rr.row, Field: f.Field, Code: f.Code, Params: f.Params}
+			if f.Field == "org_unit_id" {
+				re.Field, re.Value = "org_unit_code", code
+				if code == "" {
+					re.Code = "required"
+				}
+			}
+			rep.Errors = append(rep.Errors, re)
+		}
+		if e.JobNumber == "" {
+			continue
+		}
+		if first, dup := seen[e.JobNumber]; dup {
+			rep.Errors = append(rep.Errors, RowError{Row: rr.row, Field: "job_number", Code: "duplicate_in_file", Params: map[string]any{"row": first}, Value: e.JobNumber})
+			continue
+		}
+		seen[e.JobNumber] = rr.row
+		old, ok := existing[e.JobNumber]
+		switch {
+		case !ok:
+			creates = append(creates, e)
+		case !inScope(unitPath, old.OrgUnitID):
+			rep.Errors = append(rep.Errors, RowError{Row: rr.row, Field: "job_number", Code: "taken_outside_scope", Value: e.JobNumber})
+		case sameEmployee(&old, e):
+			rep.Unchanged++
+		default:
+			e.ID = old.ID
+			e.CreatedAt = old.CreatedAt
+			updates = append(updates, e)
+			befores = append(befores, old)
+		}
+	}
+	rep.Rows = len(rows)
+	if len(rep.Errors) > 0 {
+		return rep, &ImportError{Report: rep}
+	}
+	rep.Created, rep.Updated = len(creates), len(updates)
+	if dryRun {
+		return rep, nil
+	}
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		events := make([]*models.AuditEvent, 0, len(creates)+len(updates))
+		if len(creates) > 0 {
+			if err := tx.Omit("OrgUnit").CreateInBatches(creates, 200).Error; err != nil {
+				return models.Translate(err, "job_number")
+			}
+			for _, e := range creates {
+				events = append(events, models.NewAuditEvent(actor, "import", "employee", e.ID, e))
+			}
+		}
+		for i, e := range updates {
+			err := tx.Model(e).Select("job_number", "name", "org_unit_id", "position", "hire_date", "status", "phone", "updated_at").Updates(e).Error
+			if err != nil {
+				return models.Translate(err, "job_number")
+			}
+			events = append(events, models.NewAuditEvent(actor, "import", "employee", e.ID, employeeDiff(&befores[i], e)))
+		}
+		return models.AuditMany(tx, events)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// inScope reports whether a unit id is among the caller's units.
+func inScope(unitPath map[uint]string, id uint) bool {
+	_, ok := unitPath[id]
+	return ok
+}
+
+func sameEmployee(a, b *models.Employee) bool {
+	return a.Name == b.Name && a.OrgUnitID == b.OrgUnitID && a.Position == b.Position &&
+		a.HireDate == b.HireDate && a.Status == b.Status && a.Phone == b.Phone
+}
+
+// ErrBadWorkbook means the upload is not a readable .xlsx workbook.
+var ErrBadWorkbook = errors.New("not a readable .xlsx workbook")
+
+// readRoster parses the workbook into rows, adding cell-level problems to rep. Units
+// are resolved later: a row's unit code waits in emp.OrgUnit.Code.
+func readRoster(r io.Reader, rep *ImportReport) ([]rosterRow, error) {
+	f, err := excelize.OpenReader(io.LimitReader(r, MaxRosterBytes+1), excelize.Options{
+		UnzipSizeLimit: 20 << 20, UnzipXMLSizeLimit: 16 << 20,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
+	}
+	defer f.Close()
+	sheet := RosterSheet
+	if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
+		sheet = f.GetSheetName(0)
+	}
+	it, err := f.Rows(sheet)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
+	}
+	defer it.Close()
+
+	var cols map[string]int
+	var out []rosterRow
+	for n := 1; it.Next(); n++ {
+		cells, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("%w: row %d: %v", ErrBadWorkbook, n, err)
+		}
+		if blank(cells) {
+			continue
+		}
+		if cols == nil {
+			cols = headerColumns(cells)
+			for _, c := range rosterColumns {
+				if _, ok := cols[c.Key]; !ok && strings.HasSuffix(c.Title, "*") {
+					rep.Errors = append(rep.Errors, RowError{Row: n, Field: c.Key, Code: "missing_column", Value: c.Title})
+				}
+			}
+			if len(rep.Errors) > 0 {
+				return nil, nil
+			}
+			continue
+		}
+		if len(out) == MaxRosterRows {
+			rep.Errors = append(rep.Errors, RowError{Row: n, Code: "too_many_rows", Params: map[string]any{"max": MaxRosterRows}})
+			return nil, nil
+		}
+		out = append(out, parseRosterRow(n, cells, cols, rep))
+	}
+	if err := it.Error(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
+	}
+	if cols == nil {
+		rep.Errors = append(rep.Errors, RowError{Row: 1, Code: "missing_header"})
+	}
+	return out, nil
+}
+
+func headerColumns(cells []string) map[string]int {
+	cols := map[string]int{}
+	for i, h := range cells {
+		h = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(h), "*"))
+		for _, c := range rosterColumns {
+			if h == c.Key || h == strings.TrimSuffix(c.Title, "*") {
+				cols[c.Key] = i
+			}
+		}
+	}
+	return cols
+}
+
+func parseRosterRow(n int, cells []string, cols map[string]int, rep *ImportReport) rosterRow {
+	get := func(key string) string {
+		i, ok := cols[key]
+		if !ok || i >= len(cells) {
+			return ""
+		}
+		return strings.TrimSpace(cells[i])
+	}
+	rr := rosterRow{row: n}
+	e := &rr.emp
+	e.JobNumber, e.Name, e.Phone = get("job_number"), get("name"), get("phone")
+	e.Position = get("position")
+	if p, ok := positionNames[e.Position]; ok {
+		e.Position = p
+	}
+	e.Status = get("status")
+	if s, ok := statusNames[e.Status]; ok {
+		e.Status = s
+	}
+	if raw := get("hire_date"); raw != "" {
+		d, err := parseCellDate(raw)
+		if err != nil {
+			rep.Errors = append(rep.Errors, RowError{Row: n, Field: "hire_date", Code: "invalid_date", Value: raw})
+			d = models.Date{Year: 2000, Month: 1, Day: 1} // reported above; keeps checkEmployee from repeating it
+		}
+		e.HireDate = d
+	}
+	if code := get("org_unit_code"); code != "" {
+		rr.emp.OrgUnit = &models.OrgUnit{Code: code}
+	}
+	return rr
+}
+
+// parseCellDate reads a date cell: an Excel serial number or common written forms.
+func parseCellDate(s string) (models.Date, error) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 && f < 2958466 {
+		t, err := excelize.ExcelDateToTime(f, false)
+		if err != nil {
+			return models.Date{}, err
+		}
+		return models.DateOf(t), nil
+	}
+	for _, layout := range []string{"2006-01-02", "2006/1/2", "2006-1-2", "2006.1.2", "2006年1月2日"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return models.DateOf(t), nil
+		}
+	}
+	return models.Date{}, fmt.Errorf("date %q", s)
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
