@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"gorm.io/gorm"
 
@@ -27,6 +28,9 @@ func LoadBase(ctx context.Context, db *gorm.DB) (int, error) {
 	}
 	if len(existing) >= len(tree) {
 		return 0, nil
+	}
+	if len(existing) == 0 {
+		return len(tree), insertTree(ctx, db, tree)
 	}
 	inserted := 0
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -54,6 +58,31 @@ func LoadBase(ctx context.Context, db *gorm.DB) (int, error) {
 		return models.AuditMany(tx, events)
 	})
 	return inserted, err
+}
+
+// insertTree loads the whole tree into an empty table in a few batch inserts: the ids
+// are assigned in seed order, so every path is known before the insert.
+func insertTree(ctx context.Context, db *gorm.DB, tree []OrgSeed) error {
+	units := make([]*models.OrgUnit, len(tree))
+	byCode := make(map[string]*models.OrgUnit, len(tree))
+	events := make([]*models.AuditEvent, len(tree))
+	for i, s := range tree {
+		u := &models.OrgUnit{ID: uint(i + 1), Code: s.Code, Name: s.Name, Level: s.Level, Urban: s.Urban, Households: s.Households}
+		if p, ok := byCode[s.ParentCode]; ok {
+			u.ParentID = &p.ID
+			u.Path = p.ChildPath(u.ID)
+		} else {
+			u.Path = "/" + strconv.Itoa(i+1) + "/"
+		}
+		units[i], byCode[s.Code] = u, u
+		events[i] = models.NewAuditEvent(models.SystemActor, "seed", "org_unit", u.ID, map[string]string{"code": u.Code, "name": u.Name})
+	}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Omit("Parent").CreateInBatches(units, 200).Error; err != nil {
+			return fmt.Errorf("seed org tree: %w", err)
+		}
+		return models.AuditMany(tx, events)
+	})
 }
 
 // EnsureAdmin creates the `admin` account with an admin grant over the province when it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -36,6 +37,13 @@ var demoClock = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 // LoadDemo adds the deterministic demo staff and one user per role, unless demo staff
 // already exist. It returns the number of employees created.
 func LoadDemo(ctx context.Context, db *gorm.DB, password string) (int, error) {
+	return LoadDemoIn(ctx, db, password)
+}
+
+// LoadDemoIn is LoadDemo with staff only in the units whose code starts with one of
+// prefixes (all units when none are given); the demo users' employees are always made.
+// Tests use it to keep fixtures small.
+func LoadDemoIn(ctx context.Context, db *gorm.DB, password string, prefixes ...string) (int, error) {
 	if password == "" {
 		password = DefaultDemoPassword
 	}
@@ -47,6 +55,9 @@ func LoadDemo(ctx context.Context, db *gorm.DB, password string) (int, error) {
 		return 0, err
 	}
 	staff := DemoStaff(units)
+	if len(prefixes) > 0 {
+		staff = keepStaff(staff, units, prefixes)
+	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Omit("OrgUnit").CreateInBatches(staff, 500).Error; err != nil {
 			return fmt.Errorf("demo staff: %w", err)
@@ -152,4 +163,27 @@ func DemoStaff(units []models.OrgUnit) []*models.Employee {
 		}
 	}
 	return out
+}
+
+// keepStaff keeps the staff of units whose code has one of prefixes, and the demo
+// users' employees.
+func keepStaff(staff []*models.Employee, units []models.OrgUnit, prefixes []string) []*models.Employee {
+	code := make(map[uint]string, len(units))
+	for _, u := range units {
+		code[u.ID] = u.Code
+	}
+	keep := staff[:0]
+	for _, e := range staff {
+		ok := false
+		for _, p := range prefixes {
+			ok = ok || strings.HasPrefix(code[e.OrgUnitID], p)
+		}
+		for _, du := range DemoUsers {
+			ok = ok || e.JobNumber == du.JobNumber
+		}
+		if ok {
+			keep = append(keep, e)
+		}
+	}
+	return keep
 }
