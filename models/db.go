@@ -139,7 +139,8 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
-	q.Set("_time_format", "sqlite")
+	// No _time_format: glebarez/go-sqlite v1.23 returns early after reading it and
+	// would silently drop _txlock (TestParallelWritesNeverBusy catches that).
 	db, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
