@@ -147,10 +147,10 @@ func DemoStaff(units []models.OrgUnit) []*models.Employee {
 			// R3.1: maintenance staff in proportion to households (about 2,000 each in
 			// county branches); the demo keeps a fraction of that to stay small.
 			next(models.PositionManager, 2)
-			next(models.PositionInstaller, 3+u.Households/12000)
+			next(models.PositionInstaller, 4+u.Households/8000)
 			next(models.PositionOther, 1)
 		case models.LevelOutlet:
-			next(models.PositionWindow, 2+u.Households/25000)
+			next(models.PositionWindow, 3+u.Households/20000)
 			next(models.PositionMarketing, 1+u.Households/60000)
 		}
 	}
