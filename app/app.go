@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"runtime/debug"
 	"time"
@@ -35,6 +36,7 @@ type server struct {
 	msgs     catalog
 	csrf     *csrfTokens
 	routes   []route
+	pages    map[string]*template.Template
 }
 
 // New builds the whole application: main and every HTTP test use it.
@@ -56,7 +58,12 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if cfg.Sessions.IdleTimeout == 0 {
 		cfg.Sessions = accounts.DefaultConfig
 	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
 	s := &server{
+		pages:    pages,
 		cfg:      cfg,
 		db:       deps.DB,
 		accounts: accounts.NewService(deps.DB, cfg.Sessions),
@@ -97,7 +104,14 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		Storage:        s.csrf,
 		KeyGenerator:   s.csrf.New,
 		ContextKey:     ctxCSRF,
-		ErrorHandler:   func(c *fiber.Ctx, err error) error { return &csrfError{err} },
+		// The header, as Fiber's default; the web UI's plain forms send a _csrf field.
+		Extractor: func(c *fiber.Ctx) (string, error) {
+			if h := c.Get(csrf.HeaderName); h != "" {
+				return h, nil
+			}
+			return c.FormValue("_csrf"), nil
+		},
+		ErrorHandler: func(c *fiber.Ctx, err error) error { return &csrfError{err} },
 	}))
 
 	s.routes = s.routeTable()

@@ -109,17 +109,7 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		p.Status, p.Title, p.Detail = fiber.StatusBadRequest, t("problem.malformed_json", nil), me.detail
 	case errors.As(err, &ie):
 		p.Status, p.Title, p.Type = fiber.StatusUnprocessableEntity, t("problem.import_invalid", nil), "urn:quality:problem:import"
-		p.Report = ie.Report
-		for _, r := range ie.Report.Errors {
-			params := r.Params
-			if r.Value != "" {
-				params = map[string]any{"value": r.Value}
-				for k, v := range r.Params {
-					params[k] = v
-				}
-			}
-			p.Rows = append(p.Rows, ProblemRow{Row: r.Row, Field: r.Field, Code: r.Code, Value: r.Value, Message: t("field."+r.Code, params)})
-		}
+		s.importProblem(lang, &p, ie)
 	case errors.Is(err, org.ErrBadWorkbook):
 		p.Status, p.Title, p.Type = fiber.StatusUnprocessableEntity, t("problem.validation", nil), "urn:quality:problem:validation"
 		p.Errors = fields([]models.FieldError{{Field: "file", Code: "invalid_workbook"}})
@@ -167,7 +157,23 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		p.Status, p.Title = fiber.StatusInternalServerError, t("problem.internal", nil)
 		slog.Error("request failed", "request_id", p.RequestID, "method", c.Method(), "path", c.Path(), "err", err)
 	}
+	if isPage(c) {
+		return s.pageError(c, p)
+	}
 	return writeProblem(c, p)
+}
+
+// importProblem lists an import's row errors in the caller's language.
+func (s *server) importProblem(lang string, p *Problem, ie *org.ImportError) {
+	p.Report = ie.Report
+	for _, r := range ie.Report.Errors {
+		params := map[string]any{"value": r.Value}
+		for k, v := range r.Params {
+			params[k] = v
+		}
+		p.Rows = append(p.Rows, ProblemRow{Row: r.Row, Field: r.Field, Code: r.Code, Value: r.Value,
+			Message: s.msgs.T(lang, "field."+r.Code, params)})
+	}
 }
 
 func writeProblem(c *fiber.Ctx, p Problem) error {

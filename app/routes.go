@@ -94,11 +94,26 @@ func (s *server) routeTable() []route {
 		{patch, "/api/v1/users/:id", roles, adminOnly, s.updateUser, doc{Tag: "users", Summary: "修改用户（停用、角色）", Body: accounts.UserPatch{}, Resp: models.User{}}},
 		{put, "/api/v1/users/:id/password", roles, adminOnly, s.resetPassword, doc{Tag: "users", Summary: "重置用户密码（结束其全部会话）", Body: passwordReset{}, Status: 204}},
 
+		// Web UI (server-rendered, Chinese by default).
+		{get, "/", anyUser, nil, s.homePage, doc{Tag: "ui", Summary: "首页（网页）", File: mimeHTML}},
+		{get, "/login", public, nil, s.loginPage, doc{Tag: "ui", Summary: "登录页（网页）", File: mimeHTML}},
+		{post, "/login", public, nil, s.loginForm, doc{Tag: "ui", Summary: "登录表单提交（网页）", Status: 303}},
+		{post, "/logout", anyUser, nil, s.logoutForm, doc{Tag: "ui", Summary: "退出（网页）", Status: 303}},
+		{get, "/lang", public, nil, s.setLanguage, doc{Tag: "ui", Summary: "切换界面语言", Query: []param{{"to", "string", "zh-CN|en"}}, Status: 303}},
+		{get, "/static/app.css", public, nil, s.stylesheet, doc{Tag: "ui", Summary: "样式表", File: "text/css"}},
+		{get, "/org", anyUser, nil, s.orgPage, doc{Tag: "ui", Summary: "组织机构树（网页）", File: mimeHTML}},
+		{get, "/employees", roles, staffRoles, s.employeesPage, doc{Tag: "ui", Summary: "员工列表（网页）", File: mimeHTML}},
+		{get, "/employees/import", roles, rosterRole, s.importPage, doc{Tag: "ui", Summary: "名册导入（网页）", File: mimeHTML}},
+		{post, "/employees/import", roles, rosterRole, s.importForm, doc{Tag: "ui", Summary: "名册导入提交（网页）", Upload: "file", File: mimeHTML}},
+		{get, "/audit", roles, adminOnly, s.auditPage, doc{Tag: "ui", Summary: "审计日志（网页）", File: mimeHTML}},
+
 		// Audit log.
 		{get, "/api/v1/audit-events", roles, adminOnly, s.listAuditEvents, doc{Tag: "audit", Summary: "审计日志", Resp: models.List[models.AuditEvent]{},
 			Query: append([]param{{"actor_id", "integer", "操作人"}, {"action", "string", "动作"}, {"entity", "string", "对象类型"}, {"entity_id", "string", "对象编号"},
 				{"from", "string", "起（RFC 3339 或日期）"}, {"to", "string", "止（不含）"}}, pageParams...)}},
 	}
 }
+
+const mimeHTML = "text/html"
 
 const mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

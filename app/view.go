@@ -1,0 +1,103 @@
+package app
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"quality/models"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// view is what every page template gets: the caller, the CSRF token, the language and
+// the page's own data.
+type view struct {
+	Title    string
+	Lang     string
+	User     *models.User
+	CSRF     string
+	Path     string
+	Data     any
+	Problem  *Problem
+	msgs     catalog
+	location *time.Location
+}
+
+// T translates a message key into the page's language.
+func (v view) T(key string) string { return v.msgs.T(v.Lang, key, nil) }
+
+// Time shows an instant in the display zone (Asia/Shanghai).
+func (v view) Time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(v.location).Format("2006-01-02 15:04")
+}
+
+// Has reports whether the user holds any of roles.
+func (v view) Has(roles ...string) bool {
+	if v.User == nil {
+		return false
+	}
+	for _, g := range v.User.Grants {
+		for _, r := range roles {
+			if g.Role == r {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pages parses each page together with the base layout.
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		if n == "templates/base.html" {
+			continue
+		}
+		t, err := template.New("base.html").Funcs(template.FuncMap{
+			"add": func(a, b int) int { return a + b },
+		}).ParseFS(templateFS, "templates/base.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		pages[n[len("templates/"):len(n)-len(".html")]] = t
+	}
+	return pages, nil
+}
+
+// render executes a page into a buffer first, so a template error is still a clean 500.
+func (s *server) render(c *fiber.Ctx, status int, page, titleKey string, data any) error {
+	t, ok := s.pages[page]
+	if !ok {
+		return fmt.Errorf("no page %q", page)
+	}
+	token, _ := c.Locals(ctxCSRF).(string)
+	v := view{Lang: language(c), User: currentUser(c), CSRF: token, Path: c.Path(), Data: data, msgs: s.msgs, location: s.cfg.Location}
+	v.Title = v.T(titleKey)
+	if p, ok := data.(*Problem); ok {
+		v.Problem = p
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Send(buf.Bytes())
+}
