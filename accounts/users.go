@@ -15,11 +15,18 @@ import (
 	"quality/models"
 )
 
-// ScopeOf is the union of the subtrees where u holds any of roles.
+// ScopeOf is the union of the subtrees where u holds any of roles; a grant on the root
+// (the provincial company) sees everything, users without grants included.
 func ScopeOf(u *models.User, roles ...string) models.Scope {
 	var s models.Scope
 	for _, g := range u.Grants {
-		if slices.Contains(roles, g.Role) && g.UnitPath != "" && !s.Contains(g.UnitPath) {
+		if !slices.Contains(roles, g.Role) || g.UnitPath == "" {
+			continue
+		}
+		if strings.Count(g.UnitPath, "/") == 2 { // "/1/": a root
+			return models.ScopeAll
+		}
+		if !s.Contains(g.UnitPath) {
 			s.Paths = append(s.Paths, g.UnitPath)
 		}
 	}

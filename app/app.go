@@ -26,6 +26,8 @@ import (
 // Deps are the services the app uses; main and tests build them.
 type Deps struct {
 	DB *gorm.DB
+	// Log receives request and error logs; nil means slog.Default().
+	Log *slog.Logger
 }
 
 // server holds what handlers need; handlers are its methods.
@@ -37,6 +39,7 @@ type server struct {
 	csrf     *csrfTokens
 	routes   []route
 	pages    map[string]*template.Template
+	log      *slog.Logger
 }
 
 // New builds the whole application: main and every HTTP test use it.
@@ -62,7 +65,12 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	log := deps.Log
+	if log == nil {
+		log = slog.Default()
+	}
 	s := &server{
+		log:      log,
 		pages:    pages,
 		cfg:      cfg,
 		db:       deps.DB,
@@ -89,10 +97,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 
 	// Order: recover → request id → logger → headers → session → CSRF → per-route roles.
 	a.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
-		slog.Error("panic", "request_id", requestID(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
+		s.log.Error("panic", "request_id", requestID(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
 	}}))
 	a.Use(requestid.New(requestid.Config{Generator: utils.UUIDv4}))
-	a.Use(accessLog)
+	a.Use(s.accessLog)
 	a.Use(securityHeaders)
 	a.Use(s.loadSession)
 	a.Use(csrf.New(csrf.Config{
@@ -118,7 +126,6 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	for _, r := range s.routes {
 		a.Add(r.Method, r.Path, s.guard(r), r.Handler)
 	}
-	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return a, nil
 }
 

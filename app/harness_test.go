@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -51,7 +52,7 @@ func newEnv(t testing.TB, db *gorm.DB) *env {
 	require.NoError(t, err)
 	cfg, err := app.ConfigFromEnv()
 	require.NoError(t, err)
-	a, err := app.New(cfg, app.Deps{DB: db})
+	a, err := app.New(cfg, app.Deps{DB: db, Log: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	units, err := models.OrgUnitsByCode(ctx, db, models.ScopeAll)
 	require.NoError(t, err)

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -58,21 +57,22 @@ func actorOf(c *fiber.Ctx) models.Actor {
 	return a
 }
 
-func accessLog(c *fiber.Ctx) error {
+func (s *server) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
-	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		// The error handler has not run yet; it will set the final status.
-		status = 0
+	if err := c.Next(); err != nil {
+		// Render the error here, as Fiber's logger does, so the log shows the final status.
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
 	}
+	status := c.Response().StatusCode()
 	attrs := []any{"method", c.Method(), "path", c.Path(), "status", status,
 		"ms", time.Since(start).Milliseconds(), "request_id", requestID(c), "ip", c.IP()}
 	if u := currentUser(c); u != nil {
 		attrs = append(attrs, "user", u.Username)
 	}
-	slog.Info("request", attrs...)
-	return err
+	s.log.Info("request", attrs...)
+	return nil
 }
 
 // securityHeaders sets the headers every response carries (SECURITY.md, Headers).

@@ -3,7 +3,6 @@ package app
 import (
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"reflect"
 	"strconv"
 	"strings"
@@ -148,14 +147,14 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		default:
 			if fe.Code >= 500 {
 				p.Status, p.Title = fiber.StatusInternalServerError, t("problem.internal", nil)
-				slog.Error("request failed", "request_id", p.RequestID, "method", c.Method(), "path", c.Path(), "err", err)
+				s.log.Error("request failed", "request_id", p.RequestID, "method", c.Method(), "path", c.Path(), "err", err)
 			} else {
 				p.Title = fiber.ErrBadRequest.Message
 			}
 		}
 	default:
 		p.Status, p.Title = fiber.StatusInternalServerError, t("problem.internal", nil)
-		slog.Error("request failed", "request_id", p.RequestID, "method", c.Method(), "path", c.Path(), "err", err)
+		s.log.Error("request failed", "request_id", p.RequestID, "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if isPage(c) {
 		return s.pageError(c, p)
