@@ -52,12 +52,13 @@ func (c catalog) T(lang, key string, params map[string]any) string {
 	return msg
 }
 
-// language picks the caller's language: the `lang` cookie, then Accept-Language.
+// language picks the caller's language: the `lang` cookie (the UI's switch), then for
+// the API Accept-Language. Pages are Chinese unless switched, whatever the browser says.
 func language(c *fiber.Ctx) string {
 	if v := c.Cookies("lang"); v == langEN || v == langZH {
 		return v
 	}
-	if c.AcceptsLanguages(langZH, "zh", langEN) == langEN {
+	if !isPage(c) && c.AcceptsLanguages(langZH, "zh", langEN) == langEN {
 		return langEN
 	}
 	return langZH

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,7 +124,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 		v := &models.ValidationError{}
 		checkEmployee(v, e, unitOK, now)
 		for _, f := range v.Fields {
-			re := RowError{Row: rr.row, Field: f.Field, Code: f.Code, Params: f.Params}
+			re := RowError{Row: rr.row, Field: f.Field, Code: f.Code, Params: f.Params, Value: cellValue(e, f.Field)}
 			if f.Field == "org_unit_id" {
 				re.Field, re.Value = "org_unit_code", code
 				if code == "" {
@@ -156,6 +157,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 		}
 	}
 	rep.Rows = len(rows)
+	slices.SortStableFunc(rep.Errors, func(a, b RowError) int { return a.Row - b.Row })
 	if len(rep.Errors) > 0 {
 		return rep, &ImportError{Report: rep}
 	}
@@ -186,6 +188,23 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 		return nil, err
 	}
 	return rep, nil
+}
+
+// cellValue is what the row said for a field, to show beside its error.
+func cellValue(e *models.Employee, field string) string {
+	switch field {
+	case "job_number":
+		return e.JobNumber
+	case "name":
+		return e.Name
+	case "position":
+		return e.Position
+	case "status":
+		return e.Status
+	case "phone":
+		return e.Phone
+	}
+	return ""
 }
 
 // inScope reports whether a unit id is among the caller's units.
