@@ -173,6 +173,9 @@ func serve(args []string) error {
 	if err := loadData(ctx, cfg, db, *demo); err != nil {
 		return err
 	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("QUALITY_DATA_DIR=%s: %w", cfg.DataDir, err)
+	}
 	a, err := app.New(cfg, app.Deps{DB: db})
 	if err != nil {
 		return err

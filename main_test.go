@@ -37,6 +37,20 @@ func TestBadSettingNamesTheVariable(t *testing.T) {
 	require.ErrorContains(t, err, "QUALITY_SESSION_IDLE")
 }
 
+func TestUserCommands(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
+	t.Setenv("QUALITY_DB", dsn)
+	t.Setenv("QUALITY_ADMIN_PASSWORD", "admin-pass-123")
+	require.NoError(t, run([]string{"seed"}))
+	t.Setenv("QUALITY_USER_PASSWORD", "trainer-pass-1")
+	require.NoError(t, run([]string{"user", "create", "--username", "li.trainer", "--role", "trainer", "--unit", "3601", "--name", "李培训"}))
+	require.Error(t, run([]string{"user", "create", "--username", "li.trainer", "--role", "trainer", "--unit", "3601"}), "duplicate username")
+	require.ErrorContains(t, run([]string{"user", "create", "--username", "x.y", "--role", "trainer", "--unit", "9999"}), "--unit")
+	require.NoError(t, run([]string{"user", "reset-password", "--username", "li.trainer"}))
+	require.ErrorContains(t, run([]string{"user", "reset-password", "--username", "nobody"}), "--username")
+	require.NoError(t, run([]string{"migrate"}), "a second migrate is a no-op")
+}
+
 // The README's first command, for real: build the binary, `serve --demo`, then what the
 // issue's "done when" lists — /readyz 200, the admin logs in with QUALITY_ADMIN_PASSWORD,
 // the 11 city companies — and a clean stop on SIGTERM. A second start must not migrate
