@@ -209,7 +209,7 @@ func SetPassword(ctx context.Context, db *gorm.DB, actor models.Actor, scope mod
 	if err != nil {
 		return err
 	}
-	return storePassword(ctx, db, actor, u, password, "reset_password")
+	return storePassword(ctx, db, actor, u, "password", password, "reset_password")
 }
 
 // ChangeOwnPassword checks the current password before storing the new one.
@@ -227,12 +227,12 @@ func ChangeOwnPassword(ctx context.Context, db *gorm.DB, actor models.Actor, cur
 		v.Add("current_password", "wrong_password")
 		return v
 	}
-	return storePassword(ctx, db, actor, u, next, "change_password")
+	return storePassword(ctx, db, actor, u, "new_password", next, "change_password")
 }
 
-func storePassword(ctx context.Context, db *gorm.DB, actor models.Actor, u *models.User, password, action string) error {
+func storePassword(ctx context.Context, db *gorm.DB, actor models.Actor, u *models.User, field, password, action string) error {
 	v := &models.ValidationError{}
-	CheckPassword(v, "password", password)
+	CheckPassword(v, field, password)
 	if err := v.Err(); err != nil {
 		return err
 	}

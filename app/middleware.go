@@ -77,6 +77,13 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 
 // securityHeaders sets the headers every response carries (SECURITY.md, Headers).
 func securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders is securityHeaders without the chain, also for responses made
+// before any middleware ran.
+func setSecurityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -90,7 +97,6 @@ func securityHeaders(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		h.Set(fiber.HeaderCacheControl, "no-store")
 	}
-	return c.Next()
 }
 
 // loadSession resolves the session cookie, if any, to the current user; it never
@@ -142,9 +148,9 @@ func (s *server) guard(r route) fiber.Handler {
 		}
 		roles := r.Roles
 		if r.Access == anyUser {
+			// Any session will do; a user without grants sees an empty scope.
 			roles = models.Roles
-		}
-		if !accounts.HasRole(u, roles...) {
+		} else if !accounts.HasRole(u, roles...) {
 			return errForbidden
 		}
 		c.Locals(ctxScope, accounts.ScopeOf(u, roles...))

@@ -3,11 +3,13 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"quality/accounts"
 	"quality/models"
@@ -77,11 +79,23 @@ var (
 func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	lang := language(c)
 	p := Problem{Type: "about:blank", Instance: c.Path(), RequestID: requestID(c)}
+	if p.RequestID == "" {
+		// fasthttp refused the request (body too large) before any middleware ran.
+		p.RequestID = utils.UUIDv4()
+		c.Set(fiber.HeaderXRequestID, p.RequestID)
+		setSecurityHeaders(c)
+	}
 	t := func(key string, params map[string]any) string { return s.msgs.T(lang, key, params) }
 	fields := func(fs []models.FieldError) []ProblemField {
 		out := make([]ProblemField, len(fs))
 		for i, f := range fs {
-			out[i] = ProblemField{Field: f.Field, Code: f.Code, Message: t("field."+f.Code, f.Params)}
+			params := f.Params
+			if lv, ok := params["level"].(string); ok {
+				// Show the level's name ("县分公司"), not its key ("county").
+				params = maps.Clone(params)
+				params["level"] = t("level."+lv, nil)
+			}
+			out[i] = ProblemField{Field: f.Field, Code: f.Code, Message: t("field."+f.Code, params)}
 		}
 		return out
 	}
@@ -119,7 +133,7 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		p.Status, p.Title, p.Type = fiber.StatusConflict, t("problem.conflict", nil), "urn:quality:problem:conflict"
 	case errors.Is(err, models.ErrNotFound):
 		p.Status, p.Title = fiber.StatusNotFound, t("problem.not_found", nil)
-	case errors.Is(err, accounts.ErrNotManageable):
+	case errors.Is(err, accounts.ErrNotManageable), errors.Is(err, models.ErrForbidden):
 		p.Status, p.Title = fiber.StatusForbidden, t("problem.forbidden", nil)
 	case errors.Is(err, accounts.ErrBadCredentials):
 		p.Status, p.Title = fiber.StatusUnauthorized, t("problem.bad_credentials", nil)

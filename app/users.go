@@ -84,7 +84,7 @@ func (s *server) listAuditEvents(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	list, err := models.ListAuditEvents(c.UserContext(), s.db, f)
+	list, err := models.ListAuditEvents(c.UserContext(), s.db, scopeOf(c), f)
 	if err != nil {
 		return err
 	}

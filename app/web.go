@@ -153,7 +153,7 @@ func (s *server) auditPage(c *fiber.Ctx) error {
 		return err
 	}
 	f.PerPage = 100
-	list, err := models.ListAuditEvents(c.UserContext(), s.db, f)
+	list, err := models.ListAuditEvents(c.UserContext(), s.db, scopeOf(c), f)
 	if err != nil {
 		return err
 	}

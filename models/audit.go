@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"time"
 
@@ -120,8 +121,16 @@ type AuditFilter struct {
 	Page
 }
 
-// ListAuditEvents returns events newest first.
-func ListAuditEvents(ctx context.Context, db *gorm.DB, f AuditFilter) (List[AuditEvent], error) {
+// ErrForbidden refuses a read that the caller's scope cannot narrow, such as the
+// province-wide audit log to an admin of one city.
+var ErrForbidden = errors.New("forbidden")
+
+// ListAuditEvents returns events newest first. Events are not tied to org units, so only
+// a caller who sees the whole province may read them.
+func ListAuditEvents(ctx context.Context, db *gorm.DB, scope Scope, f AuditFilter) (List[AuditEvent], error) {
+	if !scope.All {
+		return List[AuditEvent]{}, ErrForbidden
+	}
 	q := db.WithContext(ctx).Model(&AuditEvent{})
 	if f.ActorID != 0 {
 		q = q.Where("actor_id = ?", f.ActorID)
