@@ -99,6 +99,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	a.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.Error("panic", "request_id", requestID(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
 	}}))
+	// The request id is always ours: a client's X-Request-Id would flow unchecked into
+	// logs and audit rows (and overflow the audit column on MySQL, failing the write).
+	a.Use(func(c *fiber.Ctx) error { c.Request().Header.Del(fiber.HeaderXRequestID); return c.Next() })
 	a.Use(requestid.New(requestid.Config{Generator: utils.UUIDv4}))
 	a.Use(s.accessLog)
 	a.Use(securityHeaders)
