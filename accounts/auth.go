@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -83,9 +85,10 @@ type LoginResult struct {
 
 // Login checks the password under the throttling rules and opens a session.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*LoginResult, error) {
-	now := s.Clock()
-	username = strings.TrimSpace(username)
+	username = strings.ToLower(strings.TrimSpace(username))
 	keys := throttleKeys(username, ip)
+	defer lockAccount(keys[1])()
+	now := s.Clock()
 	limits := []Limit{s.Cfg.PerAccountAddress, s.Cfg.PerAccount, s.Cfg.PerAddress}
 	rows, err := models.GetThrottles(ctx, s.DB, keys)
 	if err != nil {
@@ -114,7 +117,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		return nil, err
 	}
 	if user == nil || !ok || user.Disabled {
-		if err := s.recordFailure(ctx, keys, limits, rows, now); err != nil {
+		if err := s.recordFailure(ctx, keys, limits, now); err != nil {
 			return nil, err
 		}
 		return nil, ErrBadCredentials
@@ -147,18 +150,30 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	return &LoginResult{Token: token, ExpiresAt: sess.ExpiresAt, User: user}, nil
 }
 
-func (s *Service) recordFailure(ctx context.Context, keys []string, limits []Limit, rows map[string]models.LoginThrottle, now time.Time) error {
+// accountLocks serialise the attempts on one account within this process: otherwise
+// parallel guesses all pass the throttle check before the first failure is counted,
+// and overwrite each other's counts. Striped, so that they need no cleanup.
+var accountLocks [256]sync.Mutex
+
+// lockAccount locks the stripe of an account key and returns its unlock.
+func lockAccount(key string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	m := &accountLocks[h.Sum32()%uint32(len(accountLocks))]
+	m.Lock()
+	return m.Unlock
+}
+
+func (s *Service) recordFailure(ctx context.Context, keys []string, limits []Limit, now time.Time) error {
 	for i, k := range keys {
-		r := rows[k]
-		r.Key = k
-		if now.Sub(r.LastFailedAt) > limits[i].Window {
-			r.Failures = 0
-		}
-		r.Failures++
-		r.LastFailedAt = now
-		r.BlockedUntil = now.Add(limits[i].delay(r.Failures))
-		if err := models.SaveThrottle(ctx, s.DB, r); err != nil {
+		n, err := models.AddLoginFailure(ctx, s.DB, k, now, now.Add(-limits[i].Window))
+		if err != nil {
 			return err
+		}
+		if d := limits[i].delay(n); d > 0 {
+			if err := models.BlockLogin(ctx, s.DB, k, now.Add(d)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -175,10 +190,9 @@ func (l Limit) delay(n int) time.Duration {
 }
 
 func throttleKeys(username, ip string) []string {
-	u := strings.ToLower(username)
-	if len(u) > 64 {
-		u = u[:64]
-	}
+	// Keys are utf8mb4 columns on MySQL: never cut a character in half or keep bytes
+	// that are not UTF-8, or a long Chinese user name fails the login with a 500.
+	u := truncate(strings.ToValidUTF8(strings.ToLower(username), "\uFFFD"), 64)
 	return []string{"ua:" + u + "|" + ip, "u:" + u, "a:" + ip}
 }
 

@@ -72,7 +72,8 @@ var usernameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$`)
 // CreateUser validates in and stores a new user; scope is the creator's admin scope.
 func CreateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in UserInput) (*models.User, error) {
 	v := &models.ValidationError{}
-	in.Username = strings.TrimSpace(in.Username)
+	// User names are case-insensitive on every engine (MySQL's collation already is).
+	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
 	if in.Username == "" {
 		v.Add("username", "required")

@@ -63,3 +63,25 @@ func TestUnusualScopes(t *testing.T) {
 		require.Equal(t, http.StatusUnprocessableEntity, res.Code, "a city admin must not grant the province: %s", res.Body)
 	})
 }
+
+// User names and job numbers mean the same on both engines whatever their case
+// (MySQL's collation ignores case; SQLite's does not, so the code normalises).
+func TestCaseInsensitiveKeys(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		c := e.anon()
+		res := c.do(http.MethodPost, "/api/v1/auth/login", map[string]string{"username": "Manager", "password": demoPassword})
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+
+		body := func(job string) map[string]any {
+			return map[string]any{"job_number": job, "name": "李明", "org_unit_id": e.unit("360102-01"), "position": "window", "hire_date": "2024-03-01"}
+		}
+		res = c.do(http.MethodPost, "/api/v1/employees", body("t-0001x"))
+		require.Equal(t, http.StatusCreated, res.Code, res.Body)
+		var emp models.Employee
+		res.JSON(t, &emp)
+		require.Equal(t, "T-0001X", emp.JobNumber)
+		res = c.do(http.MethodPost, "/api/v1/employees", body("T-0001X"))
+		require.Equal(t, http.StatusConflict, res.Code, res.Body)
+	})
+}

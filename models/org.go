@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	gosqlite "github.com/glebarez/go-sqlite"
 )
 
 // Org levels, top to bottom (R3: province → city company → county branch → outlet).
@@ -188,8 +190,17 @@ func translate(err error, field string) error {
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return ErrNotFound
 	}
+	// SQLite reports an ON DELETE RESTRICT violation as SQLITE_CONSTRAINT_TRIGGER,
+	// which the GORM driver leaves untranslated.
+	var se *gosqlite.Error
+	if errors.As(err, &se) && se.Code() == sqliteConstraintTrigger {
+		return &ConflictError{Field: field, Code: "in_use"}
+	}
 	return err
 }
+
+// sqliteConstraintTrigger is SQLITE_CONSTRAINT_TRIGGER (SQLITE_CONSTRAINT | 7<<8).
+const sqliteConstraintTrigger = 1811
 
 // Translate maps driver errors of a write to ErrConflict (naming field) or ErrNotFound.
 func Translate(err error, field string) error { return translate(err, field) }

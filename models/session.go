@@ -89,6 +89,33 @@ func SaveThrottle(ctx context.Context, db *gorm.DB, t LoginThrottle) error {
 	}).Create(&t).Error
 }
 
+// AddLoginFailure counts one failure under key in a single atomic statement (parallel
+// guesses from several instances all count), restarting from 1 when the previous
+// failure is older than windowStart, and returns the new count.
+func AddLoginFailure(ctx context.Context, db *gorm.DB, key string, now, windowStart time.Time) (int, error) {
+	err := db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "key"}},
+		// Assignments are applied in key order: failures reads the old last_failed_at.
+		DoUpdates: clause.Assignments(map[string]any{
+			"failures":       gorm.Expr("CASE WHEN last_failed_at < ? THEN 1 ELSE failures + 1 END", windowStart),
+			"last_failed_at": now,
+		}),
+	}).Create(&LoginThrottle{Key: key, Failures: 1, LastFailedAt: now, BlockedUntil: now}).Error
+	if err != nil {
+		return 0, err
+	}
+	var t LoginThrottle
+	if err := db.WithContext(ctx).Where("`key` = ?", key).Take(&t).Error; err != nil {
+		return 0, err
+	}
+	return t.Failures, nil
+}
+
+// BlockLogin sets how long a throttle key refuses logins.
+func BlockLogin(ctx context.Context, db *gorm.DB, key string, until time.Time) error {
+	return db.WithContext(ctx).Model(&LoginThrottle{}).Where("`key` = ?", key).Update("blocked_until", until).Error
+}
+
 // ClearThrottles deletes the throttle rows of the given keys (after a good login).
 func ClearThrottles(ctx context.Context, db *gorm.DB, keys []string) error {
 	return db.WithContext(ctx).Where("`key` IN ?", keys).Delete(&LoginThrottle{}).Error

@@ -41,7 +41,8 @@ var (
 
 // checkEmployee normalises and validates e; unitFound says whether its unit is in scope.
 func checkEmployee(v *models.ValidationError, e *models.Employee, unitFound bool, now time.Time) {
-	e.JobNumber = strings.TrimSpace(e.JobNumber)
+	// Job numbers are case-insensitive on every engine (MySQL's collation already is).
+	e.JobNumber = strings.ToUpper(strings.TrimSpace(e.JobNumber))
 	e.Name = strings.TrimSpace(e.Name)
 	e.Phone = strings.TrimSpace(e.Phone)
 	switch {
@@ -160,6 +161,13 @@ func DeleteEmployee(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 		return err
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Checked here rather than left to the foreign key: SQLite reports a RESTRICT
+		// violation as SQLITE_CONSTRAINT_TRIGGER, which the driver does not translate.
+		if _, err := models.UserOfEmployee(ctx, tx, e.ID); err == nil {
+			return &models.ConflictError{Field: "id", Code: "in_use"}
+		} else if !isNotFound(err) {
+			return err
+		}
 		if err := tx.Delete(&models.Employee{}, e.ID).Error; err != nil {
 			return models.Translate(err, "id")
 		}

@@ -1,7 +1,10 @@
 package org
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
@@ -20,6 +24,17 @@ import (
 const (
 	MaxRosterRows  = 20000
 	MaxRosterBytes = 10 << 20
+	// maxUnzipBytes bounds the unzipped workbook (SECURITY.md).
+	maxUnzipBytes = 20 << 20
+	// maxSharedString bounds one shared string: excelize copies a shared string into
+	// every cell that refers to it, so one long string behind thousands of cells would
+	// turn a small upload into gigabytes.
+	maxSharedString = 2 << 10
+	// maxCellBytes bounds the text read from the roster sheet; a full roster of
+	// MaxRosterRows rows holds about 3 MiB.
+	maxCellBytes = 32 << 20
+	// maxEchoRunes bounds a cell value repeated beside its row error.
+	maxEchoRunes = 64
 )
 
 // RosterSheet is the sheet the template names and the import reads first.
@@ -96,7 +111,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 	}
 	jobNumbers := make([]string, 0, len(rows))
 	for _, rr := range rows {
-		jobNumbers = append(jobNumbers, strings.TrimSpace(rr.emp.JobNumber))
+		jobNumbers = append(jobNumbers, strings.ToUpper(strings.TrimSpace(rr.emp.JobNumber)))
 	}
 	existing, err := models.EmployeesByJobNumber(ctx, db, jobNumbers)
 	if err != nil {
@@ -119,7 +134,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 			code = e.OrgUnit.Code
 		}
 		e.OrgUnit = nil
-		unit, unitOK := units[code]
+		unit, unitOK := units[strings.ToUpper(code)]
 		e.OrgUnitID = unit.ID
 		v := &models.ValidationError{}
 		checkEmployee(v, e, unitOK, now)
@@ -159,6 +174,9 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 	rep.Rows = len(rows)
 	slices.SortStableFunc(rep.Errors, func(a, b RowError) int { return a.Row - b.Row })
 	if len(rep.Errors) > 0 {
+		for i := range rep.Errors {
+			rep.Errors[i].Value = clip(rep.Errors[i].Value)
+		}
 		return rep, &ImportError{Report: rep}
 	}
 	rep.Created, rep.Updated = len(creates), len(updates)
@@ -224,8 +242,18 @@ var ErrBadWorkbook = errors.New("not a readable .xlsx workbook")
 // readRoster parses the workbook into rows, adding cell-level problems to rep. Units
 // are resolved later: a row's unit code waits in emp.OrgUnit.Code.
 func readRoster(r io.Reader, rep *ImportReport) ([]rosterRow, error) {
-	f, err := excelize.OpenReader(io.LimitReader(r, MaxRosterBytes+1), excelize.Options{
-		UnzipSizeLimit: 20 << 20, UnzipXMLSizeLimit: 16 << 20,
+	b, err := io.ReadAll(io.LimitReader(r, MaxRosterBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
+	}
+	if len(b) > MaxRosterBytes {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrBadWorkbook, MaxRosterBytes)
+	}
+	if err := checkSharedStrings(b); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
+		UnzipSizeLimit: maxUnzipBytes, UnzipXMLSizeLimit: 16 << 20,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
@@ -243,10 +271,17 @@ func readRoster(r io.Reader, rep *ImportReport) ([]rosterRow, error) {
 
 	var cols map[string]int
 	var out []rosterRow
+	read := 0
 	for n := 1; it.Next(); n++ {
 		cells, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, fmt.Errorf("%w: row %d: %v", ErrBadWorkbook, n, err)
+		}
+		for _, c := range cells {
+			read += len(c)
+		}
+		if read > maxCellBytes {
+			return nil, fmt.Errorf("%w: more than %d bytes of text", ErrBadWorkbook, maxCellBytes)
 		}
 		if blank(cells) {
 			continue
@@ -339,6 +374,78 @@ func parseCellDate(s string) (models.Date, error) {
 		}
 	}
 	return models.Date{}, fmt.Errorf("date %q", s)
+}
+
+// checkSharedStrings refuses a workbook holding a shared string longer than
+// maxSharedString, before excelize multiplies it into every cell that uses it.
+func checkSharedStrings(b []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil // not a zip: excelize says so
+	}
+	for _, zf := range zr.File {
+		// excelize finds the part the same way, whatever its case or slashes.
+		if !strings.EqualFold(strings.ReplaceAll(zf.Name, `\`, "/"), "xl/sharedStrings.xml") {
+			continue
+		}
+		if zf.UncompressedSize64 > maxUnzipBytes {
+			return fmt.Errorf("shared strings larger than %d bytes", maxUnzipBytes)
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return err
+		}
+		err = checkStringItems(rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkStringItems(r io.Reader) error {
+	d := xml.NewDecoder(r)
+	inItem, n := false, 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("shared strings: %w", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			if tok.Name.Local == "si" {
+				inItem, n = true, 0
+			}
+		case xml.EndElement:
+			if tok.Name.Local == "si" {
+				inItem = false
+			}
+		case xml.CharData:
+			if n += len(tok); inItem && n > maxSharedString {
+				return fmt.Errorf("a shared string longer than %d bytes", maxSharedString)
+			}
+		}
+	}
+}
+
+// clip shortens s to maxEchoRunes characters.
+func clip(s string) string {
+	i := 0
+	for range maxEchoRunes {
+		if i >= len(s) {
+			return s
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	if i >= len(s) {
+		return s
+	}
+	return s[:i] + "…"
 }
 
 func blank(cells []string) bool {

@@ -44,7 +44,7 @@ var codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$`)
 func CreateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in UnitInput) (*models.OrgUnit, error) {
 	v := &models.ValidationError{}
 	u := &models.OrgUnit{Level: in.Level, Urban: in.Urban}
-	setText(v, "code", &u.Code, in.Code, 32, true)
+	setText(v, "code", &u.Code, strings.ToUpper(in.Code), 32, true)
 	setText(v, "name", &u.Name, in.Name, 100, true)
 	setText(v, "address", &u.Address, in.Address, 200, false)
 	setText(v, "phone", &u.Phone, in.Phone, 32, false)
@@ -98,7 +98,7 @@ func UpdateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	before := *u
 	v := &models.ValidationError{}
 	if p.Code != nil {
-		setText(v, "code", &u.Code, *p.Code, 32, true)
+		setText(v, "code", &u.Code, strings.ToUpper(*p.Code), 32, true)
 		if u.Code != "" && !codeRE.MatchString(u.Code) {
 			v.Add("code", "invalid_code")
 		}
