@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -87,7 +88,7 @@ func startServer(t *testing.T, bin, dsn string) string {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve", "--demo")
-	var output bytes.Buffer
+	var output lockedBuffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 	cmd.Env = append(os.Environ(), "QUALITY_DB="+dsn, "QUALITY_ADDR="+addr,
 		"QUALITY_ADMIN_PASSWORD=admin-pass-123", "QUALITY_DATA_DIR="+t.TempDir())
@@ -139,6 +140,24 @@ func startServer(t *testing.T, bin, dsn string) string {
 		t.Fatalf("server did not stop on SIGTERM:\n%s", output.String())
 	}
 	return output.String()
+}
+
+// lockedBuffer collects a child's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func freeAddr(t *testing.T) string {
