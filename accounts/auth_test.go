@@ -359,7 +359,7 @@ func TestEndingEverySession(t *testing.T) {
 			f := f.with(t)
 			toks := tokens(t, "bob", password)
 			mark := f.auditMark()
-			requireFieldError(t, accounts.SetPassword(f.ctx, db, adminActor, nanchang, bob.ID, "short"), "password", "too_short")
+			dbtest.RequireFieldError(t, accounts.SetPassword(f.ctx, db, adminActor, nanchang, bob.ID, "short"), "password", "too_short")
 			f.requireNoAudit(mark)
 			require.EqualValues(t, 2+2, f.sessions(bob.ID), "a refused reset ends nothing")
 
@@ -377,8 +377,8 @@ func TestEndingEverySession(t *testing.T) {
 			toks := tokens(t, "alice", password)
 			me := models.Actor{UserID: alice.ID, Username: "alice", IP: ipA}
 			mark := f.auditMark()
-			requireFieldError(t, accounts.ChangeOwnPassword(f.ctx, db, me, "not-my-password", "brand-new-pass"), "current_password", "wrong_password")
-			requireFieldError(t, accounts.ChangeOwnPassword(f.ctx, db, me, password, "short"), "new_password", "too_short")
+			dbtest.RequireFieldError(t, accounts.ChangeOwnPassword(f.ctx, db, me, "not-my-password", "brand-new-pass"), "current_password", "wrong_password")
+			dbtest.RequireFieldError(t, accounts.ChangeOwnPassword(f.ctx, db, me, password, "short"), "new_password", "too_short")
 			f.requireNoAudit(mark)
 			_, err := f.svc.Authenticate(f.ctx, toks[0])
 			require.NoError(t, err)

@@ -158,19 +158,6 @@ func (f *fixture) requireNoAudit(mark uint64) {
 	require.Zero(f.t, n, "a refused change leaves no audit event")
 }
 
-// requireFieldError checks that err is a validation error naming field with code.
-func requireFieldError(t *testing.T, err error, field, code string) {
-	t.Helper()
-	var ve *models.ValidationError
-	require.ErrorAs(t, err, &ve, "want a validation error, got %v", err)
-	for _, fe := range ve.Fields {
-		if fe.Field == field && fe.Code == code {
-			return
-		}
-	}
-	require.Failf(t, "field error missing", "want %s: %s in %v", field, code, ve.Fields)
-}
-
 // requireThrottled checks that err is a *ThrottledError and returns its wait.
 func requireThrottled(t *testing.T, err error) time.Duration {
 	t.Helper()

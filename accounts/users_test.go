@@ -64,7 +64,7 @@ func TestCreateUser(t *testing.T) {
 				mark := f.auditMark()
 				u, err := accounts.CreateUser(f.ctx, db, actor, nanchang, tc.in)
 				require.Nil(t, u)
-				requireFieldError(t, err, tc.field, tc.code)
+				dbtest.RequireFieldError(t, err, tc.field, tc.code)
 				f.requireNoAudit(mark)
 				var n int64
 				require.NoError(t, db.Model(&models.User{}).Count(&n).Error)
@@ -159,14 +159,14 @@ func TestManageableUsers(t *testing.T) {
 			mark := f.auditMark()
 			grants := []accounts.GrantInput{{Role: models.RoleAdmin, OrgUnitID: f.unitID("36")}}
 			_, err := accounts.UpdateUser(f.ctx, db, me, nanchang, local.ID, accounts.UserPatch{Grants: &grants})
-			requireFieldError(t, err, "grants[0].org_unit_id", "not_found")
+			dbtest.RequireFieldError(t, err, "grants[0].org_unit_id", "not_found")
 			f.requireNoAudit(mark)
 		})
 
 		t.Run("no disabling oneself", func(t *testing.T) {
 			f := f.with(t)
 			_, err := accounts.UpdateUser(f.ctx, db, me, nanchang, cityAdmin.ID, accounts.UserPatch{Disabled: new(true)})
-			requireFieldError(t, err, "disabled", "cannot_disable_self")
+			dbtest.RequireFieldError(t, err, "disabled", "cannot_disable_self")
 		})
 
 		t.Run("a user inside scope", func(t *testing.T) {

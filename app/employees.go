@@ -92,23 +92,28 @@ func (s *server) importRoster(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
-	}
-	if fh.Size > org.MaxRosterBytes {
-		return fiber.ErrRequestEntityTooLarge
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rep, err := org.ImportRoster(c.UserContext(), s.db, actorOf(c), scopeOf(c), f, dryRun)
+	rep, err := s.importUpload(c, dryRun)
 	if err != nil {
 		return err
 	}
 	return c.JSON(rep)
+}
+
+// importUpload runs the roster import on the uploaded `file` field.
+func (s *server) importUpload(c *fiber.Ctx, dryRun bool) (*org.ImportReport, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
+	}
+	if fh.Size > org.MaxRosterBytes {
+		return nil, fiber.ErrRequestEntityTooLarge
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return org.ImportRoster(c.UserContext(), s.db, actorOf(c), scopeOf(c), f, dryRun)
 }
 
 // sendFile sends a built file as a download; the name is RFC 5987-encoded for Chinese.

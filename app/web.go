@@ -118,22 +118,12 @@ func (s *server) importPage(c *fiber.Ctx) error {
 }
 
 func (s *server) importForm(c *fiber.Ctx) error {
-	dryRun := c.FormValue("dry_run") != ""
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return s.render(c, fiber.StatusUnprocessableEntity, "import", "ui.import", fiber.Map{"Error": s.msgs.T(language(c), "field.required", nil)})
-	}
-	if fh.Size > org.MaxRosterBytes {
-		return fiber.ErrRequestEntityTooLarge
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rep, err := org.ImportRoster(c.UserContext(), s.db, actorOf(c), scopeOf(c), f, dryRun)
+	rep, err := s.importUpload(c, c.FormValue("dry_run") != "")
 	var ie *org.ImportError
+	var ve *models.ValidationError
 	switch {
+	case errors.As(err, &ve):
+		return s.render(c, fiber.StatusUnprocessableEntity, "import", "ui.import", fiber.Map{"Error": s.msgs.T(language(c), "field.required", nil)})
 	case errors.As(err, &ie):
 		var p Problem
 		s.importProblem(language(c), &p, ie)

@@ -61,7 +61,7 @@ func TestCreateEmployee(t *testing.T) {
 				mark := f.auditMark()
 				e, err := org.CreateEmployee(f.ctx, db, actor, tc.scope, tc.in)
 				require.Nil(t, e)
-				requireFieldError(t, err, tc.field, tc.code)
+				dbtest.RequireFieldError(t, err, tc.field, tc.code)
 				f.requireNoAudit(mark)
 				require.Nil(t, f.employeeByJob(strings.TrimSpace(tc.in.JobNumber)))
 			})
@@ -83,7 +83,7 @@ func TestCreateEmployee(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
 			_, err := org.CreateEmployee(f.ctx, db, actor, nanchang, valid(func(in *org.EmployeeInput) { in.JobNumber = "E100" }))
-			requireConflict(t, err, "job_number", "duplicate")
+			dbtest.RequireConflict(t, err, "job_number", "duplicate")
 			f.requireNoAudit(mark)
 		})
 
@@ -154,7 +154,7 @@ func TestUpdateEmployee(t *testing.T) {
 				mark := f.auditMark()
 				got, err := org.UpdateEmployee(f.ctx, db, actor, nanchang, e.ID, tc.patch)
 				require.Nil(t, got)
-				requireFieldError(t, err, tc.field, tc.code)
+				dbtest.RequireFieldError(t, err, tc.field, tc.code)
 				f.requireNoAudit(mark)
 				now := f.employeeByJob("E100")
 				require.NotNil(t, now)
@@ -167,10 +167,10 @@ func TestUpdateEmployee(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
 			_, err := org.UpdateEmployee(f.ctx, db, actor, nanchang, e.ID, org.EmployeePatch{JobNumber: new("E101")})
-			requireConflict(t, err, "job_number", "duplicate")
+			dbtest.RequireConflict(t, err, "job_number", "duplicate")
 			f.requireNoAudit(mark)
 			_, err = org.UpdateEmployee(f.ctx, db, actor, nanchang, e.ID, org.EmployeePatch{JobNumber: new("E900")})
-			requireConflict(t, err, "job_number", "duplicate")
+			dbtest.RequireConflict(t, err, "job_number", "duplicate")
 		})
 
 		t.Run("out of scope looks like nonexistent", func(t *testing.T) {
@@ -235,7 +235,7 @@ func TestDeleteEmployee(t *testing.T) {
 		require.NoError(t, err)
 
 		mark := f.auditMark()
-		requireConflict(t, org.DeleteEmployee(f.ctx, db, actor, nanchang, linked.ID), "id", "in_use")
+		dbtest.RequireConflict(t, org.DeleteEmployee(f.ctx, db, actor, nanchang, linked.ID), "id", "in_use")
 		f.requireNoAudit(mark)
 		require.NotNil(t, f.employeeByJob("E101"))
 

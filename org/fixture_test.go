@@ -2,7 +2,6 @@ package org_test
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"testing"
 
@@ -120,29 +119,6 @@ func (f *fixture) requireOneAudit(mark uint64, action, entity string, id uint) m
 	require.Equal(f.t, actor.IP, e.IP)
 	require.Equal(f.t, actor.RequestID, e.RequestID)
 	return e
-}
-
-// requireFieldError checks that err is a validation error naming field with code.
-func requireFieldError(t *testing.T, err error, field, code string) {
-	t.Helper()
-	var ve *models.ValidationError
-	require.ErrorAs(t, err, &ve, "want a validation error, got %v", err)
-	for _, fe := range ve.Fields {
-		if fe.Field == field && fe.Code == code {
-			return
-		}
-	}
-	require.Failf(t, "field error missing", "want %s: %s in %v", field, code, ve.Fields)
-}
-
-// requireConflict checks that err is a *models.ConflictError with field and code.
-func requireConflict(t *testing.T, err error, field, code string) {
-	t.Helper()
-	var ce *models.ConflictError
-	require.ErrorAs(t, err, &ce, "want a conflict, got %v", err)
-	require.True(t, errors.Is(err, models.ErrConflict))
-	require.Equal(t, field, ce.Field)
-	require.Equal(t, code, ce.Code)
 }
 
 // with returns the fixture bound to a subtest's t, so that its checks fail that subtest.

@@ -58,9 +58,9 @@ func TestCreateUnit(t *testing.T) {
 				u, err := org.CreateUnit(f.ctx, db, actor, tc.scope, tc.in)
 				require.Nil(t, u)
 				if tc.wantDupErr {
-					requireConflict(t, err, tc.field, tc.code)
+					dbtest.RequireConflict(t, err, tc.field, tc.code)
 				} else {
-					requireFieldError(t, err, tc.field, tc.code)
+					dbtest.RequireFieldError(t, err, tc.field, tc.code)
 				}
 				f.requireNoAudit(mark)
 				require.Equal(t, units, f.count(&models.OrgUnit{}))
@@ -137,7 +137,7 @@ func TestUpdateUnit(t *testing.T) {
 				mark := f.auditMark()
 				u, err := org.UpdateUnit(f.ctx, db, actor, tc.scope, tc.id, tc.patch)
 				require.Nil(t, u)
-				requireFieldError(t, err, tc.field, tc.code)
+				dbtest.RequireFieldError(t, err, tc.field, tc.code)
 				f.requireNoAudit(mark)
 				require.Equal(t, before.Path, f.unit("360102-01").Path, "nothing moved")
 			})
@@ -147,7 +147,7 @@ func TestUpdateUnit(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
 			_, err := org.UpdateUnit(f.ctx, db, actor, models.ScopeAll, donghu.ID, org.UnitPatch{Code: new("360103"), Name: new("改名")})
-			requireConflict(t, err, "code", "duplicate")
+			dbtest.RequireConflict(t, err, "code", "duplicate")
 			f.requireNoAudit(mark)
 			require.Equal(t, "东湖区分公司", f.unit("360102").Name, "the whole update rolled back")
 		})
@@ -217,7 +217,7 @@ func TestUpdateUnit(t *testing.T) {
 			// 九江 now holds the county but cannot hand it to 南昌, which it does not
 			// see; the province can move it back.
 			_, err = org.UpdateUnit(f.ctx, db, actor, f.scope("3604"), donghu.ID, org.UnitPatch{ParentID: f.ptr("3601")})
-			requireFieldError(t, err, "parent_id", "not_found")
+			dbtest.RequireFieldError(t, err, "parent_id", "not_found")
 			_, err = org.UpdateUnit(f.ctx, db, actor, models.ScopeAll, donghu.ID, org.UnitPatch{ParentID: f.ptr("3601")})
 			require.NoError(t, err)
 			require.Equal(t, f.unit("3601").ChildPath(donghu.ID)+strconv.FormatUint(uint64(outlet.ID), 10)+"/", f.unit("360102-01").Path)
@@ -254,9 +254,9 @@ func TestDeleteUnit(t *testing.T) {
 			code  string
 			check func(t *testing.T, err error)
 		}{
-			{"with children", models.ScopeAll, "360102", func(t *testing.T, err error) { requireConflict(t, err, "id", "has_children") }},
-			{"with employees", models.ScopeAll, "360102-01", func(t *testing.T, err error) { requireConflict(t, err, "id", "has_employees") }},
-			{"with a grant", models.ScopeAll, "360102-90", func(t *testing.T, err error) { requireConflict(t, err, "id", "in_use") }},
+			{"with children", models.ScopeAll, "360102", func(t *testing.T, err error) { dbtest.RequireConflict(t, err, "id", "has_children") }},
+			{"with employees", models.ScopeAll, "360102-01", func(t *testing.T, err error) { dbtest.RequireConflict(t, err, "id", "has_employees") }},
+			{"with a grant", models.ScopeAll, "360102-90", func(t *testing.T, err error) { dbtest.RequireConflict(t, err, "id", "in_use") }},
 			{"an empty outlet outside scope", nanchang, "360402-01", func(t *testing.T, err error) { require.ErrorIs(t, err, models.ErrNotFound) }},
 			{"a city outside scope", nanchang, "3604", func(t *testing.T, err error) { require.ErrorIs(t, err, models.ErrNotFound) }},
 		}
