@@ -16,6 +16,7 @@ import (
 
 	"quality/accounts"
 	"quality/app"
+	"quality/exams"
 	"quality/models"
 	"quality/seeds"
 )
@@ -181,6 +182,7 @@ func serve(args []string) error {
 		return err
 	}
 	go sweepSessions(ctx, db, cfg.Sessions)
+	go sweepAttempts(ctx, exams.NewService(db))
 
 	errc := make(chan error, 1)
 	go func() { errc <- a.Listen(cfg.Addr) }()
@@ -208,6 +210,25 @@ func sweepSessions(ctx context.Context, db *gorm.DB, cfg accounts.Config) {
 				slog.Warn("session sweep failed", "err", err)
 			} else if n > 0 {
 				slog.Info("expired sessions removed", "count", n)
+			}
+		}
+	}
+}
+
+// sweepAttempts auto-submits overdue attempts every 20 s, with the answers saved so
+// far; several instances may sweep at once, each attempt closes once.
+func sweepAttempts(ctx context.Context, svc *exams.Service) {
+	t := time.NewTicker(20 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := svc.Sweep(ctx); err != nil {
+				slog.Warn("attempt sweep failed", "err", err)
+			} else if n > 0 {
+				slog.Info("overdue attempts submitted", "count", n)
 			}
 		}
 	}

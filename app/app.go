@@ -20,6 +20,7 @@ import (
 	"gorm.io/gorm"
 
 	"quality/accounts"
+	"quality/exams"
 	"quality/models"
 )
 
@@ -40,6 +41,7 @@ type server struct {
 	routes   []route
 	pages    map[string]*template.Template
 	log      *slog.Logger
+	exams    *exams.Service
 }
 
 // New builds the whole application: main and every HTTP test use it.
@@ -70,6 +72,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		log = slog.Default()
 	}
 	s := &server{
+		exams:    exams.NewService(deps.DB),
 		log:      log,
 		pages:    pages,
 		cfg:      cfg,

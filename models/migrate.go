@@ -37,6 +37,7 @@ func allModels() []any {
 	return []any{
 		&SchemaMigration{}, &Secret{}, &OrgUnit{}, &Employee{}, &User{}, &Grant{},
 		&Session{}, &LoginThrottle{}, &AuditEvent{},
+		&Question{}, &Exam{}, &ExamOverride{}, &Attempt{}, &AttemptQuestion{}, &Answer{},
 	}
 }
 

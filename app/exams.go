@@ -1,0 +1,220 @@
+package app
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"quality/exams"
+	"quality/models"
+)
+
+func (s *server) listQuestions(c *fiber.Ctx) error {
+	q := newQuery(c)
+	f := models.QuestionFilter{Q: q.str("q", 100), Kind: q.choice("kind", models.QuestionKinds),
+		Category: q.choice("category", models.QuestionCategories), Difficulty: q.int("difficulty", 1, 3),
+		Archived: q.bool("archived"), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := models.ListQuestions(c.UserContext(), s.db, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *server) getQuestion(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	q, err := models.GetQuestion(c.UserContext(), s.db, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(q)
+}
+
+func (s *server) createQuestion(c *fiber.Ctx) error {
+	var in exams.QuestionInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	q, err := exams.CreateQuestion(c.UserContext(), s.db, actorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(q)
+}
+
+func (s *server) updateQuestion(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in exams.QuestionInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	q, err := exams.UpdateQuestion(c.UserContext(), s.db, actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(q)
+}
+
+func (s *server) archiveQuestion(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := exams.ArchiveQuestion(c.UserContext(), s.db, actorOf(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *server) listExams(c *fiber.Ctx) error {
+	q := newQuery(c)
+	p := q.page()
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := exams.ListVisible(c.UserContext(), s.db, currentUser(c), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *server) getExam(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	e, err := exams.Visible(c.UserContext(), s.db, currentUser(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(e)
+}
+
+func (s *server) createExam(c *fiber.Ctx) error {
+	var in exams.ExamInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	e, err := exams.CreateExam(c.UserContext(), s.db, actorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
+func (s *server) updateExam(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in exams.ExamInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	e, err := exams.UpdateExam(c.UserContext(), s.db, actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(e)
+}
+
+func (s *server) publishExam(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	e, err := exams.PublishExam(c.UserContext(), s.db, actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(e)
+}
+
+func (s *server) setOverride(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in exams.OverrideInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	o, err := exams.SetOverride(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(o)
+}
+
+func (s *server) startAttempt(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, created, err := s.exams.Start(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id)
+	if err != nil {
+		return err
+	}
+	if created {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(v)
+}
+
+func (s *server) getAttempt(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	emp := currentUser(c).EmployeeID
+	if emp == nil {
+		return models.ErrNotFound
+	}
+	v, err := s.exams.View(c.UserContext(), *emp, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *server) saveAnswer(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	question, err := strconv.ParseUint(c.Params("question"), 10, 32)
+	if err != nil || question == 0 {
+		return &badQueryError{fields: []models.FieldError{{Field: "question", Code: "invalid"}}}
+	}
+	var in exams.SaveInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	res, err := s.exams.Save(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id, uint(question), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *server) submitAttempt(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.exams.Submit(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}

@@ -1,0 +1,339 @@
+package exams
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"quality/models"
+)
+
+// ExamInput creates an exam (a draft) or, in an update, replaces its settings.
+type ExamInput struct {
+	Title            string                 `json:"title"`
+	Kind             string                 `json:"kind"`
+	Blueprint        []models.BlueprintRule `json:"blueprint"`
+	Fixed            []models.FixedItem     `json:"fixed"`
+	TimeLimitMinutes int                    `json:"time_limit_minutes"`
+	OpensAt          time.Time              `json:"opens_at"`
+	ClosesAt         time.Time              `json:"closes_at"`
+	PassPercent      int                    `json:"pass_percent"`
+	AttemptsAllowed  int                    `json:"attempts_allowed"`
+	CoolOffMinutes   int                    `json:"cool_off_minutes"`
+	Grading          string                 `json:"grading"`
+	ShuffleQuestions bool                   `json:"shuffle_questions"`
+	ShuffleOptions   bool                   `json:"shuffle_options"`
+	Positions        []string               `json:"positions"`
+	OrgUnitIDs       []uint                 `json:"org_unit_ids"`
+}
+
+func checkExam(ctx context.Context, db *gorm.DB, v *models.ValidationError, in *ExamInput) {
+	in.Title = strings.TrimSpace(in.Title)
+	switch n := utf8.RuneCountInString(in.Title); {
+	case n == 0:
+		v.Add("title", "required")
+	case n > 200:
+		v.Add("title", "too_long", "max", 200)
+	}
+	if !slices.Contains(models.ExamKinds, in.Kind) {
+		v.Add("kind", "invalid_choice")
+	}
+	if len(in.Blueprint) > 0 && len(in.Fixed) > 0 {
+		v.Add("fixed", "blueprint_or_fixed")
+	}
+	if len(in.Blueprint) == 0 && len(in.Fixed) == 0 {
+		v.Add("blueprint", "required")
+	}
+	for i, r := range in.Blueprint {
+		f := "blueprint[" + strconv.Itoa(i) + "]."
+		if !slices.Contains(models.QuestionCategories, r.Category) {
+			v.Add(f+"category", "invalid_choice")
+		}
+		if r.Difficulty < 0 || r.Difficulty > 3 {
+			v.Add(f+"difficulty", "out_of_range", "min", 0, "max", 3)
+		}
+		if r.Count < 1 || r.Count > 200 {
+			v.Add(f+"count", "out_of_range", "min", 1, "max", 200)
+		}
+		if r.Points < 1 || r.Points > 100 {
+			v.Add(f+"points", "out_of_range", "min", 1, "max", 100)
+		}
+	}
+	seen := map[string]bool{}
+	for i, it := range in.Fixed {
+		f := "fixed[" + strconv.Itoa(i) + "]."
+		if it.Code == "" || seen[it.Code] {
+			v.Add(f+"code", "invalid")
+		}
+		seen[it.Code] = true
+		if it.Points < 1 || it.Points > 100 {
+			v.Add(f+"points", "out_of_range", "min", 1, "max", 100)
+		}
+	}
+	if in.TimeLimitMinutes < 1 || in.TimeLimitMinutes > 600 {
+		v.Add("time_limit_minutes", "out_of_range", "min", 1, "max", 600)
+	}
+	switch {
+	case in.OpensAt.IsZero():
+		v.Add("opens_at", "required")
+	case in.ClosesAt.IsZero():
+		v.Add("closes_at", "required")
+	case !in.ClosesAt.After(in.OpensAt):
+		v.Add("closes_at", "before_opens_at")
+	}
+	in.OpensAt, in.ClosesAt = in.OpensAt.UTC(), in.ClosesAt.UTC()
+	if in.PassPercent < 1 || in.PassPercent > 100 {
+		v.Add("pass_percent", "out_of_range", "min", 1, "max", 100)
+	}
+	if in.AttemptsAllowed < 0 || in.AttemptsAllowed > 100 {
+		v.Add("attempts_allowed", "out_of_range", "min", 0, "max", 100)
+	}
+	if in.CoolOffMinutes < 0 || in.CoolOffMinutes > 60*24*90 {
+		v.Add("cool_off_minutes", "out_of_range", "min", 0, "max", 60*24*90)
+	}
+	if in.Grading == "" {
+		in.Grading = models.GradeHighest
+	}
+	if in.Grading != models.GradeHighest && in.Grading != models.GradeLast {
+		v.Add("grading", "invalid_choice")
+	}
+	for _, p := range in.Positions {
+		if !slices.Contains(models.Positions, p) {
+			v.Add("positions", "invalid_choice")
+			break
+		}
+	}
+	for _, id := range in.OrgUnitIDs {
+		if _, err := models.GetOrgUnit(ctx, db, models.ScopeAll, id); err != nil {
+			v.Add("org_unit_ids", "not_found")
+			break
+		}
+	}
+}
+
+func (in *ExamInput) apply(e *models.Exam) {
+	e.Title, e.Kind, e.Blueprint, e.Fixed = in.Title, in.Kind, in.Blueprint, in.Fixed
+	e.TimeLimitMinutes, e.OpensAt, e.ClosesAt, e.PassPercent = in.TimeLimitMinutes, in.OpensAt, in.ClosesAt, in.PassPercent
+	e.AttemptsAllowed, e.CoolOffMinutes, e.Grading = in.AttemptsAllowed, in.CoolOffMinutes, in.Grading
+	e.ShuffleQuestions, e.ShuffleOptions, e.Positions, e.OrgUnitIDs = in.ShuffleQuestions, in.ShuffleOptions, in.Positions, in.OrgUnitIDs
+}
+
+// CreateExam validates in and stores a draft exam.
+func CreateExam(ctx context.Context, db *gorm.DB, actor models.Actor, in ExamInput) (*models.Exam, error) {
+	v := &models.ValidationError{}
+	checkExam(ctx, db, v, &in)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	e := &models.Exam{Status: models.ExamDraft}
+	in.apply(e)
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(e).Error; err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, "create", "exam", e.ID, map[string]any{"title": e.Title, "kind": e.Kind})
+	})
+	return e, err
+}
+
+// UpdateExam replaces an exam's settings. Once an attempt exists only the title, the
+// closing time and the attempts allowed may change: the structure is frozen.
+func UpdateExam(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, in ExamInput) (*models.Exam, error) {
+	e, err := models.GetExam(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &models.ValidationError{}
+	checkExam(ctx, db, v, &in)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	next := *e
+	in.apply(&next)
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		n, err := models.CountAttempts(tx, e.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			frozen := next
+			frozen.Title, frozen.ClosesAt, frozen.AttemptsAllowed = e.Title, e.ClosesAt, e.AttemptsAllowed
+			if !sameStructure(&frozen, e) {
+				return &models.ConflictError{Field: "id", Code: "exam_frozen"}
+			}
+		}
+		err = tx.Model(&next).Select("title", "kind", "blueprint", "fixed", "time_limit_minutes", "opens_at", "closes_at",
+			"pass_percent", "attempts_allowed", "cool_off_minutes", "grading", "shuffle_questions", "shuffle_options",
+			"positions", "org_unit_ids", "updated_at").Updates(&next).Error
+		if err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, "update", "exam", e.ID, map[string]any{"title": next.Title})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+// sameStructure compares two exams field by field through their JSON form.
+func sameStructure(a, b *models.Exam) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(ja) == string(jb)
+}
+
+// PublishExam opens a draft for attempts; it is refused while a blueprint rule asks for
+// more questions than the bank holds.
+func PublishExam(ctx context.Context, db *gorm.DB, actor models.Actor, id uint) (*models.Exam, error) {
+	e, err := models.GetExam(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.Status == models.ExamPublished {
+		return e, nil
+	}
+	pool, err := models.CurrentQuestions(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := Draw(e, pool, nil, newRand()); err != nil {
+		var pe *PoolError
+		if errors.As(err, &pe) {
+			v := &models.ValidationError{}
+			if pe.Missing != "" {
+				v.Add("fixed", "question_missing", "code", pe.Missing)
+			} else {
+				v.Add("blueprint["+strconv.Itoa(pe.Rule)+"].count", "pool_too_small", "want", pe.Want, "got", pe.Got)
+			}
+			return nil, v
+		}
+		return nil, err
+	}
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(e).Update("status", models.ExamPublished).Error; err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, "publish", "exam", e.ID, nil)
+	})
+	e.Status = models.ExamPublished
+	return e, err
+}
+
+// OverrideInput gives one employee extra time or attempts, with a reason.
+type OverrideInput struct {
+	EmployeeID    uint   `json:"employee_id"`
+	ExtraMinutes  int    `json:"extra_minutes"`
+	ExtraAttempts int    `json:"extra_attempts"`
+	Reason        string `json:"reason"`
+}
+
+// SetOverride records (or replaces) an employee's override on an exam.
+func SetOverride(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, examID uint, in OverrideInput) (*models.ExamOverride, error) {
+	if _, err := models.GetExam(ctx, db, examID); err != nil {
+		return nil, err
+	}
+	v := &models.ValidationError{}
+	if _, err := models.GetEmployee(ctx, db, scope, in.EmployeeID); err != nil {
+		v.Add("employee_id", "not_found")
+	}
+	if in.ExtraMinutes < 0 || in.ExtraMinutes > 600 {
+		v.Add("extra_minutes", "out_of_range", "min", 0, "max", 600)
+	}
+	if in.ExtraAttempts < 0 || in.ExtraAttempts > 10 {
+		v.Add("extra_attempts", "out_of_range", "min", 0, "max", 10)
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" {
+		v.Add("reason", "required")
+	} else if utf8.RuneCountInString(in.Reason) > 500 {
+		v.Add("reason", "too_long", "max", 500)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	o := &models.ExamOverride{ExamID: examID, EmployeeID: in.EmployeeID, ExtraMinutes: in.ExtraMinutes, ExtraAttempts: in.ExtraAttempts, Reason: in.Reason}
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := models.ReplaceOverride(tx, o); err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, "override", "exam", examID, in)
+	})
+	return o, err
+}
+
+// Trainer reports whether a user manages exams (trainers and admins).
+func Trainer(u *models.User) bool {
+	for _, g := range u.Grants {
+		if g.Role == models.RoleTrainer || g.Role == models.RoleAdmin {
+			return true
+		}
+	}
+	return false
+}
+
+// Visible loads an exam as the user may see it: trainers see every exam, everyone else
+// only published exams whose audience includes them (otherwise ErrNotFound).
+func Visible(ctx context.Context, db *gorm.DB, u *models.User, id uint) (*models.Exam, error) {
+	e, err := models.GetExam(ctx, db, id)
+	if err != nil || Trainer(u) {
+		return e, err
+	}
+	ok, err := takes(ctx, db, u, e)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("exam %d: %w", id, models.ErrNotFound)
+	}
+	return e, nil
+}
+
+// ListVisible lists the exams a user may see, newest first.
+func ListVisible(ctx context.Context, db *gorm.DB, u *models.User, p models.Page) (models.List[models.Exam], error) {
+	if Trainer(u) {
+		return models.ListExams(ctx, db, false, p)
+	}
+	all, err := models.ListExams(ctx, db, true, models.Page{PerPage: models.MaxPerPage})
+	if err != nil {
+		return all, err
+	}
+	out := models.List[models.Exam]{Items: []models.Exam{}}
+	for _, e := range all.Items {
+		ok, err := takes(ctx, db, u, &e)
+		if err != nil {
+			return out, err
+		}
+		if ok {
+			out.Items = append(out.Items, e)
+		}
+	}
+	out.Total = int64(len(out.Items))
+	return out, nil
+}
+
+// takes reports whether the user's employee is in a published exam's audience.
+func takes(ctx context.Context, db *gorm.DB, u *models.User, e *models.Exam) (bool, error) {
+	if e.Status != models.ExamPublished || u.EmployeeID == nil {
+		return false, nil
+	}
+	emp, err := models.GetEmployee(ctx, db, models.ScopeAll, *u.EmployeeID)
+	if err != nil {
+		return false, err
+	}
+	var paths []string
+	for _, id := range e.OrgUnitIDs {
+		if unit, err := models.GetOrgUnit(ctx, db, models.ScopeAll, id); err == nil {
+			paths = append(paths, unit.Path)
+		}
+	}
+	return InAudience(e, emp.Position, emp.OrgUnit.Path, paths), nil
+}

@@ -1,0 +1,219 @@
+package exams
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"quality/models"
+)
+
+// QuestionInput creates a question or, for an update, replaces its content.
+type QuestionInput struct {
+	Code        string   `json:"code"`
+	Kind        string   `json:"kind"`
+	Category    string   `json:"category"`
+	Difficulty  int      `json:"difficulty"`
+	Stem        string   `json:"stem"`
+	Options     []string `json:"options"`
+	Answer      []int    `json:"answer"`
+	Accepted    []string `json:"accepted"`
+	Explanation string   `json:"explanation"`
+	Rule        string   `json:"rule"`
+}
+
+var (
+	ruleRE         = regexp.MustCompile(`^R\d+(\.\d+)?$`)
+	questionCodeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+)
+
+// CheckQuestion validates a question's content, adding field errors to v under prefix.
+func CheckQuestion(v *models.ValidationError, prefix string, in *QuestionInput) {
+	in.Stem = strings.TrimSpace(in.Stem)
+	in.Explanation = strings.TrimSpace(in.Explanation)
+	in.Rule = strings.TrimSpace(in.Rule)
+	if in.Code != "" && !questionCodeRE.MatchString(in.Code) {
+		v.Add(prefix+"code", "invalid_code")
+	}
+	if !slices.Contains(models.QuestionKinds, in.Kind) {
+		v.Add(prefix+"kind", "invalid_choice")
+	}
+	if !slices.Contains(models.QuestionCategories, in.Category) {
+		v.Add(prefix+"category", "invalid_choice")
+	}
+	if in.Difficulty < 1 || in.Difficulty > 3 {
+		v.Add(prefix+"difficulty", "out_of_range", "min", 1, "max", 3)
+	}
+	switch n := utf8.RuneCountInString(in.Stem); {
+	case n == 0:
+		v.Add(prefix+"stem", "required")
+	case n > 2000:
+		v.Add(prefix+"stem", "too_long", "max", 2000)
+	}
+	if in.Rule != "" && !ruleRE.MatchString(in.Rule) {
+		v.Add(prefix+"rule", "invalid_rule")
+	}
+	for i, o := range in.Options {
+		in.Options[i] = strings.TrimSpace(o)
+		if in.Options[i] == "" || utf8.RuneCountInString(in.Options[i]) > 500 {
+			v.Add(prefix+"options["+strconv.Itoa(i)+"]", "invalid")
+		}
+	}
+	answer := slices.Clone(in.Answer)
+	slices.Sort(answer)
+	for _, a := range answer {
+		if a < 0 || a >= len(in.Options) {
+			v.Add(prefix+"answer", "invalid")
+			return
+		}
+	}
+	if len(slices.Compact(answer)) != len(in.Answer) {
+		v.Add(prefix+"answer", "invalid")
+		return
+	}
+	in.Answer = answer
+	switch in.Kind {
+	case models.KindSingle:
+		if len(in.Options) < 2 || len(in.Options) > 8 {
+			v.Add(prefix+"options", "option_count")
+		}
+		if len(in.Answer) != 1 {
+			v.Add(prefix+"answer", "one_answer")
+		}
+	case models.KindMultiple:
+		if len(in.Options) < 3 || len(in.Options) > 8 {
+			v.Add(prefix+"options", "option_count")
+		}
+		if len(in.Answer) < 2 {
+			v.Add(prefix+"answer", "two_answers")
+		}
+	case models.KindTrueFalse:
+		if !slices.Equal(in.Options, []string{"正确", "错误"}) {
+			in.Options = []string{"正确", "错误"}
+		}
+		if len(in.Answer) != 1 {
+			v.Add(prefix+"answer", "one_answer")
+		}
+	case models.KindFill:
+		if len(in.Options) > 0 || len(in.Answer) > 0 {
+			v.Add(prefix+"options", "must_be_empty")
+		}
+		var acc []string
+		for _, a := range in.Accepted {
+			if a = strings.TrimSpace(a); a != "" {
+				acc = append(acc, a)
+			}
+		}
+		in.Accepted = acc
+		if len(acc) == 0 {
+			v.Add(prefix+"accepted", "required")
+		}
+	}
+	if in.Kind != models.KindFill {
+		in.Accepted = nil
+	}
+}
+
+func (in *QuestionInput) apply(q *models.Question) {
+	q.Kind, q.Category, q.Difficulty, q.Stem = in.Kind, in.Category, in.Difficulty, in.Stem
+	q.Options, q.Answer, q.Accepted = in.Options, in.Answer, in.Accepted
+	q.Explanation, q.Rule = in.Explanation, in.Rule
+}
+
+// CreateQuestion validates in and stores version 1 of a new question.
+func CreateQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, in QuestionInput) (*models.Question, error) {
+	v := &models.ValidationError{}
+	CheckQuestion(v, "", &in)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	q := &models.Question{Code: in.Code, Version: 1, Latest: true}
+	in.apply(q)
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return insertQuestion(tx, actor, q)
+	})
+	return q, err
+}
+
+func insertQuestion(tx *gorm.DB, actor models.Actor, q *models.Question) error {
+	generated := q.Code == ""
+	if generated {
+		q.Code = "pending"
+	}
+	if err := tx.Create(q).Error; err != nil {
+		return models.Translate(err, "code")
+	}
+	if generated {
+		q.Code = fmt.Sprintf("Q%05d", q.ID)
+		if err := tx.Model(q).Update("code", q.Code).Error; err != nil {
+			return err
+		}
+	}
+	return models.Audit(tx, actor, "create", "question", q.ID, map[string]any{"code": q.Code, "version": q.Version})
+}
+
+// UpdateQuestion replaces the content of the latest version id. A version that an
+// attempt has shown is never changed: the edit becomes a new version.
+func UpdateQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, in QuestionInput) (*models.Question, error) {
+	old, err := models.GetQuestion(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	if !old.Latest {
+		return nil, &models.ConflictError{Field: "id", Code: "not_latest"}
+	}
+	in.Code = old.Code
+	v := &models.ValidationError{}
+	CheckQuestion(v, "", &in)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var out *models.Question
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		used, err := models.QuestionUsed(tx, old.ID)
+		if err != nil {
+			return err
+		}
+		if !used {
+			q := *old
+			in.apply(&q)
+			err := tx.Model(&q).Select("kind", "category", "difficulty", "stem", "options", "answer", "accepted", "explanation", "rule", "updated_at").Updates(&q).Error
+			if err != nil {
+				return err
+			}
+			out = &q
+			return models.Audit(tx, actor, "update", "question", q.ID, map[string]any{"code": q.Code, "version": q.Version})
+		}
+		if err := tx.Model(old).Update("latest", false).Error; err != nil {
+			return err
+		}
+		q := &models.Question{Code: old.Code, Version: old.Version + 1, Latest: true}
+		in.apply(q)
+		if err := insertQuestion(tx, actor, q); err != nil {
+			return err
+		}
+		out = q
+		return nil
+	})
+	return out, err
+}
+
+// ArchiveQuestion takes the latest version id out of future papers; attempts keep it.
+func ArchiveQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, id uint) error {
+	q, err := models.GetQuestion(ctx, db, id)
+	if err != nil {
+		return err
+	}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(q).Update("archived", true).Error; err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, "archive", "question", q.ID, map[string]any{"code": q.Code})
+	})
+}
