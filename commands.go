@@ -132,6 +132,16 @@ func loadData(ctx context.Context, cfg app.Config, db *gorm.DB, demo bool) error
 	if n > 0 {
 		slog.Info("base data loaded", "org_units", n)
 	}
+	if n, err := seeds.LoadQuestionBank(ctx, db); err != nil {
+		return fmt.Errorf("load the question bank: %w", err)
+	} else if n > 0 {
+		slog.Info("question bank loaded", "questions", n)
+	}
+	if n, err := seeds.LoadExams(ctx, db, time.Now().UTC()); err != nil {
+		return fmt.Errorf("load the exams: %w", err)
+	} else if n > 0 {
+		slog.Info("exams loaded", "exams", n)
+	}
 	created, password, err := seeds.EnsureAdmin(ctx, db, cfg.AdminPassword)
 	if err != nil {
 		return err

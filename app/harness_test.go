@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/stretchr/testify/require"
@@ -27,7 +28,8 @@ const (
 	demoPassword  = "demo-pass-123"
 )
 
-// env is one test server on a fresh database holding the base org tree, the admin and
+// env is one test server on a fresh database holding the base org tree, the question
+// bank with the two seeded exams (published, open this year and next), the admin and
 // the demo staff of 东湖区 (360102) and 濂溪区 (360402, in 九江, outside every demo
 // user's scope but the province's), with one user per role (seeds.DemoUsers):
 // trainer (province), inspector (南昌市 3601), manager (东湖区 360102), employee
@@ -43,6 +45,10 @@ func newEnv(t testing.TB, db *gorm.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	_, err := seeds.LoadBase(ctx, db)
+	require.NoError(t, err)
+	_, err = seeds.LoadQuestionBank(ctx, db)
+	require.NoError(t, err)
+	_, err = seeds.LoadExams(ctx, db, time.Now().UTC())
 	require.NoError(t, err)
 	_, _, err = seeds.EnsureAdmin(ctx, db, adminPassword)
 	require.NoError(t, err)

@@ -55,6 +55,8 @@ var (
 	errNoEmployee   = &models.ConflictError{Field: "user", Code: "no_employee"}
 	errNotAudience  = fmt.Errorf("not in the exam's audience: %w", models.ErrNotFound)
 	errNotPublished = fmt.Errorf("exam not published: %w", models.ErrNotFound)
+	// errNotYours: a user without an employee has no attempts at all.
+	errNotYours = fmt.Errorf("attempt of another person: %w", models.ErrNotFound)
 )
 
 // InAudience reports whether an employee of the given position and unit path may take
@@ -199,7 +201,7 @@ type SaveResult struct {
 // Saves after the deadline plus the grace are refused and not stored.
 func (s *Service) Save(ctx context.Context, actor models.Actor, employeeID *uint, attemptID, questionID uint, in SaveInput) (*SaveResult, error) {
 	if employeeID == nil {
-		return nil, errNoEmployee
+		return nil, errNotYours
 	}
 	v := &models.ValidationError{}
 	if in.Seq < 1 {
@@ -287,7 +289,7 @@ func checkResponse(q *models.Question, in SaveInput) error {
 // result.
 func (s *Service) Submit(ctx context.Context, actor models.Actor, employeeID *uint, attemptID uint) (*AttemptView, error) {
 	if employeeID == nil {
-		return nil, errNoEmployee
+		return nil, errNotYours
 	}
 	if _, err := s.submit(ctx, actor, attemptID, *employeeID, false); err != nil {
 		return nil, err

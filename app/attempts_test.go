@@ -1,0 +1,126 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"quality/exams"
+	"quality/models"
+	"quality/models/dbtest"
+	"quality/seeds"
+)
+
+// The employee's path through an exam over HTTP (issue 3, "done when"): start, answer,
+// refresh and find everything, a stale save refused, submit twice with one result, and
+// the key withheld while the window is open.
+func TestTakeExamOverHTTP(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		emp := e.login("employee")
+		start := fmt.Sprintf("/api/v1/exams/%d/attempts", e.exam(seeds.OnboardingExamTitle))
+
+		// A double click, a retry and a burst: one attempt.
+		var wg sync.WaitGroup
+		codes := make(chan int, 20)
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes <- emp.do(http.MethodPost, start, nil).Code
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		createdN := 0
+		for c := range codes {
+			require.Contains(t, []int{http.StatusCreated, http.StatusOK}, c)
+			if c == http.StatusCreated {
+				createdN++
+			}
+		}
+		require.Equal(t, 1, createdN)
+		var n int64
+		require.NoError(t, db.Model(&models.Attempt{}).Count(&n).Error)
+		require.EqualValues(t, 1, n)
+
+		res := emp.do(http.MethodPost, start, nil)
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		var paper exams.AttemptView
+		res.JSON(t, &paper)
+		require.Len(t, paper.Questions, 20)
+		require.Positive(t, paper.SecondsLeft)
+		require.NotContains(t, res.Body, `"explanation"`, "no key before submission")
+		require.NotContains(t, res.Body, `"review"`)
+
+		// Answer half the paper, each answer its own request.
+		saved := map[uint]int{}
+		for i, q := range paper.Questions[:10] {
+			url := fmt.Sprintf("/api/v1/attempts/%d/answers/%d", paper.ID, q.ID)
+			body := map[string]any{"text": "24", "seq": 1}
+			if q.Kind != models.KindFill {
+				body = map[string]any{"choices": []int{q.Options[0].ID}, "seq": 1}
+			}
+			res := emp.do(http.MethodPut, url, body)
+			require.Equal(t, http.StatusOK, res.Code, "question %d: %s", i, res.Body)
+			saved[q.ID] = i
+		}
+		// A save that arrives after a newer one is refused and changes nothing.
+		q0 := paper.Questions[0]
+		url0 := fmt.Sprintf("/api/v1/attempts/%d/answers/%d", paper.ID, q0.ID)
+		if q0.Kind != models.KindFill {
+			require.Equal(t, http.StatusOK, emp.do(http.MethodPut, url0, map[string]any{"choices": []int{q0.Options[1].ID}, "seq": 5}).Code)
+			res = emp.do(http.MethodPut, url0, map[string]any{"choices": []int{q0.Options[0].ID}, "seq": 4})
+			require.Equal(t, http.StatusConflict, res.Code)
+			require.Contains(t, res.Body, "stale_seq")
+		}
+
+		// A refresh on another device: same paper, same order, same answers.
+		res = emp.do(http.MethodGet, fmt.Sprintf("/api/v1/attempts/%d", paper.ID), nil)
+		require.Equal(t, http.StatusOK, res.Code)
+		var again exams.AttemptView
+		res.JSON(t, &again)
+		require.Len(t, again.Questions, len(paper.Questions))
+		for i := range paper.Questions {
+			require.Equal(t, paper.Questions[i].ID, again.Questions[i].ID)
+			require.Equal(t, paper.Questions[i].Options, again.Questions[i].Options)
+			_, answered := saved[paper.Questions[i].ID]
+			require.Equal(t, answered, again.Questions[i].Answer != nil, "question %d", i)
+		}
+		if q0.Kind != models.KindFill {
+			require.Equal(t, []int{q0.Options[1].ID}, again.Questions[0].Answer.Choices)
+			require.EqualValues(t, 5, again.Questions[0].Answer.Seq)
+		}
+
+		// Another person cannot see or touch it.
+		mgr := e.login("manager")
+		require.Equal(t, http.StatusNotFound, mgr.do(http.MethodGet, fmt.Sprintf("/api/v1/attempts/%d", paper.ID), nil).Code)
+		require.Equal(t, http.StatusNotFound, mgr.do(http.MethodPut, url0, map[string]any{"choices": []int{0}, "seq": 9}).Code)
+
+		// Submit twice: one result, one audit row.
+		submit := fmt.Sprintf("/api/v1/attempts/%d/submit", paper.ID)
+		first := emp.do(http.MethodPost, submit, nil)
+		require.Equal(t, http.StatusOK, first.Code, first.Body)
+		second := emp.do(http.MethodPost, submit, nil)
+		require.Equal(t, http.StatusOK, second.Code)
+		var r1, r2 exams.AttemptView
+		first.JSON(t, &r1)
+		second.JSON(t, &r2)
+		require.Equal(t, models.AttemptSubmitted, r1.Status)
+		require.Equal(t, r1.Result, r2.Result)
+		require.Equal(t, r1.SubmittedAt, r2.SubmittedAt)
+		require.NoError(t, db.Model(&models.AuditEvent{}).Where("action = ? AND entity_id = ?", "submit", fmt.Sprint(paper.ID)).Count(&n).Error)
+		require.EqualValues(t, 1, n)
+		require.False(t, strings.Contains(first.Body, `"explanation"`), "the key waits for the window to close")
+
+		// After submission no save is taken.
+		res = emp.do(http.MethodPut, url0, map[string]any{"choices": []int{0}, "seq": 10})
+		require.Equal(t, http.StatusConflict, res.Code)
+		require.Contains(t, res.Body, "attempt_submitted")
+	})
+}
