@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,16 +22,31 @@ const (
 // catalog maps a language to its flat dotted-key messages.
 type catalog map[string]map[string]string
 
+// loadCatalog reads locales/LANG.json and any locales/LANG.AREA.json (one per product
+// area), merged; a key defined twice is an error.
 func loadCatalog() (catalog, error) {
 	c := catalog{}
 	for _, lang := range []string{langZH, langEN} {
-		b, err := localeFS.ReadFile("locales/" + lang + ".json")
+		files, err := fs.Glob(localeFS, "locales/"+lang+"*.json")
 		if err != nil {
 			return nil, err
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("locale %s: %w", lang, err)
+		for _, f := range files {
+			b, err := localeFS.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("%s: key %s defined twice", f, k)
+				}
+				m[k] = v
+			}
 		}
 		c[lang] = m
 	}

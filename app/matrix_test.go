@@ -26,7 +26,6 @@ import (
 	"quality/models"
 	"quality/models/dbtest"
 	"quality/org"
-	"quality/seeds"
 )
 
 // SECURITY.md, "Access control" and "Tests with figures" 5: every registered route,
@@ -52,9 +51,8 @@ var callers = []string{anon, admin, trainer, inspector, manager, employee}
 var scopeRoot = map[string]string{admin: "36", trainer: "36", inspector: "3601", manager: "360102", employee: "360102-01"}
 
 var (
-	staff      = []string{admin, trainer, inspector, manager} // employees: read
-	roster     = []string{admin, manager}                     // employees: write and import
-	examMakers = []string{admin, trainer}                     // question bank and exams
+	staff  = []string{admin, trainer, inspector, manager} // employees: read
+	roster = []string{admin, manager}                     // employees: write and import
 )
 
 // matrixPassword is the password of the fixture users the matrix creates; resets set it
@@ -192,16 +190,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 // the fixture: employee 360102001 (manager's branch 东湖区) and 360402001 (濂溪区, in
 // 九江: another city's branch); fresh records are made per caller for writes.
 func matrixRows() []matrixRow {
-	const (
-		get, post, put, patch, del  = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
-		ok, created, noContent      = http.StatusOK, http.StatusCreated, http.StatusNoContent
-		seeOther, notFound, invalid = http.StatusSeeOther, http.StatusNotFound, http.StatusUnprocessableEntity
-		conflict                    = http.StatusConflict
-	)
-	static := func(target string) func(*env, string) (string, any) {
-		return func(*env, string) (string, any) { return target, nil }
-	}
-	return []matrixRow{
+	rows := []matrixRow{
 		// System: public.
 		{method: get, route: "/healthz", prep: static("/healthz"), want: everyone(ok)},
 		{method: get, route: "/readyz", prep: static("/readyz"), want: everyone(ok)},
@@ -406,61 +395,6 @@ func matrixRows() []matrixRow {
 			prep: webRosterUpload("360402-01")},
 		{method: get, route: "/audit", prep: static("/audit"), want: only(ok, admin).but(seeOther, anon), redirect: toLogin},
 
-		// Question bank and exams: trainers and admins manage; everyone signed in lists the
-		// exams meant for them.
-		{method: get, route: "/api/v1/questions", prep: static("/api/v1/questions?category=etiquette"), want: only(ok, examMakers...)},
-		{method: get, route: "/api/v1/questions/:id", want: only(ok, examMakers...),
-			prep: func(e *env, _ string) (string, any) { return withID("/api/v1/questions/:id", e.question("q001")), nil }},
-		{method: post, route: "/api/v1/questions", want: only(created, examMakers...),
-			prep: func(*env, string) (string, any) { return "/api/v1/questions", newQuestionBody() }},
-		{method: put, route: "/api/v1/questions/:id", want: only(ok, examMakers...), prep: freshQuestion("/api/v1/questions/:id", newQuestionBody())},
-		{method: del, route: "/api/v1/questions/:id", want: only(noContent, examMakers...), prep: freshQuestion("/api/v1/questions/:id", nil)},
-		{method: get, route: "/api/v1/exams", prep: static("/api/v1/exams"), want: signedIn(ok)},
-		{method: get, route: "/api/v1/exams/:id", name: "onboarding (everyone)", want: signedIn(ok),
-			prep: func(e *env, _ string) (string, any) {
-				return withID("/api/v1/exams/:id", e.exam(seeds.OnboardingExamTitle)), nil
-			}},
-		{method: get, route: "/api/v1/exams/:id", name: "etiquette (frontline only)", want: signedIn(ok).but(notFound, inspector, manager),
-			prep: func(e *env, _ string) (string, any) {
-				return withID("/api/v1/exams/:id", e.exam(seeds.EtiquetteExamTitle)), nil
-			}},
-		{method: post, route: "/api/v1/exams", want: only(created, examMakers...),
-			prep: func(*env, string) (string, any) { return "/api/v1/exams", newExamBody() }},
-		{method: put, route: "/api/v1/exams/:id", want: only(ok, examMakers...), prep: freshExam("/api/v1/exams/:id", newExamBody())},
-		{method: post, route: "/api/v1/exams/:id/publish", want: only(ok, examMakers...), prep: freshExam("/api/v1/exams/:id/publish", nil)},
-		{method: post, route: "/api/v1/exams/:id/overrides", want: only(created, examMakers...),
-			prep: func(e *env, _ string) (string, any) {
-				return withID("/api/v1/exams/:id/overrides", e.exam(seeds.OnboardingExamTitle)),
-					map[string]any{"employee_id": e.employee("360102-01001"), "extra_minutes": 10, "reason": "视力障碍，延长作答时间"}
-			}},
-
-		// Attempts: whoever is linked to an employee takes the exams meant for them (the
-		// admin is not; the etiquette exam is for frontline positions only), and sees and
-		// changes only their own attempts.
-		{method: post, route: "/api/v1/exams/:id/attempts", name: "onboarding", want: signedIn(created).but(conflict, admin),
-			prep: func(e *env, _ string) (string, any) {
-				return withID("/api/v1/exams/:id/attempts", e.exam(seeds.OnboardingExamTitle)), nil
-			}},
-		{method: post, route: "/api/v1/exams/:id/attempts", name: "etiquette, resumed", want: signedIn(ok).but(conflict, admin).but(notFound, trainer, inspector, manager),
-			prep: func(e *env, _ string) (string, any) {
-				e.employeeAttempt() // the employee's etiquette attempt exists before the request
-				return withID("/api/v1/exams/:id/attempts", e.exam(seeds.EtiquetteExamTitle)), nil
-			}},
-		{method: get, route: "/api/v1/attempts/:id", want: signedIn(notFound).but(ok, employee),
-			prep: func(e *env, _ string) (string, any) {
-				return withID("/api/v1/attempts/:id", e.employeeAttempt().ID), nil
-			}},
-		{method: put, route: "/api/v1/attempts/:id/answers/:question", want: signedIn(notFound).but(ok, employee),
-			prep: func(e *env, _ string) (string, any) {
-				a := e.employeeAttempt()
-				target := strings.Replace(withID("/api/v1/attempts/:id/answers/:question", a.ID), ":question", idStr(a.choiceQuestion()), 1)
-				return target, map[string]any{"choices": []int{0}, "seq": uniq()}
-			}},
-		{method: post, route: "/api/v1/attempts/:id/submit", want: signedIn(notFound).but(ok, employee),
-			prep: func(e *env, _ string) (string, any) {
-				return withID("/api/v1/attempts/:id/submit", e.employeeAttempt().ID), nil
-			}},
-
 		// Audit log: admins only.
 		{method: get, route: "/api/v1/audit-events", want: only(ok, admin),
 			prep:  static("/api/v1/audit-events"),
@@ -496,7 +430,23 @@ func matrixRows() []matrixRow {
 			}},
 		{method: post, route: "/logout", ownSession: true, prep: static("/logout"), want: signedIn(seeOther), redirect: redirectTo("/login")},
 	}
+	// One file per area beyond the foundation.
+	rows = append(rows, examMatrixRows()...)
+	return rows
 }
+
+// static is a prep that always targets the same URL with no body.
+func static(target string) func(*env, string) (string, any) {
+	return func(*env, string) (string, any) { return target, nil }
+}
+
+// Methods and statuses the rows use.
+const (
+	get, post, put, patch, del  = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
+	ok, created, noContent      = http.StatusOK, http.StatusCreated, http.StatusNoContent
+	seeOther, notFound, invalid = http.StatusSeeOther, http.StatusNotFound, http.StatusUnprocessableEntity
+	conflict                    = http.StatusConflict
+)
 
 // sendRow sends body as JSON, as a form or as an upload, whichever it is.
 func sendRow(cl *client, method, target string, body any) response {

@@ -4,7 +4,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"quality/accounts"
-	"quality/exams"
 	"quality/models"
 	"quality/org"
 )
@@ -49,13 +48,12 @@ var (
 	staffRoles = []string{models.RoleAdmin, models.RoleManager, models.RoleTrainer, models.RoleInspector}
 	rosterRole = []string{models.RoleAdmin, models.RoleManager}
 	adminOnly  = []string{models.RoleAdmin}
-	examRoles  = []string{models.RoleAdmin, models.RoleTrainer}
 )
 
 // routeTable lists every route of the product, one area to a block.
 func (s *server) routeTable() []route {
 	get, post, put, patch, del := fiber.MethodGet, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete
-	return []route{
+	routes := []route{
 		// System.
 		{get, "/healthz", public, nil, s.healthz, doc{Tag: "system", Summary: "进程存活检查"}},
 		{get, "/readyz", public, nil, s.readyz, doc{Tag: "system", Summary: "数据库可用检查"}},
@@ -96,27 +94,6 @@ func (s *server) routeTable() []route {
 		{patch, "/api/v1/users/:id", roles, adminOnly, s.updateUser, doc{Tag: "users", Summary: "修改用户（停用、角色）", Body: accounts.UserPatch{}, Resp: models.User{}}},
 		{put, "/api/v1/users/:id/password", roles, adminOnly, s.resetPassword, doc{Tag: "users", Summary: "重置用户密码（结束其全部会话）", Body: passwordReset{}, Status: 204}},
 
-		// Question bank and exams (R8.2, R8.3): trainers and admins manage them.
-		{get, "/api/v1/questions", roles, examRoles, s.listQuestions, doc{Tag: "exams", Summary: "题库（各题的最新版本）", Resp: models.List[models.Question]{},
-			Query: append([]param{{"q", "string", "题干或编号包含"}, {"kind", "string", "single|multiple|truefalse|fill"}, {"category", "string", "basics|etiquette|ethics|technical"},
-				{"difficulty", "integer", "1..3"}, {"archived", "boolean", "已停用的题"}}, pageParams...)}},
-		{get, "/api/v1/questions/:id", roles, examRoles, s.getQuestion, doc{Tag: "exams", Summary: "试题（某一版本）", Resp: models.Question{}}},
-		{post, "/api/v1/questions", roles, examRoles, s.createQuestion, doc{Tag: "exams", Summary: "新建试题", Body: exams.QuestionInput{}, Resp: models.Question{}, Status: 201}},
-		{put, "/api/v1/questions/:id", roles, examRoles, s.updateQuestion, doc{Tag: "exams", Summary: "修改试题；已被作答使用的版本不变，改动成为新版本", Body: exams.QuestionInput{}, Resp: models.Question{}}},
-		{del, "/api/v1/questions/:id", roles, examRoles, s.archiveQuestion, doc{Tag: "exams", Summary: "停用试题（不再抽取，已有作答保留）", Status: 204}},
-		{get, "/api/v1/exams", anyUser, nil, s.listExams, doc{Tag: "exams", Summary: "考试列表（员工只见已发布且面向自己的考试）", Resp: models.List[models.Exam]{}, Query: pageParams}},
-		{get, "/api/v1/exams/:id", anyUser, nil, s.getExam, doc{Tag: "exams", Summary: "考试详情", Resp: models.Exam{}}},
-		{post, "/api/v1/exams", roles, examRoles, s.createExam, doc{Tag: "exams", Summary: "新建考试（草稿）", Body: exams.ExamInput{}, Resp: models.Exam{}, Status: 201}},
-		{put, "/api/v1/exams/:id", roles, examRoles, s.updateExam, doc{Tag: "exams", Summary: "修改考试；已有作答后结构冻结", Body: exams.ExamInput{}, Resp: models.Exam{}}},
-		{post, "/api/v1/exams/:id/publish", roles, examRoles, s.publishExam, doc{Tag: "exams", Summary: "发布考试；题库不足以组卷时拒绝", Resp: models.Exam{}}},
-		{post, "/api/v1/exams/:id/overrides", roles, examRoles, s.setOverride, doc{Tag: "exams", Summary: "给某员工延时或加考次数（须填原因）", Body: exams.OverrideInput{}, Resp: models.ExamOverride{}, Status: 201}},
-
-		// Attempts: any user linked to an employee takes the exams meant for them.
-		{post, "/api/v1/exams/:id/attempts", anyUser, nil, s.startAttempt, doc{Tag: "attempts", Summary: "开始或继续作答（重复请求得到同一份试卷）", Resp: exams.AttemptView{}, Status: 201}},
-		{get, "/api/v1/attempts/:id", anyUser, nil, s.getAttempt, doc{Tag: "attempts", Summary: "查看作答：试卷、已存答案、剩余时间", Resp: exams.AttemptView{}}},
-		{put, "/api/v1/attempts/:id/answers/:question", anyUser, nil, s.saveAnswer, doc{Tag: "attempts", Summary: "保存一题答案（提交成功才应答；seq 防止旧请求覆盖新答案）", Body: exams.SaveInput{}, Resp: exams.SaveResult{}}},
-		{post, "/api/v1/attempts/:id/submit", anyUser, nil, s.submitAttempt, doc{Tag: "attempts", Summary: "交卷（重复交卷结果不变）", Resp: exams.AttemptView{}}},
-
 		// Web UI (server-rendered, Chinese by default).
 		{get, "/", anyUser, nil, s.homePage, doc{Tag: "ui", Summary: "首页（网页）", File: mimeHTML}},
 		{get, "/login", public, nil, s.loginPage, doc{Tag: "ui", Summary: "登录页（网页）", File: mimeHTML}},
@@ -135,6 +112,9 @@ func (s *server) routeTable() []route {
 			Query: append([]param{{"actor_id", "integer", "操作人"}, {"action", "string", "动作"}, {"entity", "string", "对象类型"}, {"entity_id", "string", "对象编号"},
 				{"from", "string", "起（RFC 3339 或日期）"}, {"to", "string", "止（不含）"}}, pageParams...)}},
 	}
+	// One file per area beyond the foundation.
+	routes = append(routes, s.examRoutes()...)
+	return routes
 }
 
 const mimeHTML = "text/html"

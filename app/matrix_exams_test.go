@@ -1,0 +1,70 @@
+package app_test
+
+import (
+	"strings"
+
+	"quality/seeds"
+)
+
+// examMakers manage the question bank and exams.
+var examMakers = []string{admin, trainer}
+
+// examMatrixRows are the rows of the question bank, exams and attempts.
+func examMatrixRows() []matrixRow {
+	return []matrixRow{
+		// Question bank and exams: trainers and admins manage; everyone signed in lists the
+		// exams meant for them.
+		{method: get, route: "/api/v1/questions", prep: static("/api/v1/questions?category=etiquette"), want: only(ok, examMakers...)},
+		{method: get, route: "/api/v1/questions/:id", want: only(ok, examMakers...),
+			prep: func(e *env, _ string) (string, any) { return withID("/api/v1/questions/:id", e.question("q001")), nil }},
+		{method: post, route: "/api/v1/questions", want: only(created, examMakers...),
+			prep: func(*env, string) (string, any) { return "/api/v1/questions", newQuestionBody() }},
+		{method: put, route: "/api/v1/questions/:id", want: only(ok, examMakers...), prep: freshQuestion("/api/v1/questions/:id", newQuestionBody())},
+		{method: del, route: "/api/v1/questions/:id", want: only(noContent, examMakers...), prep: freshQuestion("/api/v1/questions/:id", nil)},
+		{method: get, route: "/api/v1/exams", prep: static("/api/v1/exams"), want: signedIn(ok)},
+		{method: get, route: "/api/v1/exams/:id", name: "onboarding (everyone)", want: signedIn(ok),
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/api/v1/exams/:id", e.exam(seeds.OnboardingExamTitle)), nil
+			}},
+		{method: get, route: "/api/v1/exams/:id", name: "etiquette (frontline only)", want: signedIn(ok).but(notFound, inspector, manager),
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/api/v1/exams/:id", e.exam(seeds.EtiquetteExamTitle)), nil
+			}},
+		{method: post, route: "/api/v1/exams", want: only(created, examMakers...),
+			prep: func(*env, string) (string, any) { return "/api/v1/exams", newExamBody() }},
+		{method: put, route: "/api/v1/exams/:id", want: only(ok, examMakers...), prep: freshExam("/api/v1/exams/:id", newExamBody())},
+		{method: post, route: "/api/v1/exams/:id/publish", want: only(ok, examMakers...), prep: freshExam("/api/v1/exams/:id/publish", nil)},
+		{method: post, route: "/api/v1/exams/:id/overrides", want: only(created, examMakers...),
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/api/v1/exams/:id/overrides", e.exam(seeds.OnboardingExamTitle)),
+					map[string]any{"employee_id": e.employee("360102-01001"), "extra_minutes": 10, "reason": "视力障碍，延长作答时间"}
+			}},
+
+		// Attempts: whoever is linked to an employee takes the exams meant for them (the
+		// admin is not; the etiquette exam is for frontline positions only), and sees and
+		// changes only their own attempts.
+		{method: post, route: "/api/v1/exams/:id/attempts", name: "onboarding", want: signedIn(created).but(conflict, admin),
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/api/v1/exams/:id/attempts", e.exam(seeds.OnboardingExamTitle)), nil
+			}},
+		{method: post, route: "/api/v1/exams/:id/attempts", name: "etiquette, resumed", want: signedIn(ok).but(conflict, admin).but(notFound, trainer, inspector, manager),
+			prep: func(e *env, _ string) (string, any) {
+				e.employeeAttempt() // the employee's etiquette attempt exists before the request
+				return withID("/api/v1/exams/:id/attempts", e.exam(seeds.EtiquetteExamTitle)), nil
+			}},
+		{method: get, route: "/api/v1/attempts/:id", want: signedIn(notFound).but(ok, employee),
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/api/v1/attempts/:id", e.employeeAttempt().ID), nil
+			}},
+		{method: put, route: "/api/v1/attempts/:id/answers/:question", want: signedIn(notFound).but(ok, employee),
+			prep: func(e *env, _ string) (string, any) {
+				a := e.employeeAttempt()
+				target := strings.Replace(withID("/api/v1/attempts/:id/answers/:question", a.ID), ":question", idStr(a.choiceQuestion()), 1)
+				return target, map[string]any{"choices": []int{0}, "seq": uniq()}
+			}},
+		{method: post, route: "/api/v1/attempts/:id/submit", want: signedIn(notFound).but(ok, employee),
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/api/v1/attempts/:id/submit", e.employeeAttempt().ID), nil
+			}},
+	}
+}

@@ -1,0 +1,38 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"quality/exams"
+	"quality/models"
+)
+
+// examRoles manage the question bank and exams.
+var examRoles = []string{models.RoleAdmin, models.RoleTrainer}
+
+// examRoutes are the question bank, exams and attempts (R8.2, R8.3).
+func (s *server) examRoutes() []route {
+	get, post, put, del := fiber.MethodGet, fiber.MethodPost, fiber.MethodPut, fiber.MethodDelete
+	return []route{
+		// Question bank and exams (R8.2, R8.3): trainers and admins manage them.
+		{get, "/api/v1/questions", roles, examRoles, s.listQuestions, doc{Tag: "exams", Summary: "题库（各题的最新版本）", Resp: models.List[models.Question]{},
+			Query: append([]param{{"q", "string", "题干或编号包含"}, {"kind", "string", "single|multiple|truefalse|fill"}, {"category", "string", "basics|etiquette|ethics|technical"},
+				{"difficulty", "integer", "1..3"}, {"archived", "boolean", "已停用的题"}}, pageParams...)}},
+		{get, "/api/v1/questions/:id", roles, examRoles, s.getQuestion, doc{Tag: "exams", Summary: "试题（某一版本）", Resp: models.Question{}}},
+		{post, "/api/v1/questions", roles, examRoles, s.createQuestion, doc{Tag: "exams", Summary: "新建试题", Body: exams.QuestionInput{}, Resp: models.Question{}, Status: 201}},
+		{put, "/api/v1/questions/:id", roles, examRoles, s.updateQuestion, doc{Tag: "exams", Summary: "修改试题；已被作答使用的版本不变，改动成为新版本", Body: exams.QuestionInput{}, Resp: models.Question{}}},
+		{del, "/api/v1/questions/:id", roles, examRoles, s.archiveQuestion, doc{Tag: "exams", Summary: "停用试题（不再抽取，已有作答保留）", Status: 204}},
+		{get, "/api/v1/exams", anyUser, nil, s.listExams, doc{Tag: "exams", Summary: "考试列表（员工只见已发布且面向自己的考试）", Resp: models.List[models.Exam]{}, Query: pageParams}},
+		{get, "/api/v1/exams/:id", anyUser, nil, s.getExam, doc{Tag: "exams", Summary: "考试详情", Resp: models.Exam{}}},
+		{post, "/api/v1/exams", roles, examRoles, s.createExam, doc{Tag: "exams", Summary: "新建考试（草稿）", Body: exams.ExamInput{}, Resp: models.Exam{}, Status: 201}},
+		{put, "/api/v1/exams/:id", roles, examRoles, s.updateExam, doc{Tag: "exams", Summary: "修改考试；已有作答后结构冻结", Body: exams.ExamInput{}, Resp: models.Exam{}}},
+		{post, "/api/v1/exams/:id/publish", roles, examRoles, s.publishExam, doc{Tag: "exams", Summary: "发布考试；题库不足以组卷时拒绝", Resp: models.Exam{}}},
+		{post, "/api/v1/exams/:id/overrides", roles, examRoles, s.setOverride, doc{Tag: "exams", Summary: "给某员工延时或加考次数（须填原因）", Body: exams.OverrideInput{}, Resp: models.ExamOverride{}, Status: 201}},
+
+		// Attempts: any user linked to an employee takes the exams meant for them.
+		{post, "/api/v1/exams/:id/attempts", anyUser, nil, s.startAttempt, doc{Tag: "attempts", Summary: "开始或继续作答（重复请求得到同一份试卷）", Resp: exams.AttemptView{}, Status: 201}},
+		{get, "/api/v1/attempts/:id", anyUser, nil, s.getAttempt, doc{Tag: "attempts", Summary: "查看作答：试卷、已存答案、剩余时间", Resp: exams.AttemptView{}}},
+		{put, "/api/v1/attempts/:id/answers/:question", anyUser, nil, s.saveAnswer, doc{Tag: "attempts", Summary: "保存一题答案（提交成功才应答；seq 防止旧请求覆盖新答案）", Body: exams.SaveInput{}, Resp: exams.SaveResult{}}},
+		{post, "/api/v1/attempts/:id/submit", anyUser, nil, s.submitAttempt, doc{Tag: "attempts", Summary: "交卷（重复交卷结果不变）", Resp: exams.AttemptView{}}},
+	}
+}
