@@ -1,38 +1,26 @@
 package org
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/workbook"
 )
 
 // Roster import limits: a hostile workbook is refused before it costs memory.
 const (
-	MaxRosterRows  = 20000
+	MaxRosterRows = 20000
+	// MaxRosterBytes is the largest upload (workbook.RosterLimits.MaxBytes).
 	MaxRosterBytes = 10 << 20
-	// maxUnzipBytes bounds the unzipped workbook (SECURITY.md).
-	maxUnzipBytes = 20 << 20
-	// maxSharedString bounds one shared string: excelize copies a shared string into
-	// every cell that refers to it, so one long string behind thousands of cells would
-	// turn a small upload into gigabytes.
-	maxSharedString = 2 << 10
-	// maxCellBytes bounds the text read from the roster sheet; a full roster of
-	// MaxRosterRows rows holds about 3 MiB.
-	maxCellBytes = 32 << 20
 	// maxEchoRunes bounds a cell value repeated beside its row error.
 	maxEchoRunes = 64
 )
@@ -175,7 +163,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 	slices.SortStableFunc(rep.Errors, func(a, b RowError) int { return a.Row - b.Row })
 	if len(rep.Errors) > 0 {
 		for i := range rep.Errors {
-			rep.Errors[i].Value = clip(rep.Errors[i].Value)
+			rep.Errors[i].Value = workbook.Clip(rep.Errors[i].Value, maxEchoRunes)
 		}
 		return rep, &ImportError{Report: rep}
 	}
@@ -237,75 +225,35 @@ func sameEmployee(a, b *models.Employee) bool {
 }
 
 // ErrBadWorkbook means the upload is not a readable .xlsx workbook.
-var ErrBadWorkbook = errors.New("not a readable .xlsx workbook")
+var ErrBadWorkbook = workbook.ErrBad
 
 // readRoster parses the workbook into rows, adding cell-level problems to rep. Units
 // are resolved later: a row's unit code waits in emp.OrgUnit.Code.
 func readRoster(r io.Reader, rep *ImportReport) ([]rosterRow, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxRosterBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
-	}
-	if len(b) > MaxRosterBytes {
-		return nil, fmt.Errorf("%w: larger than %d bytes", ErrBadWorkbook, MaxRosterBytes)
-	}
-	if err := checkSharedStrings(b); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
-		UnzipSizeLimit: maxUnzipBytes, UnzipXMLSizeLimit: 16 << 20,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
-	}
-	defer f.Close()
-	sheet := RosterSheet
-	if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
-		sheet = f.GetSheetName(0)
-	}
-	it, err := f.Rows(sheet)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
-	}
-	defer it.Close()
-
 	var cols map[string]int
 	var out []rosterRow
-	read := 0
-	for n := 1; it.Next(); n++ {
-		cells, err := it.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, fmt.Errorf("%w: row %d: %v", ErrBadWorkbook, n, err)
-		}
-		for _, c := range cells {
-			read += len(c)
-		}
-		if read > maxCellBytes {
-			return nil, fmt.Errorf("%w: more than %d bytes of text", ErrBadWorkbook, maxCellBytes)
-		}
-		if blank(cells) {
-			continue
-		}
+	refused := false // a missing column or too many rows: the rows mean nothing
+	err := workbook.Each(r, workbook.RosterLimits, RosterSheet, func(n int, cells []string) bool {
 		if cols == nil {
 			cols = headerColumns(cells)
 			for _, c := range rosterColumns {
 				if _, ok := cols[c.Key]; !ok && strings.HasSuffix(c.Title, "*") {
 					rep.Errors = append(rep.Errors, RowError{Row: n, Field: c.Key, Code: "missing_column", Value: c.Title})
+					refused = true
 				}
 			}
-			if len(rep.Errors) > 0 {
-				return nil, nil
-			}
-			continue
+			return !refused
 		}
 		if len(out) == MaxRosterRows {
 			rep.Errors = append(rep.Errors, RowError{Row: n, Code: "too_many_rows", Params: map[string]any{"max": MaxRosterRows}})
-			return nil, nil
+			refused = true
+			return false
 		}
 		out = append(out, parseRosterRow(n, cells, cols, rep))
-	}
-	if err := it.Error(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
+		return true
+	})
+	if err != nil || refused {
+		return nil, err
 	}
 	if cols == nil {
 		rep.Errors = append(rep.Errors, RowError{Row: 1, Code: "missing_header"})
@@ -314,16 +262,12 @@ func readRoster(r io.Reader, rep *ImportReport) ([]rosterRow, error) {
 }
 
 func headerColumns(cells []string) map[string]int {
-	cols := map[string]int{}
-	for i, h := range cells {
-		h = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(h), "*"))
-		for _, c := range rosterColumns {
-			if h == c.Key || h == strings.TrimSuffix(c.Title, "*") {
-				cols[c.Key] = i
-			}
-		}
+	keys := make([]string, len(rosterColumns))
+	titles := make([]string, len(rosterColumns))
+	for i, c := range rosterColumns {
+		keys[i], titles[i] = c.Key, c.Title
 	}
-	return cols
+	return workbook.Columns(cells, keys, titles)
 }
 
 func parseRosterRow(n int, cells []string, cols map[string]int, rep *ImportReport) rosterRow {
@@ -374,85 +318,4 @@ func parseCellDate(s string) (models.Date, error) {
 		}
 	}
 	return models.Date{}, fmt.Errorf("date %q", s)
-}
-
-// checkSharedStrings refuses a workbook holding a shared string longer than
-// maxSharedString, before excelize multiplies it into every cell that uses it.
-func checkSharedStrings(b []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return nil // not a zip: excelize says so
-	}
-	for _, zf := range zr.File {
-		// excelize finds the part the same way, whatever its case or slashes.
-		if !strings.EqualFold(strings.ReplaceAll(zf.Name, `\`, "/"), "xl/sharedStrings.xml") {
-			continue
-		}
-		if zf.UncompressedSize64 > maxUnzipBytes {
-			return fmt.Errorf("shared strings larger than %d bytes", maxUnzipBytes)
-		}
-		rc, err := zf.Open()
-		if err != nil {
-			return err
-		}
-		err = checkStringItems(rc)
-		rc.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func checkStringItems(r io.Reader) error {
-	d := xml.NewDecoder(r)
-	inItem, n := false, 0
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("shared strings: %w", err)
-		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			if tok.Name.Local == "si" {
-				inItem, n = true, 0
-			}
-		case xml.EndElement:
-			if tok.Name.Local == "si" {
-				inItem = false
-			}
-		case xml.CharData:
-			if n += len(tok); inItem && n > maxSharedString {
-				return fmt.Errorf("a shared string longer than %d bytes", maxSharedString)
-			}
-		}
-	}
-}
-
-// clip shortens s to maxEchoRunes characters.
-func clip(s string) string {
-	i := 0
-	for range maxEchoRunes {
-		if i >= len(s) {
-			return s
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-	}
-	if i >= len(s) {
-		return s
-	}
-	return s[:i] + "…"
-}
-
-func blank(cells []string) bool {
-	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
 }
