@@ -13,21 +13,21 @@ import (
 
 	"quality/accounts"
 	"quality/models"
-	"quality/org"
+	"quality/workbook"
 )
 
 // Problem is an RFC 9457 problem document with field errors.
 type Problem struct {
-	Type      string            `json:"type"`
-	Title     string            `json:"title"`
-	Status    int               `json:"status"`
-	Detail    string            `json:"detail,omitempty"`
-	Instance  string            `json:"instance,omitempty"`
-	RequestID string            `json:"request_id,omitempty"`
-	Errors    []ProblemField    `json:"errors,omitempty"`
-	Rows      []ProblemRow      `json:"rows,omitempty"`
-	Report    *org.ImportReport `json:"report,omitempty"`
-	Extra     map[string]any    `json:"-"`
+	Type      string           `json:"type"`
+	Title     string           `json:"title"`
+	Status    int              `json:"status"`
+	Detail    string           `json:"detail,omitempty"`
+	Instance  string           `json:"instance,omitempty"`
+	RequestID string           `json:"request_id,omitempty"`
+	Errors    []ProblemField   `json:"errors,omitempty"`
+	Rows      []ProblemRow     `json:"rows,omitempty"`
+	Report    *workbook.Report `json:"report,omitempty"`
+	Extra     map[string]any   `json:"-"`
 }
 
 // ProblemField is one invalid field with its message in the caller's language.
@@ -108,7 +108,7 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		me *malformedError
 		se *statusError
 		te *accounts.ThrottledError
-		ie *org.ImportError
+		ie *workbook.ImportError
 		xe *csrfError
 	)
 	switch {
@@ -123,7 +123,7 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	case errors.As(err, &ie):
 		p.Status, p.Title, p.Type = fiber.StatusUnprocessableEntity, t("problem.import_invalid", nil), "urn:quality:problem:import"
 		s.importProblem(lang, &p, ie)
-	case errors.Is(err, org.ErrBadWorkbook):
+	case errors.Is(err, workbook.ErrBad):
 		p.Status, p.Title, p.Type = fiber.StatusUnprocessableEntity, t("problem.validation", nil), "urn:quality:problem:validation"
 		p.Errors = fields([]models.FieldError{{Field: "file", Code: "invalid_workbook"}})
 	case errors.As(err, &ce):
@@ -177,7 +177,7 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 }
 
 // importProblem lists an import's row errors in the caller's language.
-func (s *server) importProblem(lang string, p *Problem, ie *org.ImportError) {
+func (s *server) importProblem(lang string, p *Problem, ie *workbook.ImportError) {
 	p.Report = ie.Report
 	for _, r := range ie.Report.Errors {
 		params := map[string]any{"value": r.Value}

@@ -11,6 +11,7 @@ import (
 	"quality/accounts"
 	"quality/models"
 	"quality/org"
+	"quality/workbook"
 )
 
 // isPage reports whether a request is for the web UI rather than the API.
@@ -119,7 +120,7 @@ func (s *server) importPage(c *fiber.Ctx) error {
 
 func (s *server) importForm(c *fiber.Ctx) error {
 	rep, err := s.importUpload(c, c.FormValue("dry_run") != "")
-	var ie *org.ImportError
+	var ie *workbook.ImportError
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
@@ -128,7 +129,7 @@ func (s *server) importForm(c *fiber.Ctx) error {
 		var p Problem
 		s.importProblem(language(c), &p, ie)
 		return s.render(c, fiber.StatusUnprocessableEntity, "import", "ui.import", fiber.Map{"Rows": p.Rows, "Report": ie.Report})
-	case errors.Is(err, org.ErrBadWorkbook):
+	case errors.Is(err, workbook.ErrBad):
 		return s.render(c, fiber.StatusUnprocessableEntity, "import", "ui.import", fiber.Map{"Error": s.msgs.T(language(c), "field.invalid_workbook", nil)})
 	case err != nil:
 		return err

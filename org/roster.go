@@ -50,31 +50,15 @@ var (
 	statusNames = map[string]string{"在岗": models.StatusActive, "休假": models.StatusOnLeave, "离职": models.StatusLeft}
 )
 
-// RowError is one problem of one roster row (row numbers as Excel shows them).
-type RowError struct {
-	Row    int            `json:"row"`
-	Field  string         `json:"field"`
-	Code   string         `json:"code"`
-	Params map[string]any `json:"params,omitempty"`
-	Value  string         `json:"value,omitempty"`
-}
-
-// ImportReport tells what an import did, or would do in a dry run.
-type ImportReport struct {
-	DryRun    bool       `json:"dry_run"`
-	Rows      int        `json:"rows"`
-	Created   int        `json:"created"`
-	Updated   int        `json:"updated"`
-	Unchanged int        `json:"unchanged"`
-	Errors    []RowError `json:"errors"`
-}
-
-// ImportError is an import refused because of row errors; nothing was written.
-type ImportError struct{ Report *ImportReport }
-
-func (e *ImportError) Error() string {
-	return fmt.Sprintf("roster import refused: %d row errors", len(e.Report.Errors))
-}
+// The roster import reports with the workbook package's types.
+type (
+	// RowError is one problem of one roster row.
+	RowError = workbook.RowError
+	// ImportReport tells what an import did, or would do in a dry run.
+	ImportReport = workbook.Report
+	// ImportError is an import refused because of row errors; nothing was written.
+	ImportError = workbook.ImportError
+)
 
 type rosterRow struct {
 	row int
