@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"fmt"
+	"mime/multipart"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
@@ -101,19 +102,25 @@ func (s *server) importRoster(c *fiber.Ctx) error {
 
 // importUpload runs the roster import on the uploaded `file` field.
 func (s *server) importUpload(c *fiber.Ctx, dryRun bool) (*org.ImportReport, error) {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return nil, &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
-	}
-	if fh.Size > org.MaxRosterBytes {
-		return nil, fiber.ErrRequestEntityTooLarge
-	}
-	f, err := fh.Open()
+	f, err := openUpload(c, "file", org.MaxRosterBytes)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	return org.ImportRoster(c.UserContext(), s.db, actorOf(c), scopeOf(c), f, dryRun)
+}
+
+// openUpload opens the uploaded file of a multipart field: missing is a 422 on the
+// field, larger than max a 413.
+func openUpload(c *fiber.Ctx, field string, max int64) (multipart.File, error) {
+	fh, err := c.FormFile(field)
+	if err != nil {
+		return nil, &models.ValidationError{Fields: []models.FieldError{{Field: field, Code: "required"}}}
+	}
+	if fh.Size > max {
+		return nil, fiber.ErrRequestEntityTooLarge
+	}
+	return fh.Open()
 }
 
 // sendFile sends a built file as a download; the name is RFC 5987-encoded for Chinese.

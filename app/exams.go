@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -217,4 +218,38 @@ func (s *server) submitAttempt(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(v)
+}
+
+func (s *server) exportBank(c *fiber.Ctx) error {
+	var buf bytes.Buffer
+	if err := exams.WriteBank(c.UserContext(), s.db, true, &buf); err != nil {
+		return err
+	}
+	return sendFile(c, "题库.xlsx", mimeXLSX, buf.Bytes())
+}
+
+func (s *server) bankTemplate(c *fiber.Ctx) error {
+	var buf bytes.Buffer
+	if err := exams.WriteBank(c.UserContext(), s.db, false, &buf); err != nil {
+		return err
+	}
+	return sendFile(c, "题库导入模板.xlsx", mimeXLSX, buf.Bytes())
+}
+
+func (s *server) importBank(c *fiber.Ctx) error {
+	q := newQuery(c)
+	dryRun := q.bool("dry_run")
+	if err := q.err(); err != nil {
+		return err
+	}
+	f, err := openUpload(c, "file", 10<<20)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := exams.ImportBank(c.UserContext(), s.db, actorOf(c), f, dryRun)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
 }

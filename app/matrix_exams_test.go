@@ -1,9 +1,15 @@
 package app_test
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
+	"testing"
 
 	"quality/seeds"
+
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 )
 
 // examMakers manage the question bank and exams.
@@ -15,6 +21,12 @@ func examMatrixRows() []matrixRow {
 		// Question bank and exams: trainers and admins manage; everyone signed in lists the
 		// exams meant for them.
 		{method: get, route: "/api/v1/questions", prep: static("/api/v1/questions?category=etiquette"), want: only(ok, examMakers...)},
+		{method: get, route: "/api/v1/questions/export", prep: static("/api/v1/questions/export"), want: only(ok, examMakers...)},
+		{method: get, route: "/api/v1/questions/import/template", prep: static("/api/v1/questions/import/template"), want: only(ok, examMakers...)},
+		{method: post, route: "/api/v1/questions/import", want: only(ok, examMakers...),
+			prep: func(e *env, _ string) (string, any) {
+				return "/api/v1/questions/import", uploadBody{field: "file", name: "题库.xlsx", content: bankWorkbook(e.t, fmt.Sprintf("M%d", uniq()))}
+			}},
 		{method: get, route: "/api/v1/questions/:id", want: only(ok, examMakers...),
 			prep: func(e *env, _ string) (string, any) { return withID("/api/v1/questions/:id", e.question("q001")), nil }},
 		{method: post, route: "/api/v1/questions", want: only(created, examMakers...),
@@ -67,4 +79,23 @@ func examMatrixRows() []matrixRow {
 				return withID("/api/v1/attempts/:id/submit", e.employeeAttempt().ID), nil
 			}},
 	}
+}
+
+// bankWorkbook is a question bank upload with one new single-choice question.
+func bankWorkbook(t testing.TB, code string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	require.NoError(t, f.SetSheetName("Sheet1", "题库"))
+	rows := [][]any{
+		{"编号", "题型*", "分类*", "难度*", "题干*", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案*", "解析", "规则"},
+		{code, "单选", "服务礼仪", 1, "上门服务时应当怎样？", "按约定时间到达并出示工作证", "迟到不必解释", "不出示证件", "随意移动用户设备", "", "", "A", "R9.7：守时、出示工作证。", "R9.7"},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		require.NoError(t, f.SetSheetRow("题库", cell, &r))
+	}
+	var buf bytes.Buffer
+	require.NoError(t, f.Write(&buf))
+	return buf.Bytes()
 }

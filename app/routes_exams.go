@@ -5,6 +5,7 @@ import (
 
 	"quality/exams"
 	"quality/models"
+	"quality/workbook"
 )
 
 // examRoles manage the question bank and exams.
@@ -18,6 +19,11 @@ func (s *server) examRoutes() []route {
 		{get, "/api/v1/questions", roles, examRoles, s.listQuestions, doc{Tag: "exams", Summary: "题库（各题的最新版本）", Resp: models.List[models.Question]{},
 			Query: append([]param{{"q", "string", "题干或编号包含"}, {"kind", "string", "single|multiple|truefalse|fill"}, {"category", "string", "basics|etiquette|ethics|technical"},
 				{"difficulty", "integer", "1..3"}, {"archived", "boolean", "已停用的题"}}, pageParams...)}},
+		// Before /questions/:id, which would take "export" for an id.
+		{get, "/api/v1/questions/export", roles, examRoles, s.exportBank, doc{Tag: "exams", Summary: "导出题库（.xlsx，可改后再导入）", File: mimeXLSX}},
+		{get, "/api/v1/questions/import/template", roles, examRoles, s.bankTemplate, doc{Tag: "exams", Summary: "下载题库导入模板", File: mimeXLSX}},
+		{post, "/api/v1/questions/import", roles, examRoles, s.importBank, doc{Tag: "exams", Summary: "导入题库（.xlsx）；任一行有误则不写入",
+			Upload: "file", Resp: workbook.Report{}, Query: []param{{"dry_run", "boolean", "只检查，不写入"}}}},
 		{get, "/api/v1/questions/:id", roles, examRoles, s.getQuestion, doc{Tag: "exams", Summary: "试题（某一版本）", Resp: models.Question{}}},
 		{post, "/api/v1/questions", roles, examRoles, s.createQuestion, doc{Tag: "exams", Summary: "新建试题", Body: exams.QuestionInput{}, Resp: models.Question{}, Status: 201}},
 		{put, "/api/v1/questions/:id", roles, examRoles, s.updateQuestion, doc{Tag: "exams", Summary: "修改试题；已被作答使用的版本不变，改动成为新版本", Body: exams.QuestionInput{}, Resp: models.Question{}}},

@@ -59,6 +59,11 @@ func CheckQuestion(v *models.ValidationError, prefix string, in *QuestionInput) 
 	if in.Rule != "" && !ruleRE.MatchString(in.Rule) {
 		v.Add(prefix+"rule", "invalid_rule")
 	}
+	if in.Kind == models.KindTrueFalse {
+		// True/false always shows 正确 and 错误: fix them before the key is checked
+		// against them, or a key pointing past them would be stored unanswerable.
+		in.Options = []string{"正确", "错误"}
+	}
 	for i, o := range in.Options {
 		in.Options[i] = strings.TrimSpace(o)
 		if in.Options[i] == "" || utf8.RuneCountInString(in.Options[i]) > 500 {
@@ -94,9 +99,6 @@ func CheckQuestion(v *models.ValidationError, prefix string, in *QuestionInput) 
 			v.Add(prefix+"answer", "two_answers")
 		}
 	case models.KindTrueFalse:
-		if !slices.Equal(in.Options, []string{"正确", "错误"}) {
-			in.Options = []string{"正确", "错误"}
-		}
 		if len(in.Answer) != 1 {
 			v.Add(prefix+"answer", "one_answer")
 		}
@@ -122,7 +124,10 @@ func CheckQuestion(v *models.ValidationError, prefix string, in *QuestionInput) 
 
 func (in *QuestionInput) apply(q *models.Question) {
 	q.Kind, q.Category, q.Difficulty, q.Stem = in.Kind, in.Category, in.Difficulty, in.Stem
-	q.Options, q.Answer, q.Accepted = in.Options, in.Answer, in.Accepted
+	// Empty lists, never nil: what is stored reads back equal to what was written.
+	q.Options = append(models.JSONList[string]{}, in.Options...)
+	q.Answer = append(models.JSONList[int]{}, in.Answer...)
+	q.Accepted = append(models.JSONList[string]{}, in.Accepted...)
 	q.Explanation, q.Rule = in.Explanation, in.Rule
 }
 
@@ -176,32 +181,34 @@ func UpdateQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, id uin
 	}
 	var out *models.Question
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		used, err := models.QuestionUsed(tx, old.ID)
-		if err != nil {
-			return err
-		}
-		if !used {
-			q := *old
-			in.apply(&q)
-			err := tx.Model(&q).Select("kind", "category", "difficulty", "stem", "options", "answer", "accepted", "explanation", "rule", "updated_at").Updates(&q).Error
-			if err != nil {
-				return err
-			}
-			out = &q
-			return models.Audit(tx, actor, "update", "question", q.ID, map[string]any{"code": q.Code, "version": q.Version})
-		}
-		if err := tx.Model(old).Update("latest", false).Error; err != nil {
-			return err
-		}
-		q := &models.Question{Code: old.Code, Version: old.Version + 1, Latest: true}
-		in.apply(q)
-		if err := insertQuestion(tx, actor, q); err != nil {
-			return err
-		}
-		out = q
-		return nil
+		out, err = replaceQuestion(tx, actor, old, in)
+		return err
 	})
 	return out, err
+}
+
+// replaceQuestion gives the latest version old the content of in: in place while no
+// attempt has shown it, else as a new version.
+func replaceQuestion(tx *gorm.DB, actor models.Actor, old *models.Question, in QuestionInput) (*models.Question, error) {
+	used, err := models.QuestionUsed(tx, old.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !used {
+		q := *old
+		in.apply(&q)
+		err := tx.Model(&q).Select("kind", "category", "difficulty", "stem", "options", "answer", "accepted", "explanation", "rule", "updated_at").Updates(&q).Error
+		if err != nil {
+			return nil, err
+		}
+		return &q, models.Audit(tx, actor, "update", "question", q.ID, map[string]any{"code": q.Code, "version": q.Version})
+	}
+	if err := tx.Model(old).Update("latest", false).Error; err != nil {
+		return nil, err
+	}
+	q := &models.Question{Code: old.Code, Version: old.Version + 1, Latest: true}
+	in.apply(q)
+	return q, insertQuestion(tx, actor, q)
 }
 
 // ArchiveQuestion takes the latest version id out of future papers; attempts keep it.
