@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,13 +44,48 @@ func (a attempt) choiceQuestion() uint {
 	panic("no choice question on the paper")
 }
 
-// employeeAttempt starts (or resumes) the demo employee's etiquette attempt.
+// employeeAttempt starts (or resumes) the demo employee's etiquette attempt; once it is
+// submitted (and a new one must wait out the cooling-off), it is the latest one.
 func (e *env) employeeAttempt() attempt {
 	e.t.Helper()
 	id := e.employee("360102-01001")
-	v, _, err := exams.NewService(e.db).Start(context.Background(), models.SystemActor, &id, e.exam(seeds.EtiquetteExamTitle))
+	svc := exams.NewService(e.db)
+	v, _, err := svc.Start(context.Background(), models.SystemActor, &id, e.exam(seeds.EtiquetteExamTitle))
+	if errors.Is(err, models.ErrConflict) {
+		return attempt{e.latestAttempt(seeds.EtiquetteExamTitle, id)}
+	}
 	require.NoError(e.t, err)
 	return attempt{v}
+}
+
+// latestAttempt shows an employee's latest attempt at an exam.
+func (e *env) latestAttempt(title string, employeeID uint) *exams.AttemptView {
+	e.t.Helper()
+	past, err := models.PersonAttempts(context.Background(), e.db, e.exam(title), employeeID)
+	require.NoError(e.t, err)
+	require.NotEmpty(e.t, past)
+	v, err := exams.NewService(e.db).View(context.Background(), employeeID, past[len(past)-1].ID)
+	require.NoError(e.t, err)
+	return v
+}
+
+// callerJobs are the employees the demo users are linked to (admin has none).
+var callerJobs = map[string]string{trainer: "36001", inspector: "3601001", manager: "360102001", employee: "360102-01001"}
+
+// openAttemptURL is the page of the caller's open attempt at an exam, or "" when none.
+func (e *env) openAttemptURL(title, as string) string {
+	job, ok := callerJobs[as]
+	if !ok {
+		return ""
+	}
+	past, err := models.PersonAttempts(context.Background(), e.db, e.exam(title), e.employee(job))
+	require.NoError(e.t, err)
+	for _, a := range past {
+		if a.Status == models.AttemptOpen {
+			return fmt.Sprintf("/attempts/%d", a.ID)
+		}
+	}
+	return ""
 }
 
 var questionSeq int
@@ -93,4 +129,22 @@ func freshExam(route string, body any) func(*env, string) (string, any) {
 		require.NoError(e.t, err)
 		return withID(route, x.ID), body
 	}
+}
+
+// freshEmployeeAttempt publishes a new small exam and starts the demo employee's attempt
+// at it, for rows that close an attempt.
+func (e *env) freshEmployeeAttempt() uint {
+	e.t.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	x, err := exams.CreateExam(ctx, e.db, models.SystemActor, exams.ExamInput{
+		Title: "随堂测验", Kind: models.ExamGeneral, TimeLimitMinutes: 10, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour),
+		Blueprint: []models.BlueprintRule{{Category: "ethics", Count: 2, Points: 10}}, PassPercent: 60, AttemptsAllowed: 1})
+	require.NoError(e.t, err)
+	_, err = exams.PublishExam(ctx, e.db, models.SystemActor, x.ID)
+	require.NoError(e.t, err)
+	id := e.employee("360102-01001")
+	v, _, err := exams.NewService(e.db).Start(ctx, models.SystemActor, &id, x.ID)
+	require.NoError(e.t, err)
+	return v.ID
 }

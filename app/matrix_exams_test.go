@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -74,6 +75,23 @@ func examMatrixRows() []matrixRow {
 				target := strings.Replace(withID("/api/v1/attempts/:id/answers/:question", a.ID), ":question", idStr(a.choiceQuestion()), 1)
 				return target, map[string]any{"choices": []int{0}, "seq": uniq()}
 			}},
+		// The web pages of the same (before the API submit row, which closes the attempt).
+		{method: get, route: "/exams", prep: static("/exams"), want: signedIn(ok).but(seeOther, anon), redirect: toLogin},
+		{method: get, route: "/static/attempt.js", prep: static("/static/attempt.js"), want: everyone(ok)},
+		{method: post, route: "/exams/:id/start", want: signedIn(seeOther).but(conflict, admin).but(http.StatusUnauthorized, anon),
+			redirect: func(string) string { return webStartLocation },
+			prep: func(e *env, as string) (string, any) {
+				// Each caller's onboarding attempt is open (the API row started it): resumed.
+				webStartLocation = e.openAttemptURL(seeds.OnboardingExamTitle, as)
+				return withID("/exams/:id/start", e.exam(seeds.OnboardingExamTitle)), formBody{}
+			}},
+		{method: get, route: "/attempts/:id", want: signedIn(notFound).but(ok, employee).but(seeOther, anon), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) { return withID("/attempts/:id", e.employeeAttempt().ID), nil }},
+		{method: post, route: "/attempts/:id/submit", want: signedIn(notFound).but(seeOther, employee).but(http.StatusUnauthorized, anon),
+			redirect: func(target string) string { return strings.TrimSuffix(target, "/submit") },
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/attempts/:id/submit", e.freshEmployeeAttempt()), formBody{}
+			}},
 		{method: post, route: "/api/v1/attempts/:id/submit", want: signedIn(notFound).but(ok, employee),
 			prep: func(e *env, _ string) (string, any) {
 				return withID("/api/v1/attempts/:id/submit", e.employeeAttempt().ID), nil
@@ -99,3 +117,7 @@ func bankWorkbook(t testing.TB, code string) []byte {
 	require.NoError(t, f.Write(&buf))
 	return buf.Bytes()
 }
+
+// webStartLocation is where the start form of the caller being tested must lead: set by
+// the row's prep, read by its redirect check right after.
+var webStartLocation string

@@ -40,5 +40,12 @@ func (s *server) examRoutes() []route {
 		{get, "/api/v1/attempts/:id", anyUser, nil, s.getAttempt, doc{Tag: "attempts", Summary: "查看作答：试卷、已存答案、剩余时间", Resp: exams.AttemptView{}}},
 		{put, "/api/v1/attempts/:id/answers/:question", anyUser, nil, s.saveAnswer, doc{Tag: "attempts", Summary: "保存一题答案（提交成功才应答；seq 防止旧请求覆盖新答案）", Body: exams.SaveInput{}, Resp: exams.SaveResult{}}},
 		{post, "/api/v1/attempts/:id/submit", anyUser, nil, s.submitAttempt, doc{Tag: "attempts", Summary: "交卷（重复交卷结果不变）", Resp: exams.AttemptView{}}},
+
+		// Web UI: the exams meant for me, the paper with autosave, submit.
+		{get, "/exams", anyUser, nil, s.examsPage, doc{Tag: "ui", Summary: "我的考试（网页）", File: mimeHTML}},
+		{post, "/exams/:id/start", anyUser, nil, s.startExamForm, doc{Tag: "ui", Summary: "开始或继续作答（网页）", Status: 303}},
+		{get, "/attempts/:id", anyUser, nil, s.attemptPage, doc{Tag: "ui", Summary: "试卷与自动保存（网页）", File: mimeHTML}},
+		{post, "/attempts/:id/submit", anyUser, nil, s.submitAttemptForm, doc{Tag: "ui", Summary: "交卷（网页）", Status: 303}},
+		{get, "/static/attempt.js", public, nil, s.script("static/attempt.js"), doc{Tag: "ui", Summary: "作答页脚本", File: "text/javascript"}},
 	}
 }

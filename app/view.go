@@ -36,6 +36,9 @@ type view struct {
 // T translates a message key into the page's language.
 func (v view) T(key string) string { return v.msgs.T(v.Lang, key, nil) }
 
+// Tn translates a message key whose text holds an {n} placeholder.
+func (v view) Tn(key string, n int) string { return v.msgs.T(v.Lang, key, map[string]any{"n": n}) }
+
 // Time shows an instant in the display zone (Asia/Shanghai).
 func (v view) Time(t time.Time) string {
 	if t.IsZero() {
@@ -71,7 +74,8 @@ func parsePages() (map[string]*template.Template, error) {
 			continue
 		}
 		t, err := template.New("base.html").Funcs(template.FuncMap{
-			"add": func(a, b int) int { return a + b },
+			"add":    func(a, b int) int { return a + b },
+			"chosen": chosen,
 		}).ParseFS(templateFS, "templates/base.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", n, err)

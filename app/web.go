@@ -172,3 +172,16 @@ func (s *server) stylesheet(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	return c.Send(b)
 }
+
+// script serves an embedded script.
+func (s *server) script(name string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		b, err := fs.ReadFile(staticFS, name)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+		return c.Send(b)
+	}
+}

@@ -1,0 +1,60 @@
+// Autosave for an exam attempt: every change is its own PUT, acknowledged only after the
+// server's commit; a per-question sequence number lets the server drop a stale save.
+// The countdown runs from the server's seconds_left; at zero the page reloads and the
+// server shows what it has (the sweep submits with the saved answers).
+(function () {
+  "use strict";
+  var paper = document.getElementById("paper");
+  if (!paper || paper.dataset.open !== "true") { return; }
+  var attempt = paper.dataset.attempt, csrf = paper.dataset.csrf;
+  var state = document.getElementById("save-state");
+  var pending = 0;
+
+  function show(key) { state.textContent = state.dataset[key]; }
+
+  function save(fs) {
+    var seq = parseInt(fs.dataset.seq || "0", 10) + 1;
+    fs.dataset.seq = String(seq);
+    var body = { seq: seq };
+    if (fs.dataset.kind === "fill") {
+      body.text = fs.querySelector("input").value;
+    } else {
+      body.choices = Array.prototype.map.call(fs.querySelectorAll("input:checked"), function (i) { return parseInt(i.value, 10); });
+    }
+    pending++;
+    show("saving");
+    fetch("/api/v1/attempts/" + attempt + "/answers/" + fs.dataset.question, {
+      method: "PUT", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-Csrf-Token": csrf },
+      body: JSON.stringify(body)
+    }).then(function (res) {
+      pending--;
+      // 409 stale_seq means a newer save of this question already landed: fine.
+      if (res.ok || res.status === 409) { if (pending === 0) { show("saved"); } return; }
+      show("failed");
+    }).catch(function () { pending--; show("failed"); });
+  }
+
+  var timers = {};
+  paper.addEventListener("change", function (ev) {
+    var fs = ev.target.closest("fieldset");
+    if (fs) { save(fs); }
+  });
+  paper.addEventListener("input", function (ev) {
+    var fs = ev.target.closest("fieldset");
+    if (!fs || fs.dataset.kind !== "fill") { return; }
+    clearTimeout(timers[fs.dataset.question]);
+    timers[fs.dataset.question] = setTimeout(function () { save(fs); }, 800);
+  });
+
+  var cd = document.getElementById("countdown");
+  var left = parseInt(cd.dataset.seconds, 10);
+  function tick() {
+    if (left <= 0) { window.location.reload(); return; }
+    var m = Math.floor(left / 60), s = left % 60;
+    cd.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+    left--;
+    setTimeout(tick, 1000);
+  }
+  tick();
+})();

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"quality/exams"
+	"quality/models"
+)
+
+func (s *server) examsPage(c *fiber.Ctx) error {
+	list, err := exams.ListVisible(c.UserContext(), s.db, currentUser(c), models.Page{PerPage: 50})
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "exams", "ui.exams", fiber.Map{"List": list})
+}
+
+// startExamForm starts or resumes an attempt and goes to its paper; a refusal (closed,
+// no attempts left, cooling off) shows the exam list with the reason.
+func (s *server) startExamForm(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, _, err := s.exams.Start(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id)
+	var ce *models.ConflictError
+	if errors.As(err, &ce) {
+		list, lerr := exams.ListVisible(c.UserContext(), s.db, currentUser(c), models.Page{PerPage: 50})
+		if lerr != nil {
+			return lerr
+		}
+		return s.render(c, fiber.StatusConflict, "exams", "ui.exams", fiber.Map{"List": list,
+			"Error": s.msgs.T(language(c), "field."+ce.Code, nil)})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/attempts/%d", v.ID), fiber.StatusSeeOther)
+}
+
+func (s *server) attemptPage(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	emp := currentUser(c).EmployeeID
+	if emp == nil {
+		return models.ErrNotFound
+	}
+	v, err := s.exams.View(c.UserContext(), *emp, id)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "attempt", "ui.attempt", v)
+}
+
+func (s *server) submitAttemptForm(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.exams.Submit(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id); err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/attempts/%d", id), fiber.StatusSeeOther)
+}
+
+// chosen reports whether a saved answer picked option id, for the paper's inputs.
+func chosen(a *exams.SavedAnswer, id int) bool {
+	if a == nil {
+		return false
+	}
+	for _, c := range a.Choices {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
