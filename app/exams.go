@@ -253,3 +253,31 @@ func (s *server) importBank(c *fiber.Ctx) error {
 	}
 	return c.JSON(rep)
 }
+
+func (s *server) examAnalysis(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, err := exams.AnalyzeExam(c.UserContext(), s.db, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}
+
+func (s *server) examAnalysisXLSX(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, err := exams.AnalyzeExam(c.UserContext(), s.db, id)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := exams.WriteAnalysis(a, &buf); err != nil {
+		return err
+	}
+	return sendFile(c, "试题分析.xlsx", mimeXLSX, buf.Bytes())
+}

@@ -33,6 +33,8 @@ func (s *server) examRoutes() []route {
 		{post, "/api/v1/exams", roles, examRoles, s.createExam, doc{Tag: "exams", Summary: "新建考试（草稿）", Body: exams.ExamInput{}, Resp: models.Exam{}, Status: 201}},
 		{put, "/api/v1/exams/:id", roles, examRoles, s.updateExam, doc{Tag: "exams", Summary: "修改考试；已有作答后结构冻结", Body: exams.ExamInput{}, Resp: models.Exam{}}},
 		{post, "/api/v1/exams/:id/publish", roles, examRoles, s.publishExam, doc{Tag: "exams", Summary: "发布考试；题库不足以组卷时拒绝", Resp: models.Exam{}}},
+		{get, "/api/v1/exams/:id/analysis", roles, examRoles, s.examAnalysis, doc{Tag: "exams", Summary: "试题分析（首次作答，至少 10 人）：难度、区分度、选项分布、α 系数", Resp: exams.Analysis{}}},
+		{get, "/api/v1/exams/:id/analysis.xlsx", roles, examRoles, s.examAnalysisXLSX, doc{Tag: "exams", Summary: "试题分析导出（.xlsx）", File: mimeXLSX}},
 		{post, "/api/v1/exams/:id/overrides", roles, examRoles, s.setOverride, doc{Tag: "exams", Summary: "给某员工延时或加考次数（须填原因）", Body: exams.OverrideInput{}, Resp: models.ExamOverride{}, Status: 201}},
 
 		// Attempts: any user linked to an employee takes the exams meant for them.

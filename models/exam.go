@@ -332,3 +332,66 @@ func FinishAttempt(tx *gorm.DB, a *Attempt, graded []Answer) error {
 	}
 	return tx.Model(a).Select("open_key", "status", "submitted_at", "auto_submitted", "points", "max_points", "passed").Updates(a).Error
 }
+
+// AttemptItem is one question of one first attempt with what it earned.
+type AttemptItem struct {
+	AttemptID  uint
+	QuestionID uint
+	Points     int
+	Earned     int
+	Choices    JSONList[int]
+	Question   *Question
+}
+
+// FirstAttemptItems returns every question of every submitted first attempt at an exam,
+// with the points earned and the options chosen (unanswered: none, 0 points).
+func FirstAttemptItems(ctx context.Context, db *gorm.DB, examID uint) ([]AttemptItem, error) {
+	var rows []struct {
+		AttemptID  uint
+		QuestionID uint
+		Points     int
+		Earned     *int
+		Choices    *string
+	}
+	err := db.WithContext(ctx).Table("attempt_questions AS aq").
+		Select("aq.attempt_id, aq.question_id, aq.points, ans.points AS earned, ans.choices").
+		Joins("JOIN attempts AS a ON a.id = aq.attempt_id").
+		Joins("LEFT JOIN answers AS ans ON ans.attempt_id = aq.attempt_id AND ans.question_id = aq.question_id").
+		Where("a.exam_id = ? AND a.number = 1 AND a.status = ?", examID, AttemptSubmitted).
+		Order("aq.attempt_id, aq.position").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	ids := map[uint]bool{}
+	for _, r := range rows {
+		ids[r.QuestionID] = true
+	}
+	qs := map[uint]*Question{}
+	idList := make([]uint, 0, len(ids))
+	for id := range ids {
+		idList = append(idList, id)
+	}
+	var questions []Question
+	if len(idList) > 0 {
+		if err := db.WithContext(ctx).Where("id IN ?", idList).Find(&questions).Error; err != nil {
+			return nil, err
+		}
+	}
+	for i := range questions {
+		qs[questions[i].ID] = &questions[i]
+	}
+	out := make([]AttemptItem, len(rows))
+	for i, r := range rows {
+		it := AttemptItem{AttemptID: r.AttemptID, QuestionID: r.QuestionID, Points: r.Points, Question: qs[r.QuestionID]}
+		if r.Earned != nil {
+			it.Earned = *r.Earned
+		}
+		if r.Choices != nil {
+			if err := it.Choices.Scan(*r.Choices); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = it
+	}
+	return out, nil
+}

@@ -1,0 +1,291 @@
+package exams
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+	"gorm.io/gorm"
+
+	"quality/models"
+)
+
+// MinAnalysisAttempts is the fewest first attempts item analysis works on.
+const MinAnalysisAttempts = 10
+
+// FlagEfficiency is the discriminative efficiency below which a question is flagged.
+const FlagEfficiency = 15.0
+
+// ItemScore is one question of one first attempt: the fraction of its points earned
+// (0 or 1 while grading is all-or-nothing) and the options chosen.
+type ItemScore struct {
+	Attempt  uint
+	Question uint
+	Score    float64
+	Points   int
+	Choices  []int
+}
+
+// ItemStat is the analysis of one question version.
+type ItemStat struct {
+	QuestionID uint   `json:"question_id"`
+	Code       string `json:"code"`
+	Version    int    `json:"version"`
+	Stem       string `json:"stem"`
+	Rule       string `json:"rule"`
+	Attempts   int    `json:"attempts"`
+	// Facility is the mean score in percent (how easy the question was).
+	Facility float64 `json:"facility"`
+	// Discrimination is the corrected point-biserial: the correlation of the question's
+	// score with the rest of the paper, the question itself left out; nil when either
+	// does not vary.
+	Discrimination *float64 `json:"discrimination"`
+	// Efficiency is the discrimination as a percentage of the most this question's
+	// facility allows (discriminative efficiency); nil with Discrimination.
+	Efficiency   *float64 `json:"efficiency"`
+	OptionCounts []int    `json:"option_counts"`
+	Flags        []string `json:"flags"`
+}
+
+// Analysis is the item analysis of an exam's first attempts.
+type Analysis struct {
+	ExamID   uint       `json:"exam_id"`
+	Attempts int        `json:"attempts"`
+	Items    []ItemStat `json:"items"`
+	// Alpha is Cronbach's alpha over the questions every first attempt had (all of a
+	// fixed paper); nil when fewer than two questions are common to all papers.
+	Alpha       *float64 `json:"alpha"`
+	CommonItems int      `json:"common_items"`
+}
+
+// Analyze computes the statistics from item scores; options[q] is the option count of
+// question q (0 for fill-in).
+func Analyze(scores []ItemScore, options map[uint]int) (items map[uint]*ItemStat, alpha *float64, common int) {
+	byAttempt := map[uint][]ItemScore{}
+	byItem := map[uint][]ItemScore{}
+	for _, s := range scores {
+		byAttempt[s.Attempt] = append(byAttempt[s.Attempt], s)
+		byItem[s.Question] = append(byItem[s.Question], s)
+	}
+	// Each attempt's earned and possible points, to leave one question out.
+	earned, possible := map[uint]float64{}, map[uint]float64{}
+	for a, ss := range byAttempt {
+		for _, s := range ss {
+			earned[a] += s.Score * float64(s.Points)
+			possible[a] += float64(s.Points)
+		}
+	}
+	items = map[uint]*ItemStat{}
+	for q, ss := range byItem {
+		st := &ItemStat{QuestionID: q, Attempts: len(ss), OptionCounts: make([]int, options[q]), Flags: []string{}}
+		x := make([]float64, len(ss))
+		rest := make([]float64, len(ss))
+		for i, s := range ss {
+			x[i] = s.Score
+			if left := possible[s.Attempt] - float64(s.Points); left > 0 {
+				rest[i] = (earned[s.Attempt] - s.Score*float64(s.Points)) / left
+			}
+			for _, c := range s.Choices {
+				if c >= 0 && c < len(st.OptionCounts) {
+					st.OptionCounts[c]++
+				}
+			}
+		}
+		st.Facility = round2(100 * mean(x))
+		if r, ok := correlation(x, rest); ok {
+			r = round2(r)
+			st.Discrimination = &r
+			if maxCov := maxCovariance(x, rest); maxCov > 0 {
+				de := round2(100 * covariance(x, rest) / maxCov)
+				st.Efficiency = &de
+			}
+		}
+		if st.Discrimination != nil && *st.Discrimination < 0 {
+			st.Flags = append(st.Flags, "negative_discrimination")
+		}
+		if st.Efficiency != nil && *st.Efficiency < FlagEfficiency {
+			st.Flags = append(st.Flags, "low_efficiency")
+		}
+		items[q] = st
+	}
+	alpha, common = cronbach(byAttempt, len(byAttempt))
+	return items, alpha, common
+}
+
+// cronbach computes alpha over the questions present in every attempt.
+func cronbach(byAttempt map[uint][]ItemScore, n int) (*float64, int) {
+	count := map[uint]int{}
+	for _, ss := range byAttempt {
+		for _, s := range ss {
+			count[s.Question]++
+		}
+	}
+	var commonIDs []uint
+	for q, c := range count {
+		if c == n {
+			commonIDs = append(commonIDs, q)
+		}
+	}
+	k := len(commonIDs)
+	if k < 2 || n < 2 {
+		return nil, k
+	}
+	slices.Sort(commonIDs)
+	itemVals := make(map[uint][]float64, k)
+	totals := make([]float64, 0, n)
+	for _, ss := range byAttempt {
+		total := 0.0
+		for _, s := range ss {
+			if count[s.Question] == n {
+				v := s.Score * float64(s.Points)
+				itemVals[s.Question] = append(itemVals[s.Question], v)
+				total += v
+			}
+		}
+		totals = append(totals, total)
+	}
+	sumVar := 0.0
+	for _, q := range commonIDs {
+		sumVar += variance(itemVals[q])
+	}
+	tv := variance(totals)
+	if tv == 0 {
+		return nil, k
+	}
+	a := round2(float64(k) / float64(k-1) * (1 - sumVar/tv))
+	return &a, k
+}
+
+func mean(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func covariance(a, b []float64) float64 {
+	ma, mb := mean(a), mean(b)
+	s := 0.0
+	for i := range a {
+		s += (a[i] - ma) * (b[i] - mb)
+	}
+	return s / float64(len(a))
+}
+
+func variance(v []float64) float64 { return covariance(v, v) }
+
+func correlation(a, b []float64) (float64, bool) {
+	va, vb := variance(a), variance(b)
+	if va == 0 || vb == 0 {
+		return 0, false
+	}
+	return covariance(a, b) / math.Sqrt(va*vb), true
+}
+
+// maxCovariance is the covariance when the two lists are paired in the same order:
+// the most any pairing of these values can reach.
+func maxCovariance(a, b []float64) float64 {
+	sa, sb := slices.Clone(a), slices.Clone(b)
+	sort.Float64s(sa)
+	sort.Float64s(sb)
+	return covariance(sa, sb)
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// AnalyzeExam loads the exam's first submitted attempts and analyses them; fewer than
+// MinAnalysisAttempts is a validation error.
+func AnalyzeExam(ctx context.Context, db *gorm.DB, examID uint) (*Analysis, error) {
+	if _, err := models.GetExam(ctx, db, examID); err != nil {
+		return nil, err
+	}
+	rows, err := models.FirstAttemptItems(ctx, db, examID)
+	if err != nil {
+		return nil, err
+	}
+	attempts := map[uint]bool{}
+	scores := make([]ItemScore, len(rows))
+	options := map[uint]int{}
+	questions := map[uint]*models.Question{}
+	for i, r := range rows {
+		attempts[r.AttemptID] = true
+		score := 0.0
+		if r.Points > 0 && r.Earned > 0 {
+			score = float64(r.Earned) / float64(r.Points)
+		}
+		scores[i] = ItemScore{Attempt: r.AttemptID, Question: r.QuestionID, Score: score, Points: r.Points, Choices: r.Choices}
+		questions[r.QuestionID] = r.Question
+		options[r.QuestionID] = len(r.Question.Options)
+	}
+	if len(attempts) < MinAnalysisAttempts {
+		v := &models.ValidationError{}
+		v.Add("exam", "too_few_attempts", "min", MinAnalysisAttempts, "got", len(attempts))
+		return nil, v
+	}
+	items, alpha, common := Analyze(scores, options)
+	out := &Analysis{ExamID: examID, Attempts: len(attempts), Alpha: alpha, CommonItems: common, Items: make([]ItemStat, 0, len(items))}
+	for id, st := range items {
+		q := questions[id]
+		st.Code, st.Version, st.Stem, st.Rule = q.Code, q.Version, q.Stem, q.Rule
+		out.Items = append(out.Items, *st)
+	}
+	sort.Slice(out.Items, func(i, j int) bool {
+		if out.Items[i].Code != out.Items[j].Code {
+			return out.Items[i].Code < out.Items[j].Code
+		}
+		return out.Items[i].Version < out.Items[j].Version
+	})
+	return out, nil
+}
+
+// WriteAnalysis writes the analysis as a workbook, one row per question version.
+func WriteAnalysis(a *Analysis, w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "试题分析"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", []any{"编号", "版本", "题干", "规则", "作答人数", "难度系数（%）", "区分度", "区分效率（%）", "各选项人数", "标记"}); err != nil {
+		return err
+	}
+	num := func(p *float64) any {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	for i, it := range a.Items {
+		counts := ""
+		for j, c := range it.OptionCounts {
+			if j > 0 {
+				counts += " "
+			}
+			counts += fmt.Sprintf("%c:%d", 'A'+j, c)
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		row := []any{it.Code, it.Version, it.Stem, it.Rule, it.Attempts, it.Facility, num(it.Discrimination), num(it.Efficiency), counts, strings.Join(it.Flags, " ")}
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, len(a.Items)+3)
+	if err := sw.SetRow(cell, []any{"首次作答人数", a.Attempts, "Cronbach α（共同题）", num(a.Alpha), "共同题数", a.CommonItems}); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
