@@ -1,8 +1,10 @@
 package exams
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"quality/models"
 )
@@ -48,7 +50,19 @@ func Draw(exam *models.Exam, pool []models.Question, seen map[string]bool, rng *
 		}
 	} else {
 		taken := map[uint]bool{}
-		for i, rule := range exam.Blueprint {
+		// Rules of one difficulty draw before rules of any difficulty, so a broad rule
+		// never takes the questions a narrower rule of its category needs; the paper
+		// still lists the rules in blueprint order.
+		order := make([]int, len(exam.Blueprint))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int {
+			return cmp.Compare(btoi(exam.Blueprint[a].Difficulty == 0), btoi(exam.Blueprint[b].Difficulty == 0))
+		})
+		picked := make([][]models.Question, len(exam.Blueprint))
+		for _, i := range order {
+			rule := exam.Blueprint[i]
 			var fresh, old []models.Question
 			for _, q := range pool {
 				if taken[q.ID] || q.Category != rule.Category || (rule.Difficulty != 0 && q.Difficulty != rule.Difficulty) {
@@ -68,6 +82,11 @@ func Draw(exam *models.Exam, pool []models.Question, seen map[string]bool, rng *
 			}
 			for _, q := range cands[:rule.Count] {
 				taken[q.ID] = true
+			}
+			picked[i] = cands[:rule.Count]
+		}
+		for i, rule := range exam.Blueprint {
+			for _, q := range picked[i] {
 				out = append(out, Drawn{Question: q, Points: rule.Points})
 			}
 		}
@@ -104,4 +123,11 @@ func PaperSize(exam *models.Exam) (questions, points int) {
 		points += r.Count * r.Points
 	}
 	return
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

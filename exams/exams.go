@@ -184,11 +184,29 @@ func UpdateExam(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, i
 	return &next, nil
 }
 
-// sameStructure compares two exams field by field through their JSON form.
+// sameStructure compares two exams field by field through their JSON form. A list
+// read back from the database is empty, never nil, while an input may omit it: both
+// count as empty, or a title-only update would look structural.
 func sameStructure(a, b *models.Exam) bool {
-	ja, errA := json.Marshal(a)
-	jb, errB := json.Marshal(b)
+	ja, errA := json.Marshal(emptyLists(*a))
+	jb, errB := json.Marshal(emptyLists(*b))
 	return errA == nil && errB == nil && string(ja) == string(jb)
+}
+
+func emptyLists(e models.Exam) models.Exam {
+	if e.Blueprint == nil {
+		e.Blueprint = models.JSONList[models.BlueprintRule]{}
+	}
+	if e.Fixed == nil {
+		e.Fixed = models.JSONList[models.FixedItem]{}
+	}
+	if e.Positions == nil {
+		e.Positions = models.JSONList[string]{}
+	}
+	if e.OrgUnitIDs == nil {
+		e.OrgUnitIDs = models.JSONList[uint]{}
+	}
+	return e
 }
 
 // PublishExam opens a draft for attempts; it is refused while a blueprint rule asks for

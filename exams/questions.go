@@ -3,6 +3,7 @@ package exams
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"slices"
 	"strconv"
@@ -149,7 +150,9 @@ func CreateQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, in Que
 func insertQuestion(tx *gorm.DB, actor models.Actor, q *models.Question) error {
 	generated := q.Code == ""
 	if generated {
-		q.Code = "pending"
+		// A placeholder until the id is known: one of its own per insert (a shared one
+		// makes parallel creates deadlock on MySQL), and never a valid chosen code.
+		q.Code = fmt.Sprintf("~%016x", rand.Uint64())
 	}
 	if err := tx.Create(q).Error; err != nil {
 		return models.Translate(err, "code")
@@ -206,7 +209,8 @@ func replaceQuestion(tx *gorm.DB, actor models.Actor, old *models.Question, in Q
 	if err := tx.Model(old).Update("latest", false).Error; err != nil {
 		return nil, err
 	}
-	q := &models.Question{Code: old.Code, Version: old.Version + 1, Latest: true}
+	// An archived question stays archived: an edit must not bring it back.
+	q := &models.Question{Code: old.Code, Version: old.Version + 1, Latest: true, Archived: old.Archived}
 	in.apply(q)
 	return q, insertQuestion(tx, actor, q)
 }
