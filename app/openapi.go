@@ -34,7 +34,12 @@ func (s *server) openAPIDocument() map[string]any {
 		}
 		var params []map[string]any
 		for _, m := range pathParamRE.FindAllStringSubmatch(r.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1}})
+			// Ids are positive integers; other parameters (a certificate code) are text.
+			schema := map[string]any{"type": "string"}
+			if m[1] == "id" || m[1] == "question" {
+				schema = map[string]any{"type": "integer", "minimum": 1}
+			}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema})
 		}
 		for _, q := range r.Doc.Query {
 			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Desc, "schema": map[string]any{"type": q.Type}})

@@ -27,6 +27,8 @@ type Service struct {
 	Grace time.Duration
 	// Rand returns the random source of a new paper.
 	Rand func() *rand.Rand
+	// Certificates is the life of a certificate; zero fields take the defaults.
+	Certificates CertificatePolicy
 }
 
 // DefaultGrace is the grace after a deadline for saves in flight.
@@ -45,27 +47,31 @@ func newRand() *rand.Rand {
 
 // Refusals of an attempt action, each a 409 naming why.
 var (
-	errNotOpen      = &models.ConflictError{Field: "exam", Code: "exam_not_open"}
-	errClosed       = &models.ConflictError{Field: "exam", Code: "exam_closed"}
-	errNoAttempts   = &models.ConflictError{Field: "exam", Code: "no_attempts_left"}
-	errCoolingOff   = &models.ConflictError{Field: "exam", Code: "cooling_off"}
-	errSubmitted    = &models.ConflictError{Field: "attempt", Code: "attempt_submitted"}
-	errDeadline     = &models.ConflictError{Field: "attempt", Code: "deadline_passed"}
-	errStaleSave    = &models.ConflictError{Field: "seq", Code: "stale_seq"}
-	errNoEmployee   = &models.ConflictError{Field: "user", Code: "no_employee"}
-	errNotAudience  = fmt.Errorf("not in the exam's audience: %w", models.ErrNotFound)
-	errNotPublished = fmt.Errorf("exam not published: %w", models.ErrNotFound)
+	errNotOpen       = &models.ConflictError{Field: "exam", Code: "exam_not_open"}
+	errClosed        = &models.ConflictError{Field: "exam", Code: "exam_closed"}
+	errNoAttempts    = &models.ConflictError{Field: "exam", Code: "no_attempts_left"}
+	errCoolingOff    = &models.ConflictError{Field: "exam", Code: "cooling_off"}
+	errSubmitted     = &models.ConflictError{Field: "attempt", Code: "attempt_submitted"}
+	errDeadline      = &models.ConflictError{Field: "attempt", Code: "deadline_passed"}
+	errStaleSave     = &models.ConflictError{Field: "seq", Code: "stale_seq"}
+	errPoolExhausted = &models.ConflictError{Field: "exam", Code: "pool_exhausted"}
+	errNoEmployee    = &models.ConflictError{Field: "user", Code: "no_employee"}
+	errNotAudience   = fmt.Errorf("not in the exam's audience: %w", models.ErrNotFound)
+	errNotPublished  = fmt.Errorf("exam not published: %w", models.ErrNotFound)
 	// errNotYours: a user without an employee has no attempts at all.
 	errNotYours = fmt.Errorf("attempt of another person: %w", models.ErrNotFound)
 )
 
 // InAudience reports whether an employee of the given position and unit path may take
-// the exam; audiencePaths are the paths of the exam's org units (none: everyone).
+// the exam; audiencePaths are the paths of the exam's org units (an exam without org
+// units is open to every unit).
 func InAudience(exam *models.Exam, position, unitPath string, audiencePaths []string) bool {
 	if len(exam.Positions) > 0 && !slices.Contains(exam.Positions, position) {
 		return false
 	}
-	if len(audiencePaths) == 0 {
+	// Decided by the exam, not by the paths found: a unit that could not be loaded
+	// must not open the exam to everyone.
+	if len(exam.OrgUnitIDs) == 0 {
 		return true
 	}
 	for _, p := range audiencePaths {
@@ -132,7 +138,11 @@ func (s *Service) Start(ctx context.Context, actor models.Actor, employeeID *uin
 	if err != nil {
 		return nil, false, err
 	}
-	if exam.AttemptsAllowed > 0 && len(past) >= exam.AttemptsAllowed+ov.ExtraAttempts {
+	used, err := s.attemptsUsed(ctx, exam, emp.ID, past, now)
+	if err != nil {
+		return nil, false, err
+	}
+	if exam.AttemptsAllowed > 0 && used >= exam.AttemptsAllowed+ov.ExtraAttempts {
 		return nil, false, errNoAttempts
 	}
 	if n := len(past); n > 0 && past[n-1].SubmittedAt != nil &&
@@ -149,6 +159,11 @@ func (s *Service) Start(ctx context.Context, actor models.Actor, employeeID *uin
 		return nil, false, err
 	}
 	drawn, err := Draw(exam, pool, seen, s.Rand())
+	var pe *PoolError
+	if errors.As(err, &pe) {
+		// Questions were archived after publishing: no paper can be drawn.
+		return nil, false, errPoolExhausted
+	}
 	if err != nil {
 		return nil, false, err
 	}
@@ -344,6 +359,12 @@ func (s *Service) submit(ctx context.Context, actor models.Actor, attemptID, emp
 		a.Passed = Passed(a.Points, a.MaxPoints, exam.PassPercent)
 		if err := models.FinishAttempt(tx, a, graded); err != nil {
 			return err
+		}
+		if exam.Kind == models.ExamEtiquette && a.Passed {
+			// R8.3: passing certifies, in the grading's own transaction.
+			if _, err := IssueCertificate(tx, actor, s.Certificates, exam, a); err != nil {
+				return err
+			}
 		}
 		closed = true
 		action := "submit"
