@@ -142,6 +142,16 @@ func loadData(ctx context.Context, cfg app.Config, db *gorm.DB, demo bool) error
 	} else if n > 0 {
 		slog.Info("exams loaded", "exams", n)
 	}
+	if loaded, err := seeds.LoadHandbook(ctx, db); err != nil {
+		return fmt.Errorf("load the handbook: %w", err)
+	} else if loaded {
+		slog.Info("handbook loaded", "version", seeds.HandbookV1Version)
+	}
+	if n, err := seeds.LoadCourses(ctx, db); err != nil {
+		return fmt.Errorf("load the courses: %w", err)
+	} else if n > 0 {
+		slog.Info("courses and onboarding plan loaded", "courses", n)
+	}
 	created, password, err := seeds.EnsureAdmin(ctx, db, cfg.AdminPassword)
 	if err != nil {
 		return err
@@ -160,6 +170,21 @@ func loadData(ctx context.Context, cfg app.Config, db *gorm.DB, demo bool) error
 	}
 	if staff > 0 {
 		slog.Info("demo data loaded", "employees", staff)
+	}
+	if n, err := seeds.LoadDemoAcknowledgements(ctx, db); err != nil {
+		return fmt.Errorf("load demo handbook acknowledgements: %w", err)
+	} else if n > 0 {
+		slog.Info("demo handbook acknowledgements loaded", "acknowledgements", n)
+	}
+	if n, err := seeds.LoadDemoCertificates(ctx, db, time.Now().UTC()); err != nil {
+		return fmt.Errorf("load demo certificates: %w", err)
+	} else if n > 0 {
+		slog.Info("demo certificates loaded", "certificates", n)
+	}
+	if n, err := seeds.LoadDemoTraining(ctx, db, time.Now().UTC()); err != nil {
+		return fmt.Errorf("load demo course completions: %w", err)
+	} else if n > 0 {
+		slog.Info("demo course completions loaded", "completions", n)
 	}
 	fmt.Println("  demo users (password from QUALITY_DEMO_PASSWORD, default " + seeds.DefaultDemoPassword + "):")
 	for _, u := range seeds.DemoUsers {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -30,9 +31,12 @@ func TestTakeExamOverHTTP(t *testing.T) {
 		codes := make(chan int, 20)
 		for range 20 {
 			wg.Add(1)
+			// Each request its own client on the same session: a client's cookie jar is
+			// not safe for concurrent use.
+			c := &client{e: e, cookies: maps.Clone(emp.cookies)}
 			go func() {
 				defer wg.Done()
-				codes <- emp.do(http.MethodPost, start, nil).Code
+				codes <- c.do(http.MethodPost, start, nil).Code
 			}()
 		}
 		wg.Wait()

@@ -50,6 +50,10 @@ func newEnv(t testing.TB, db *gorm.DB) *env {
 	require.NoError(t, err)
 	_, err = seeds.LoadExams(ctx, db, time.Now().UTC())
 	require.NoError(t, err)
+	_, err = seeds.LoadHandbook(ctx, db)
+	require.NoError(t, err)
+	_, err = seeds.LoadCourses(ctx, db)
+	require.NoError(t, err)
 	_, _, err = seeds.EnsureAdmin(ctx, db, adminPassword)
 	require.NoError(t, err)
 	// Staff of 东湖区 (the manager's branch) and 濂溪区 (another city's branch) only:

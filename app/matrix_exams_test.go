@@ -49,9 +49,13 @@ func examMatrixRows() []matrixRow {
 		{method: post, route: "/api/v1/exams/:id/publish", want: only(ok, examMakers...), prep: freshExam("/api/v1/exams/:id/publish", nil)},
 		// Fewer than ten first attempts: a clear 422 for those allowed (TestItemAnalysis has the 200).
 		{method: get, route: "/api/v1/exams/:id/analysis", want: only(invalid, examMakers...),
-			prep: func(e *env, _ string) (string, any) { return withID("/api/v1/exams/:id/analysis", e.exam(seeds.OnboardingExamTitle)), nil }},
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/api/v1/exams/:id/analysis", e.exam(seeds.OnboardingExamTitle)), nil
+			}},
 		{method: get, route: "/api/v1/exams/:id/analysis.xlsx", want: only(invalid, examMakers...),
-			prep: func(e *env, _ string) (string, any) { return withID("/api/v1/exams/:id/analysis.xlsx", e.exam(seeds.OnboardingExamTitle)), nil }},
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/api/v1/exams/:id/analysis.xlsx", e.exam(seeds.OnboardingExamTitle)), nil
+			}},
 		{method: post, route: "/api/v1/exams/:id/overrides", want: only(created, examMakers...),
 			prep: func(e *env, _ string) (string, any) {
 				return withID("/api/v1/exams/:id/overrides", e.exam(seeds.OnboardingExamTitle)),

@@ -432,6 +432,9 @@ func matrixRows() []matrixRow {
 	}
 	// One file per area beyond the foundation.
 	rows = append(rows, examMatrixRows()...)
+	rows = append(rows, trainingMatrixRows()...)
+	rows = append(rows, certificateMatrixRows()...)
+	rows = append(rows, courseMatrixRows()...)
 	return rows
 }
 

@@ -114,6 +114,9 @@ func (s *server) routeTable() []route {
 	}
 	// One file per area beyond the foundation.
 	routes = append(routes, s.examRoutes()...)
+	routes = append(routes, s.trainingRoutes()...)
+	routes = append(routes, s.certificateRoutes()...)
+	routes = append(routes, s.courseRoutes()...)
 	return routes
 }
 

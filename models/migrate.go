@@ -38,6 +38,9 @@ func allModels() []any {
 		&SchemaMigration{}, &Secret{}, &OrgUnit{}, &Employee{}, &User{}, &Grant{},
 		&Session{}, &LoginThrottle{}, &AuditEvent{},
 		&Question{}, &Exam{}, &ExamOverride{}, &Attempt{}, &AttemptQuestion{}, &Answer{},
+		&HandbookVersion{}, &Acknowledgement{},
+		&Certificate{},
+		&Course{}, &CourseSession{}, &Attendance{}, &Completion{}, &OnboardingPlan{},
 	}
 }
 

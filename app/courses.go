@@ -1,0 +1,229 @@
+package app
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"quality/accounts"
+	"quality/models"
+	"quality/training"
+)
+
+// courseService is the course service on the wall clock in the configured zone, so
+// "today" of the onboarding plan is the local date.
+func (s *server) courseService() *training.CourseService {
+	cs := training.NewCourseService(s.db)
+	loc := s.cfg.Location
+	cs.Now = func() time.Time { return time.Now().In(loc) }
+	return cs
+}
+
+// courseEditor reports whether the caller sees and writes drafts.
+func courseEditor(c *fiber.Ctx) bool { return accounts.HasRole(currentUser(c), courseEditors...) }
+
+// sendWritten answers 201 when a write made something, 200 when it returned an earlier record.
+func sendWritten(c *fiber.Ctx, made bool, v any) error {
+	if made {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(v)
+}
+
+func (s *server) listCourses(c *fiber.Ctx) error {
+	q := newQuery(c)
+	f := models.CourseFilter{Category: q.choice("category", models.CourseCategories), Mode: q.choice("mode", models.CourseModes), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := training.ListCourses(c.UserContext(), s.db, courseEditor(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *server) getCourse(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := training.GetCourse(c.UserContext(), s.db, courseEditor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *server) createCourse(c *fiber.Ctx) error {
+	var in training.CourseInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	course, err := training.CreateCourse(c.UserContext(), s.db, actorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(course)
+}
+
+func (s *server) updateCourse(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in training.CourseInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	course, err := training.UpdateCourse(c.UserContext(), s.db, actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(course)
+}
+
+func (s *server) publishCourse(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	course, err := s.courseService().PublishCourse(c.UserContext(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(course)
+}
+
+func (s *server) createSession(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in training.SessionInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	sess, err := training.CreateSession(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(sess)
+}
+
+func (s *server) completeCourse(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	comp, made, err := s.courseService().CompleteOnline(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id)
+	if err != nil {
+		return err
+	}
+	return sendWritten(c, made, comp)
+}
+
+func (s *server) markAttendance(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in training.AttendanceInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	a, made, err := s.courseService().MarkAttendance(c.UserContext(), actorOf(c), scopeOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return sendWritten(c, made, a)
+}
+
+func (s *server) openSignIn(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in training.CodeInput
+	if len(c.Body()) > 0 {
+		if err := bindJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	code, err := s.courseService().OpenSignIn(c.UserContext(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(code)
+}
+
+func (s *server) signIn(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in training.SignInInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	a, made, err := s.courseService().SignIn(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id, in)
+	if err != nil {
+		return err
+	}
+	return sendWritten(c, made, a)
+}
+
+func (s *server) getOnboardingPlan(c *fiber.Ctx) error {
+	p, err := training.GetPlan(c.UserContext(), s.db)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (s *server) saveOnboardingPlan(c *fiber.Ctx) error {
+	var in training.PlanInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := training.SavePlan(c.UserContext(), s.db, actorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (s *server) myOnboarding(c *fiber.Ctx) error {
+	p, err := s.courseService().Progress(c.UserContext(), currentUser(c).EmployeeID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (s *server) listOverdue(c *fiber.Ctx) error {
+	q := newQuery(c)
+	f, p := training.OverdueFilter{UnitID: q.uint("unit_id")}, q.page()
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := s.courseService().Overdue(c.UserContext(), scopeOf(c), f, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *server) downloadOverdue(c *fiber.Ctx) error {
+	q := newQuery(c)
+	f := training.OverdueFilter{UnitID: q.uint("unit_id")}
+	if err := q.err(); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := s.courseService().WriteOverdueWorkbook(c.UserContext(), scopeOf(c), f, &buf); err != nil {
+		return err
+	}
+	return sendFile(c, "入职培训逾期名单.xlsx", mimeXLSX, buf.Bytes())
+}

@@ -1,0 +1,544 @@
+package training
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"quality/models"
+)
+
+// CourseService runs courses, sessions, attendance and the onboarding plan with an
+// injected clock and sign-in code source, so expiry is tested without waiting.
+type CourseService struct {
+	DB  *gorm.DB
+	Now func() time.Time
+	// NewCode makes a sign-in code; the default is six random digits.
+	NewCode func() (string, error)
+}
+
+// NewCourseService is a service on the wall clock with random codes.
+func NewCourseService(db *gorm.DB) *CourseService {
+	return &CourseService{DB: db, Now: func() time.Time { return time.Now().UTC() }, NewCode: randomCode}
+}
+
+// CourseInput creates a draft course or, in an update, replaces its fields.
+type CourseInput struct {
+	Title     string            `json:"title"`
+	Category  string            `json:"category"`  // basics|etiquette|ethics|technical
+	Mode      string            `json:"mode"`      // face_to_face|online
+	Positions []string          `json:"positions"` // empty: every position
+	Materials []models.Material `json:"materials"`
+}
+
+// SessionInput schedules a face-to-face session held by a branch.
+type SessionInput struct {
+	StartsAt  time.Time `json:"starts_at"`
+	EndsAt    time.Time `json:"ends_at"`
+	Place     string    `json:"place"`
+	OrgUnitID uint      `json:"org_unit_id"`
+}
+
+// AttendanceInput names the employee a trainer marks present.
+type AttendanceInput struct {
+	EmployeeID uint `json:"employee_id"`
+}
+
+// CodeInput opens self sign-in for Minutes (0: DefaultCodeMinutes).
+type CodeInput struct {
+	Minutes int `json:"minutes"`
+}
+
+// SignInInput is the code an employee types to sign in.
+type SignInInput struct {
+	Code string `json:"code"`
+}
+
+// SignInCode is an open sign-in code, shown to the trainer alone.
+type SignInCode struct {
+	SessionID uint      `json:"session_id"`
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// CourseView is a course with its sessions (sign-in codes are never shown).
+type CourseView struct {
+	models.Course
+	Sessions []models.CourseSession `json:"sessions"`
+}
+
+// Attended is an attendance and the completion it gave.
+type Attended struct {
+	Attendance models.Attendance `json:"attendance"`
+	Completion models.Completion `json:"completion"`
+}
+
+// Limits of a course.
+const (
+	maxMaterials       = 30
+	maxMaterialText    = 20_000
+	maxPlace           = 200
+	DefaultCodeMinutes = 10
+	maxCodeMinutes     = 240
+)
+
+// Refusals of course writes.
+var (
+	errCoursePublished    = &models.ConflictError{Field: "id", Code: "course_published"}
+	errCourseNotPublished = &models.ConflictError{Field: "course", Code: "course_not_published"}
+	errNotFaceToFace      = &models.ConflictError{Field: "mode", Code: "not_face_to_face"}
+	errNotOnline          = &models.ConflictError{Field: "mode", Code: "not_online"}
+	errNotForPosition     = &models.ConflictError{Field: "course", Code: "not_target_position"}
+	errCourseNoEmployee   = &models.ConflictError{Field: "user", Code: "no_employee"}
+)
+
+// randomCode is six digits from crypto/rand.
+func randomCode() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%06d", n.Int64()), nil
+}
+
+// checkCourse normalises and validates in into c's fields.
+func checkCourse(in CourseInput, c *models.Course) error {
+	ve := &models.ValidationError{}
+	c.Title = strings.TrimSpace(in.Title)
+	switch n := utf8.RuneCountInString(c.Title); {
+	case n == 0:
+		ve.Add("title", "required")
+	case n > maxTitle:
+		ve.Add("title", "too_long", "max", maxTitle)
+	}
+	c.Category, c.Mode = in.Category, in.Mode
+	if !slices.Contains(models.CourseCategories, c.Category) {
+		ve.Add("category", "invalid_choice")
+	}
+	if !slices.Contains(models.CourseModes, c.Mode) {
+		ve.Add("mode", "invalid_choice")
+	}
+	c.Positions = models.JSONList[string]{}
+	for _, p := range in.Positions {
+		if !slices.Contains(models.Positions, p) {
+			ve.Add("positions", "invalid_choice")
+			break
+		}
+		if !slices.Contains(c.Positions, p) {
+			c.Positions = append(c.Positions, p)
+		}
+	}
+	if len(in.Materials) > maxMaterials {
+		ve.Add("materials", "too_long", "max", maxMaterials)
+	}
+	c.Materials = models.JSONList[models.Material]{}
+	for i, m := range in.Materials {
+		field := fmt.Sprintf("materials[%d]", i)
+		m = models.Material{Title: strings.TrimSpace(m.Title), URL: strings.TrimSpace(m.URL), Text: strings.TrimSpace(m.Text)}
+		switch n := utf8.RuneCountInString(m.Title); {
+		case n == 0:
+			ve.Add(field+".title", "required")
+		case n > maxTitle:
+			ve.Add(field+".title", "too_long", "max", maxTitle)
+		}
+		if (m.URL == "") == (m.Text == "") {
+			ve.Add(field, "url_or_text")
+		}
+		if m.URL != "" && !webURL(m.URL) {
+			ve.Add(field+".url", "invalid")
+		}
+		if utf8.RuneCountInString(m.Text) > maxMaterialText {
+			ve.Add(field+".text", "too_long", "max", maxMaterialText)
+		}
+		c.Materials = append(c.Materials, m)
+	}
+	return ve.Err()
+}
+
+// webURL accepts absolute http(s) links only: a javascript: link must never reach a page.
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && len(s) <= 1000
+}
+
+// CreateCourse validates in and stores a new draft course.
+func CreateCourse(ctx context.Context, db *gorm.DB, actor models.Actor, in CourseInput) (*models.Course, error) {
+	c := &models.Course{Status: models.CourseDraft}
+	if err := checkCourse(in, c); err != nil {
+		return nil, err
+	}
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(c).Error; err != nil {
+			return models.Translate(err, "title")
+		}
+		return models.Audit(tx, actor, "create", "course", c.ID,
+			map[string]any{"title": c.Title, "category": c.Category, "mode": c.Mode, "positions": c.Positions, "materials": len(c.Materials)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// UpdateCourse replaces a draft's fields; a published course is a conflict, because
+// employees have completed what it said.
+func UpdateCourse(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, in CourseInput) (*models.Course, error) {
+	c, err := models.GetCourse(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status != models.CourseDraft {
+		return nil, errCoursePublished
+	}
+	before := *c
+	if err := checkCourse(in, c); err != nil {
+		return nil, err
+	}
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(c).Where("status = ?", models.CourseDraft).
+			Select("title", "category", "mode", "positions", "materials", "updated_at").Updates(c)
+		if res.Error != nil {
+			return models.Translate(res.Error, "title")
+		}
+		if res.RowsAffected == 0 {
+			return errCoursePublished // published by a parallel request
+		}
+		return models.Audit(tx, actor, "update", "course", c.ID, models.Diff(map[string][2]any{
+			"title": {before.Title, c.Title}, "category": {before.Category, c.Category}, "mode": {before.Mode, c.Mode},
+			"positions": {before.Positions, c.Positions}, "materials": {len(before.Materials), len(c.Materials)},
+		}))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return models.GetCourse(ctx, db, id)
+}
+
+// PublishCourse publishes a draft that has at least one material.
+func (s *CourseService) PublishCourse(ctx context.Context, actor models.Actor, id uint) (*models.Course, error) {
+	c, err := models.GetCourse(ctx, s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status != models.CourseDraft {
+		return nil, errCoursePublished
+	}
+	if len(c.Materials) == 0 {
+		return nil, &models.ValidationError{Fields: []models.FieldError{{Field: "materials", Code: "required"}}}
+	}
+	now := s.Now().UTC()
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.Course{}).Where("id = ? AND status = ?", id, models.CourseDraft).
+			Updates(map[string]any{"status": models.CoursePublished, "published_at": now, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errCoursePublished
+		}
+		return models.Audit(tx, actor, "publish", "course", id, map[string]any{"title": c.Title})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return models.GetCourse(ctx, s.DB, id)
+}
+
+// ListCourses returns one page of courses: editors see drafts too, everyone else only
+// published courses.
+func ListCourses(ctx context.Context, db *gorm.DB, editor bool, f models.CourseFilter) (models.List[models.Course], error) {
+	f.PublishedOnly = f.PublishedOnly || !editor
+	return models.ListCourses(ctx, db, f)
+}
+
+// GetCourse returns a course with its sessions; a draft is ErrNotFound to non-editors.
+func GetCourse(ctx context.Context, db *gorm.DB, editor bool, id uint) (*CourseView, error) {
+	c, err := models.GetCourse(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	if !editor && c.Status != models.CoursePublished {
+		return nil, fmt.Errorf("course %d is a draft: %w", id, models.ErrNotFound)
+	}
+	sessions, err := models.CourseSessions(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	return &CourseView{Course: *c, Sessions: sessions}, nil
+}
+
+// CreateSession schedules a session of a face-to-face course in a unit of the caller's scope.
+func CreateSession(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, courseID uint, in SessionInput) (*models.CourseSession, error) {
+	c, err := models.GetCourse(ctx, db, courseID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Mode != models.ModeFaceToFace {
+		return nil, errNotFaceToFace
+	}
+	ve := &models.ValidationError{}
+	s := &models.CourseSession{CourseID: c.ID, StartsAt: in.StartsAt.UTC(), EndsAt: in.EndsAt.UTC(), Place: strings.TrimSpace(in.Place), OrgUnitID: in.OrgUnitID}
+	if in.StartsAt.IsZero() {
+		ve.Add("starts_at", "required")
+	}
+	if in.EndsAt.IsZero() {
+		ve.Add("ends_at", "required")
+	} else if !in.StartsAt.IsZero() && !s.EndsAt.After(s.StartsAt) {
+		ve.Add("ends_at", "ends_before_start")
+	}
+	switch n := utf8.RuneCountInString(s.Place); {
+	case n == 0:
+		ve.Add("place", "required")
+	case n > maxPlace:
+		ve.Add("place", "too_long", "max", maxPlace)
+	}
+	if in.OrgUnitID == 0 {
+		ve.Add("org_unit_id", "required")
+	} else if _, err := models.GetOrgUnit(ctx, db, scope, in.OrgUnitID); errors.Is(err, models.ErrNotFound) {
+		ve.Add("org_unit_id", "not_found")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Omit("Course", "OrgUnit").Create(s).Error; err != nil {
+			return models.Translate(err, "org_unit_id")
+		}
+		return models.Audit(tx, actor, "create", "course_session", s.ID,
+			map[string]any{"course_id": c.ID, "starts_at": s.StartsAt, "org_unit_id": s.OrgUnitID, "place": s.Place})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// publishedSession loads a session and its course, which must be published.
+func publishedSession(ctx context.Context, db *gorm.DB, sessionID uint) (*models.CourseSession, *models.Course, error) {
+	s, err := models.GetCourseSession(ctx, db, sessionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := models.GetCourse(ctx, db, s.CourseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.Status != models.CoursePublished {
+		return nil, nil, errCourseNotPublished
+	}
+	return s, c, nil
+}
+
+// OpenSignIn gives a session a fresh code valid for in.Minutes; a new code replaces
+// the previous one.
+func (s *CourseService) OpenSignIn(ctx context.Context, actor models.Actor, sessionID uint, in CodeInput) (*SignInCode, error) {
+	minutes := in.Minutes
+	if minutes == 0 {
+		minutes = DefaultCodeMinutes
+	}
+	if minutes < 1 || minutes > maxCodeMinutes {
+		return nil, &models.ValidationError{Fields: []models.FieldError{{Field: "minutes", Code: "out_of_range", Params: map[string]any{"min": 1, "max": maxCodeMinutes}}}}
+	}
+	sess, _, err := publishedSession(ctx, s.DB, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	code, err := s.NewCode()
+	if err != nil {
+		return nil, err
+	}
+	expires := s.Now().UTC().Add(time.Duration(minutes) * time.Minute)
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := models.SetSignInCode(tx, sess.ID, code, expires); err != nil {
+			return err
+		}
+		// The code itself stays out of the log.
+		return models.Audit(tx, actor, "open_sign_in", "course_session", sess.ID, map[string]any{"expires": expires})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &SignInCode{SessionID: sess.ID, Code: code, ExpiresAt: expires}, nil
+}
+
+// MarkAttendance records, for a trainer, that an employee of the caller's scope in
+// one of the course's positions attended; it completes the course. Marking twice
+// returns the first record (created false).
+func (s *CourseService) MarkAttendance(ctx context.Context, actor models.Actor, scope models.Scope, sessionID uint, in AttendanceInput) (*Attended, bool, error) {
+	sess, c, err := publishedSession(ctx, s.DB, sessionID)
+	if err != nil {
+		return nil, false, err
+	}
+	ve := &models.ValidationError{}
+	var emp *models.Employee
+	if in.EmployeeID == 0 {
+		ve.Add("employee_id", "required")
+	} else if emp, err = models.GetEmployee(ctx, s.DB, scope, in.EmployeeID); errors.Is(err, models.ErrNotFound) {
+		ve.Add("employee_id", "not_found")
+	} else if err != nil {
+		return nil, false, err
+	} else if emp.Status != models.StatusActive {
+		ve.Add("employee_id", "not_active")
+	} else if !c.For(emp.Position) {
+		ve.Add("employee_id", "not_target_position")
+	}
+	if err := ve.Err(); err != nil {
+		return nil, false, err
+	}
+	return s.attend(ctx, actor, sess, emp.ID, models.AttendanceByTrainer)
+}
+
+// SignIn records the attendance of the caller's own employee (employeeID; nil: none)
+// with the session's open code. A wrong or expired code is a 422 on field code.
+func (s *CourseService) SignIn(ctx context.Context, actor models.Actor, employeeID *uint, sessionID uint, in SignInInput) (*Attended, bool, error) {
+	if employeeID == nil {
+		return nil, false, errCourseNoEmployee
+	}
+	sess, c, err := publishedSession(ctx, s.DB, sessionID)
+	if err != nil {
+		return nil, false, err
+	}
+	emp, err := models.GetEmployee(ctx, s.DB, models.ScopeAll, *employeeID)
+	if err != nil {
+		return nil, false, err
+	}
+	if !c.For(emp.Position) {
+		return nil, false, errNotForPosition
+	}
+	code := strings.TrimSpace(in.Code)
+	switch {
+	case code == "":
+		return nil, false, codeError("required")
+	case sess.SignInCode == nil || subtle.ConstantTimeCompare([]byte(*sess.SignInCode), []byte(code)) != 1:
+		return nil, false, codeError("sign_in_code_wrong")
+	case sess.SignInExpires == nil || !s.Now().Before(*sess.SignInExpires):
+		return nil, false, codeError("sign_in_code_expired")
+	}
+	return s.attend(ctx, actor, sess, emp.ID, models.AttendanceSelf)
+}
+
+func codeError(code string) error {
+	return &models.ValidationError{Fields: []models.FieldError{{Field: "code", Code: code}}}
+}
+
+// attend writes the attendance and, unless the course is complete already, its
+// completion, with their audit events in one transaction. A second attendance at the
+// same session returns the first (created false).
+func (s *CourseService) attend(ctx context.Context, actor models.Actor, sess *models.CourseSession, employeeID uint, method string) (*Attended, bool, error) {
+	existing := func() (*Attended, bool, error) {
+		a, err := models.GetAttendance(ctx, s.DB, sess.ID, employeeID)
+		if err != nil {
+			return nil, false, err
+		}
+		c, err := models.GetCompletion(ctx, s.DB, sess.CourseID, employeeID)
+		if err != nil {
+			return nil, false, err
+		}
+		return &Attended{Attendance: *a, Completion: *c}, false, nil
+	}
+	if out, _, err := existing(); err == nil {
+		return out, false, nil
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return nil, false, err
+	}
+	now := s.Now().UTC()
+	a := &models.Attendance{SessionID: sess.ID, EmployeeID: employeeID, Method: method, At: now}
+	if actor.UserID != 0 {
+		uid := actor.UserID
+		a.ByUserID = &uid
+	}
+	var comp *models.Completion
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Omit("Session", "Employee").Create(a).Error; err != nil {
+			return models.Translate(err, "employee_id")
+		}
+		if err := models.Audit(tx, actor, "attend", "attendance", a.ID,
+			map[string]any{"session_id": sess.ID, "employee_id": employeeID, "method": method}); err != nil {
+			return err
+		}
+		var err error
+		comp, err = complete(tx, actor, sess.CourseID, employeeID, models.CompletedAttendance, now)
+		return err
+	})
+	if errors.Is(err, models.ErrConflict) {
+		return existing() // a parallel request won
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return &Attended{Attendance: *a, Completion: *comp}, true, nil
+}
+
+// complete returns the employee's completion of the course, creating it (and its audit
+// event) with tx when there is none.
+func complete(tx *gorm.DB, actor models.Actor, courseID, employeeID uint, method string, at time.Time) (*models.Completion, error) {
+	var have []models.Completion
+	if err := tx.Where("course_id = ? AND employee_id = ?", courseID, employeeID).Limit(1).Find(&have).Error; err != nil {
+		return nil, err
+	}
+	if len(have) > 0 {
+		return &have[0], nil
+	}
+	c := &models.Completion{CourseID: courseID, EmployeeID: employeeID, At: at, Method: method}
+	if err := tx.Omit("Course", "Employee").Create(c).Error; err != nil {
+		return nil, models.Translate(err, "course")
+	}
+	return c, models.Audit(tx, actor, "complete", "completion", c.ID,
+		map[string]any{"course_id": courseID, "employee_id": employeeID, "method": method})
+}
+
+// CompleteOnline records that the caller's own employee (nil: none) completed a
+// published online course meant for their position. It is idempotent: a second call
+// returns the first completion (created false).
+func (s *CourseService) CompleteOnline(ctx context.Context, actor models.Actor, employeeID *uint, courseID uint) (*models.Completion, bool, error) {
+	if employeeID == nil {
+		return nil, false, errCourseNoEmployee
+	}
+	c, err := models.GetCourse(ctx, s.DB, courseID)
+	switch {
+	case err != nil:
+		return nil, false, err
+	case c.Status != models.CoursePublished:
+		return nil, false, fmt.Errorf("course %d is a draft: %w", courseID, models.ErrNotFound)
+	case c.Mode != models.ModeOnline:
+		return nil, false, errNotOnline
+	}
+	emp, err := models.GetEmployee(ctx, s.DB, models.ScopeAll, *employeeID)
+	if err != nil {
+		return nil, false, err
+	}
+	if !c.For(emp.Position) {
+		return nil, false, errNotForPosition
+	}
+	if have, err := models.GetCompletion(ctx, s.DB, c.ID, emp.ID); err == nil {
+		return have, false, nil
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return nil, false, err
+	}
+	var comp *models.Completion
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		comp, err = complete(tx, actor, c.ID, emp.ID, models.CompletedOnline, s.Now().UTC())
+		return err
+	})
+	if errors.Is(err, models.ErrConflict) {
+		have, gerr := models.GetCompletion(ctx, s.DB, c.ID, emp.ID)
+		return have, false, gerr
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return comp, true, nil
+}

@@ -1,0 +1,257 @@
+package training
+
+import (
+	"context"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"gorm.io/gorm"
+
+	"quality/models"
+)
+
+// CoverageFilter narrows coverage figures and the pending list; zero fields do not filter.
+type CoverageFilter struct {
+	UnitID   uint   // the unit's subtree; a unit outside the caller's scope is ErrNotFound
+	Position string // one of models.Positions
+	Level    string // coverage only: unit rows of this level alone
+}
+
+// Figures are acknowledged over targeted staff: targeted staff are the active employees;
+// an acknowledgement of any version of the current major version counts.
+type Figures struct {
+	Targeted     int64   `json:"targeted"`
+	Acknowledged int64   `json:"acknowledged"`
+	Pending      int64   `json:"pending"`
+	Percent      float64 `json:"percent"` // acknowledged / targeted × 100, one decimal
+}
+
+func (f *Figures) add(c models.CoverageCount) {
+	f.Targeted += c.Targeted
+	f.Acknowledged += c.Acknowledged
+}
+
+func (f *Figures) finish() {
+	f.Pending = f.Targeted - f.Acknowledged
+	if f.Targeted > 0 {
+		f.Percent = math.Round(1000*float64(f.Acknowledged)/float64(f.Targeted)) / 10
+	}
+}
+
+// UnitCoverage is a unit's figures over its whole subtree.
+type UnitCoverage struct {
+	ID       uint   `json:"id"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Level    string `json:"level"`
+	ParentID *uint  `json:"parent_id"`
+	Figures
+}
+
+// PositionCoverage is one position's figures.
+type PositionCoverage struct {
+	Position string `json:"position"`
+	Figures
+}
+
+// VersionRef names the version coverage is measured against.
+type VersionRef struct {
+	ID          uint       `json:"id"`
+	Version     string     `json:"version"`
+	Major       int        `json:"major"`
+	Title       string     `json:"title"`
+	PublishedAt *time.Time `json:"published_at"`
+}
+
+// Coverage is how much of the targeted staff in a caller's scope acknowledged the
+// current major version: in total, per unit (each over its subtree, in tree order, only
+// units that have targeted staff) and per position.
+type Coverage struct {
+	Version   VersionRef         `json:"version"`
+	Total     Figures            `json:"total"`
+	Units     []UnitCoverage     `json:"units"`
+	Positions []PositionCoverage `json:"positions"`
+}
+
+// GetCoverage computes the coverage of the current version in scope.
+func GetCoverage(ctx context.Context, db *gorm.DB, scope models.Scope, f CoverageFilter) (*Coverage, error) {
+	v, err := models.CurrentHandbook(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := models.HandbookCoverageCounts(ctx, db, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position})
+	if err != nil {
+		return nil, err
+	}
+	units, err := models.OrgUnitsInScope(ctx, db, scope)
+	if err != nil {
+		return nil, err
+	}
+	rootPath := ""
+	if f.UnitID != 0 {
+		// In scope: HandbookCoverageCounts has checked.
+		root, err := models.GetOrgUnit(ctx, db, scope, f.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		rootPath = root.Path
+	}
+	byID := make(map[uint]*UnitCoverage, len(units))
+	pathOf := make(map[uint]string, len(units))
+	for _, u := range units {
+		pathOf[u.ID] = u.Path
+		if strings.HasPrefix(u.Path, rootPath) && (f.Level == "" || u.Level == f.Level) {
+			byID[u.ID] = &UnitCoverage{ID: u.ID, Code: u.Code, Name: u.Name, Level: u.Level, ParentID: u.ParentID}
+		}
+	}
+	out := &Coverage{Version: VersionRef{ID: v.ID, Version: v.Version, Major: v.Major, Title: v.Title, PublishedAt: v.PublishedAt},
+		Units: []UnitCoverage{}, Positions: []PositionCoverage{}}
+	byPosition := map[string]*Figures{}
+	for _, c := range counts {
+		out.Total.add(c)
+		if byPosition[c.Position] == nil {
+			byPosition[c.Position] = &Figures{}
+		}
+		byPosition[c.Position].add(c)
+		// Roll the unit's own staff up to it and every ancestor shown.
+		for _, id := range pathIDs(pathOf[c.OrgUnitID]) {
+			if u, ok := byID[id]; ok {
+				u.add(c)
+			}
+		}
+	}
+	out.Total.finish()
+	for _, u := range units {
+		if row, ok := byID[u.ID]; ok && row.Targeted > 0 {
+			row.finish()
+			out.Units = append(out.Units, *row)
+		}
+	}
+	for _, p := range models.Positions {
+		if fig, ok := byPosition[p]; ok {
+			fig.finish()
+			out.Positions = append(out.Positions, PositionCoverage{Position: p, Figures: *fig})
+		}
+	}
+	return out, nil
+}
+
+// pathIDs splits a materialised path ("/1/4/17/") into its unit ids, root first.
+func pathIDs(path string) []uint {
+	var ids []uint
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if n, err := strconv.ParseUint(part, 10, 64); err == nil {
+			ids = append(ids, uint(n))
+		}
+	}
+	return ids
+}
+
+// PendingList is one page of the staff in scope who still have to acknowledge the
+// current major version.
+type PendingList struct {
+	Version VersionRef `json:"version"`
+	models.List[models.Employee]
+}
+
+// ListPending returns one page of the pending staff in scope, by job number.
+func ListPending(ctx context.Context, db *gorm.DB, scope models.Scope, f CoverageFilter, p models.Page) (*PendingList, error) {
+	v, err := models.CurrentHandbook(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	list, err := models.ListPendingEmployees(ctx, db, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position, Page: p})
+	if err != nil {
+		return nil, err
+	}
+	return &PendingList{Version: VersionRef{ID: v.ID, Version: v.Version, Major: v.Major, Title: v.Title, PublishedAt: v.PublishedAt}, List: list}, nil
+}
+
+// PendingSheet names the sheet of the pending-list workbook.
+const PendingSheet = "未确认员工手册名单"
+
+// PendingColumns are the header of the pending-list sheet.
+var PendingColumns = []string{"工号", "姓名", "单位编码", "单位", "岗位", "入职日期", "电话"}
+
+// positionNames label positions in workbooks.
+var positionNames = map[string]string{
+	models.PositionWindow: "窗口", models.PositionInstaller: "装维", models.PositionMarketing: "营销",
+	models.PositionManager: "管理", models.PositionOther: "其他",
+}
+
+// maxSheetRows is what one sheet holds after its header.
+const maxSheetRows = 1_048_576 - 1
+
+// WritePendingWorkbook writes the whole pending list in scope as an .xlsx workbook and
+// returns the version it was measured against. Rows are streamed from the database into
+// excelize's stream writer; the caller gives a buffer, so a failure half-way can still
+// become an error response.
+func WritePendingWorkbook(ctx context.Context, db *gorm.DB, scope models.Scope, f CoverageFilter, w io.Writer) (*models.HandbookVersion, error) {
+	v, err := models.CurrentHandbook(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	if err := x.SetSheetName("Sheet1", PendingSheet); err != nil {
+		return nil, err
+	}
+	sw, err := x.NewStreamWriter(PendingSheet)
+	if err != nil {
+		return nil, err
+	}
+	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, err
+	}
+	for col, width := range []float64{14, 10, 12, 28, 8, 12, 14} {
+		if err := sw.SetColWidth(col+1, col+1, width); err != nil {
+			return nil, err
+		}
+	}
+	header := make([]any, len(PendingColumns))
+	for i, c := range PendingColumns {
+		header[i] = excelize.Cell{StyleID: bold, Value: c}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return nil, err
+	}
+	row := 1
+	err = models.EachPendingEmployee(ctx, db, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position},
+		func(batch []models.Employee) error {
+			for _, e := range batch {
+				if row > maxSheetRows {
+					return errTooManyRows
+				}
+				row++
+				var code, unit string
+				if e.OrgUnit != nil {
+					code, unit = e.OrgUnit.Code, e.OrgUnit.Name
+				}
+				cell, _ := excelize.CoordinatesToCellName(1, row)
+				// Every value is a string cell, never a formula, whatever it starts with.
+				vals := []any{e.JobNumber, e.Name, code, unit, positionNames[e.Position], e.HireDate.String(), e.Phone}
+				if err := sw.SetRow(cell, vals); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	if err := sw.Flush(); err != nil {
+		return nil, err
+	}
+	if _, err := x.WriteTo(w); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// errTooManyRows refuses a list longer than one sheet holds.
+var errTooManyRows = &models.ValidationError{Fields: []models.FieldError{{Field: "unit_id", Code: "too_many_rows", Params: map[string]any{"max": maxSheetRows}}}}

@@ -1,0 +1,460 @@
+package training
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"gorm.io/gorm"
+
+	"quality/models"
+)
+
+// Defaults of a plan that was never saved.
+const (
+	DefaultDueDays    = 30
+	DefaultWindowDays = 180
+	maxDueDays        = 365
+	maxWindowDays     = 3650
+)
+
+// PlanInput changes the onboarding plan; a nil field keeps its value, ExamID 0 removes the exam.
+type PlanInput struct {
+	DueDays    *int    `json:"due_days"`
+	WindowDays *int    `json:"window_days"`
+	CourseIDs  *[]uint `json:"course_ids"`
+	ExamID     *uint   `json:"exam_id"`
+}
+
+// CourseRef names a course of the plan.
+type CourseRef struct {
+	ID        uint     `json:"id"`
+	Title     string   `json:"title"`
+	Mode      string   `json:"mode"`
+	Positions []string `json:"positions"`
+}
+
+// ExamRef names the plan's exam.
+type ExamRef struct {
+	ID    uint   `json:"id"`
+	Title string `json:"title"`
+}
+
+// PlanView is the onboarding plan with the names of its courses and exam; Saved is
+// false while the defaults apply.
+type PlanView struct {
+	DueDays    int         `json:"due_days"`
+	WindowDays int         `json:"window_days"`
+	Courses    []CourseRef `json:"courses"`
+	Exam       *ExamRef    `json:"exam"`
+	Saved      bool        `json:"saved"`
+	UpdatedAt  *time.Time  `json:"updated_at"`
+}
+
+// plan is the saved plan with its courses and exam loaded.
+type plan struct {
+	row     models.OnboardingPlan
+	saved   bool
+	courses []models.Course
+	exam    *models.Exam
+}
+
+// loadPlan reads the plan row (or the defaults) and what it names.
+func loadPlan(ctx context.Context, db *gorm.DB) (*plan, error) {
+	p := &plan{row: models.OnboardingPlan{DueDays: DefaultDueDays, WindowDays: DefaultWindowDays, CourseIDs: models.JSONList[uint]{}}}
+	row, err := models.GetOnboardingPlan(ctx, db)
+	switch {
+	case err == nil:
+		p.row, p.saved = *row, true
+	case !errors.Is(err, models.ErrNotFound):
+		return nil, err
+	}
+	if p.courses, err = models.CoursesByID(ctx, db, p.row.CourseIDs); err != nil {
+		return nil, err
+	}
+	if p.row.ExamID != nil {
+		e, err := models.GetExam(ctx, db, *p.row.ExamID)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return nil, err
+		}
+		p.exam = e
+	}
+	return p, nil
+}
+
+func (p *plan) view() *PlanView {
+	v := &PlanView{DueDays: p.row.DueDays, WindowDays: p.row.WindowDays, Courses: []CourseRef{}, Saved: p.saved}
+	if p.saved {
+		at := p.row.UpdatedAt
+		v.UpdatedAt = &at
+	}
+	for _, c := range p.courses {
+		v.Courses = append(v.Courses, CourseRef{ID: c.ID, Title: c.Title, Mode: c.Mode, Positions: c.Positions})
+	}
+	if p.exam != nil {
+		v.Exam = &ExamRef{ID: p.exam.ID, Title: p.exam.Title}
+	}
+	return v
+}
+
+// required are the plan's courses meant for position.
+func (p *plan) required(position string) []models.Course {
+	var out []models.Course
+	for _, c := range p.courses {
+		if c.For(position) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// GetPlan returns the onboarding plan.
+func GetPlan(ctx context.Context, db *gorm.DB) (*PlanView, error) {
+	p, err := loadPlan(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return p.view(), nil
+}
+
+// SavePlan applies in to the plan (creating its row on first save). Courses must be
+// published and the exam published.
+func SavePlan(ctx context.Context, db *gorm.DB, actor models.Actor, in PlanInput) (*PlanView, error) {
+	p, err := loadPlan(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	before := p.row
+	row := p.row
+	if in.DueDays != nil {
+		row.DueDays = *in.DueDays
+	}
+	if in.WindowDays != nil {
+		row.WindowDays = *in.WindowDays
+	}
+	if in.CourseIDs != nil {
+		row.CourseIDs = models.JSONList[uint]{}
+		for _, id := range *in.CourseIDs {
+			if !slices.Contains(row.CourseIDs, id) {
+				row.CourseIDs = append(row.CourseIDs, id)
+			}
+		}
+	}
+	if in.ExamID != nil {
+		row.ExamID = in.ExamID
+		if *in.ExamID == 0 {
+			row.ExamID = nil
+		}
+	}
+	ve := &models.ValidationError{}
+	if row.DueDays < 1 || row.DueDays > maxDueDays {
+		ve.Add("due_days", "out_of_range", "min", 1, "max", maxDueDays)
+	}
+	if row.WindowDays < row.DueDays || row.WindowDays > maxWindowDays {
+		ve.Add("window_days", "out_of_range", "min", row.DueDays, "max", maxWindowDays)
+	}
+	courses, err := models.CoursesByID(ctx, db, row.CourseIDs)
+	if err != nil {
+		return nil, err
+	}
+	if len(courses) != len(row.CourseIDs) {
+		ve.Add("course_ids", "not_found")
+	}
+	for _, c := range courses {
+		if c.Status != models.CoursePublished {
+			ve.Add("course_ids", "course_not_published")
+			break
+		}
+	}
+	if row.ExamID != nil {
+		e, err := models.GetExam(ctx, db, *row.ExamID)
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+			ve.Add("exam_id", "not_found")
+		case err != nil:
+			return nil, err
+		case e.Status != models.ExamPublished:
+			ve.Add("exam_id", "exam_not_published")
+		}
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if p.saved {
+			if err := tx.Model(&row).Select("due_days", "window_days", "course_ids", "exam_id", "updated_at").Updates(&row).Error; err != nil {
+				return err
+			}
+		} else if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, "update", "onboarding_plan", row.ID, models.Diff(map[string][2]any{
+			"due_days": {before.DueDays, row.DueDays}, "window_days": {before.WindowDays, row.WindowDays},
+			"course_ids": {before.CourseIDs, row.CourseIDs}, "exam_id": {before.ExamID, row.ExamID},
+		}))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return GetPlan(ctx, db)
+}
+
+// CourseProgress is whether one plan course is done.
+type CourseProgress struct {
+	ID          uint       `json:"id"`
+	Title       string     `json:"title"`
+	Mode        string     `json:"mode"`
+	Done        bool       `json:"done"`
+	CompletedAt *time.Time `json:"completed_at"`
+}
+
+// ExamProgress is whether the plan's exam is passed.
+type ExamProgress struct {
+	ID     uint   `json:"id"`
+	Title  string `json:"title"`
+	Passed bool   `json:"passed"`
+}
+
+// OnboardingProgress is one employee's way through the plan. Tracked says the plan
+// applies (hired within its window); Overdue, that the due date passed unfinished.
+type OnboardingProgress struct {
+	EmployeeID uint             `json:"employee_id"`
+	HireDate   models.Date      `json:"hire_date"`
+	DueDate    models.Date      `json:"due_date"`
+	DueDays    int              `json:"due_days"`
+	Tracked    bool             `json:"tracked"`
+	Courses    []CourseProgress `json:"courses"`
+	Exam       *ExamProgress    `json:"exam"`
+	Done       bool             `json:"done"`
+	Overdue    bool             `json:"overdue"`
+}
+
+// addDays is d moved by n days.
+func addDays(d models.Date, n int) models.Date { return models.DateOf(d.Time().AddDate(0, 0, n)) }
+
+// dateBefore reports whether date a is before b.
+func dateBefore(a, b models.Date) bool { return a.Time().Before(b.Time()) }
+
+// Progress is the onboarding progress of the caller's own employee (nil: none).
+func (s *CourseService) Progress(ctx context.Context, employeeID *uint) (*OnboardingProgress, error) {
+	if employeeID == nil {
+		return nil, errCourseNoEmployee
+	}
+	emp, err := models.GetEmployee(ctx, s.DB, models.ScopeAll, *employeeID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := loadPlan(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	today := models.DateOf(s.Now())
+	out := &OnboardingProgress{EmployeeID: emp.ID, HireDate: emp.HireDate, DueDays: p.row.DueDays,
+		DueDate: addDays(emp.HireDate, p.row.DueDays), Courses: []CourseProgress{}, Done: true}
+	out.Tracked = emp.Status == models.StatusActive && !dateBefore(emp.HireDate, addDays(today, -p.row.WindowDays))
+	req := p.required(emp.Position)
+	ids := make([]uint, len(req))
+	for i, c := range req {
+		ids[i] = c.ID
+	}
+	done, err := models.CompletionsOf(ctx, s.DB, []uint{emp.ID}, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range req {
+		cp := CourseProgress{ID: c.ID, Title: c.Title, Mode: c.Mode}
+		for _, d := range done {
+			if d.CourseID == c.ID {
+				at := d.At
+				cp.Done, cp.CompletedAt = true, &at
+			}
+		}
+		out.Done = out.Done && cp.Done
+		out.Courses = append(out.Courses, cp)
+	}
+	if p.exam != nil {
+		passed, err := models.PassedExam(ctx, s.DB, p.exam.ID, []uint{emp.ID})
+		if err != nil {
+			return nil, err
+		}
+		out.Exam = &ExamProgress{ID: p.exam.ID, Title: p.exam.Title, Passed: passed[emp.ID]}
+		out.Done = out.Done && out.Exam.Passed
+	}
+	out.Overdue = out.Tracked && !out.Done && dateBefore(out.DueDate, today)
+	return out, nil
+}
+
+// OverdueFilter narrows the overdue list; zero fields do not filter.
+type OverdueFilter struct {
+	UnitID uint // the unit's subtree; a unit outside the caller's scope is ErrNotFound
+}
+
+// OverdueRow is one new hire past the due date with the plan unfinished.
+type OverdueRow struct {
+	EmployeeID      uint        `json:"employee_id"`
+	JobNumber       string      `json:"job_number"`
+	Name            string      `json:"name"`
+	Position        string      `json:"position"`
+	UnitCode        string      `json:"unit_code"`
+	UnitName        string      `json:"unit_name"`
+	HireDate        models.Date `json:"hire_date"`
+	DueDate         models.Date `json:"due_date"`
+	DaysOverdue     int         `json:"days_overdue"`
+	CoursesDone     int         `json:"courses_done"`
+	CoursesRequired int         `json:"courses_required"`
+	ExamPassed      bool        `json:"exam_passed"`
+}
+
+// OverdueList is one page of the overdue list as of Today.
+type OverdueList struct {
+	Today   models.Date `json:"today"`
+	DueDays int         `json:"due_days"`
+	models.List[OverdueRow]
+}
+
+// overdueFilter is the models filter of the plan as of today.
+func (p *plan) overdueFilter(today models.Date, f OverdueFilter, page models.Page) models.OverdueFilter {
+	mf := models.OverdueFilter{HiredFrom: addDays(today, -p.row.WindowDays), HiredBefore: addDays(today, -p.row.DueDays),
+		Required: map[string][]uint{}, UnitID: f.UnitID, Page: page}
+	for _, pos := range models.Positions {
+		for _, c := range p.required(pos) {
+			mf.Required[pos] = append(mf.Required[pos], c.ID)
+		}
+	}
+	if p.exam != nil {
+		id := p.exam.ID
+		mf.ExamID = &id
+	}
+	return mf
+}
+
+// rows turns overdue employees into rows with what each has done.
+func (s *CourseService) rows(ctx context.Context, p *plan, today models.Date, emps []models.Employee) ([]OverdueRow, error) {
+	ids := make([]uint, len(emps))
+	for i, e := range emps {
+		ids[i] = e.ID
+	}
+	out := make([]OverdueRow, 0, len(emps))
+	done, err := models.CompletionsOf(ctx, s.DB, ids, p.row.CourseIDs)
+	if err != nil {
+		return nil, err
+	}
+	passed := map[uint]bool{}
+	if p.exam != nil {
+		if passed, err = models.PassedExam(ctx, s.DB, p.exam.ID, ids); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range emps {
+		due := addDays(e.HireDate, p.row.DueDays)
+		r := OverdueRow{EmployeeID: e.ID, JobNumber: e.JobNumber, Name: e.Name, Position: e.Position, HireDate: e.HireDate,
+			DueDate: due, DaysOverdue: int(today.Time().Sub(due.Time()).Hours() / 24), ExamPassed: passed[e.ID]}
+		if e.OrgUnit != nil {
+			r.UnitCode, r.UnitName = e.OrgUnit.Code, e.OrgUnit.Name
+		}
+		for _, c := range p.required(e.Position) {
+			r.CoursesRequired++
+			for _, d := range done {
+				if d.EmployeeID == e.ID && d.CourseID == c.ID {
+					r.CoursesDone++
+				}
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Overdue returns one page of the new hires in scope whose due date has passed with
+// the plan unfinished, earliest hire first.
+func (s *CourseService) Overdue(ctx context.Context, scope models.Scope, f OverdueFilter, page models.Page) (*OverdueList, error) {
+	p, err := loadPlan(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	today := models.DateOf(s.Now())
+	list, err := models.ListOverdueEmployees(ctx, s.DB, scope, p.overdueFilter(today, f, page))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.rows(ctx, p, today, list.Items)
+	if err != nil {
+		return nil, err
+	}
+	return &OverdueList{Today: today, DueDays: p.row.DueDays, List: models.List[OverdueRow]{Items: rows, Total: list.Total}}, nil
+}
+
+// OverdueSheet names the sheet of the overdue workbook.
+const OverdueSheet = "入职培训逾期名单"
+
+// OverdueColumns are the header of the overdue sheet.
+var OverdueColumns = []string{"工号", "姓名", "单位编码", "单位", "岗位", "入职日期", "应完成日期", "逾期天数", "已完成课程", "应完成课程", "入职考试"}
+
+// WriteOverdueWorkbook writes the whole overdue list in scope (by job number) as an
+// .xlsx workbook, streaming rows from the database; the caller gives a buffer, so a
+// failure half-way can still become an error response.
+func (s *CourseService) WriteOverdueWorkbook(ctx context.Context, scope models.Scope, f OverdueFilter, w io.Writer) error {
+	p, err := loadPlan(ctx, s.DB)
+	if err != nil {
+		return err
+	}
+	today := models.DateOf(s.Now())
+	x := excelize.NewFile()
+	defer x.Close()
+	if err := x.SetSheetName("Sheet1", OverdueSheet); err != nil {
+		return err
+	}
+	sw, err := x.NewStreamWriter(OverdueSheet)
+	if err != nil {
+		return err
+	}
+	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	header := make([]any, len(OverdueColumns))
+	for i, c := range OverdueColumns {
+		header[i] = excelize.Cell{StyleID: bold, Value: c}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	n := 1
+	err = models.EachOverdueEmployee(ctx, s.DB, scope, p.overdueFilter(today, f, models.Page{}), func(batch []models.Employee) error {
+		rows, err := s.rows(ctx, p, today, batch)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if n > maxSheetRows {
+				return errTooManyRows
+			}
+			n++
+			exam := "未通过"
+			if p.exam == nil {
+				exam = "—"
+			} else if r.ExamPassed {
+				exam = "已通过"
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, n)
+			// User data are string cells, never formulas, whatever they start with.
+			vals := []any{r.JobNumber, r.Name, r.UnitCode, r.UnitName, positionNames[r.Position], r.HireDate.String(),
+				r.DueDate.String(), r.DaysOverdue, r.CoursesDone, r.CoursesRequired, exam}
+			if err := sw.SetRow(cell, vals); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	_, err = x.WriteTo(w)
+	return err
+}
