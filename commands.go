@@ -125,32 +125,10 @@ func seed(args []string) error {
 
 // loadData loads the base data, makes sure an admin exists and, with demo, the demo data.
 func loadData(ctx context.Context, cfg app.Config, db *gorm.DB, demo bool) error {
-	n, err := seeds.LoadBase(ctx, db)
-	if err != nil {
-		return fmt.Errorf("load base data: %w", err)
-	}
-	if n > 0 {
-		slog.Info("base data loaded", "org_units", n)
-	}
-	if n, err := seeds.LoadQuestionBank(ctx, db); err != nil {
-		return fmt.Errorf("load the question bank: %w", err)
-	} else if n > 0 {
-		slog.Info("question bank loaded", "questions", n)
-	}
-	if n, err := seeds.LoadExams(ctx, db, time.Now().UTC()); err != nil {
-		return fmt.Errorf("load the exams: %w", err)
-	} else if n > 0 {
-		slog.Info("exams loaded", "exams", n)
-	}
-	if loaded, err := seeds.LoadHandbook(ctx, db); err != nil {
-		return fmt.Errorf("load the handbook: %w", err)
-	} else if loaded {
-		slog.Info("handbook loaded", "version", seeds.HandbookV1Version)
-	}
-	if n, err := seeds.LoadCourses(ctx, db); err != nil {
-		return fmt.Errorf("load the courses: %w", err)
-	} else if n > 0 {
-		slog.Info("courses and onboarding plan loaded", "courses", n)
+	now := time.Now().UTC()
+	logLoaded := func(name string, n int) { slog.Info("seed data loaded", "what", name, "count", n) }
+	if err := seeds.Run(ctx, db, seeds.BaseSteps(now), logLoaded); err != nil {
+		return err
 	}
 	created, password, err := seeds.EnsureAdmin(ctx, db, cfg.AdminPassword)
 	if err != nil {
@@ -164,27 +142,8 @@ func loadData(ctx context.Context, cfg app.Config, db *gorm.DB, demo bool) error
 	if !demo {
 		return nil
 	}
-	staff, err := seeds.LoadDemo(ctx, db, cfg.DemoPassword)
-	if err != nil {
-		return fmt.Errorf("load demo data: %w", err)
-	}
-	if staff > 0 {
-		slog.Info("demo data loaded", "employees", staff)
-	}
-	if n, err := seeds.LoadDemoAcknowledgements(ctx, db); err != nil {
-		return fmt.Errorf("load demo handbook acknowledgements: %w", err)
-	} else if n > 0 {
-		slog.Info("demo handbook acknowledgements loaded", "acknowledgements", n)
-	}
-	if n, err := seeds.LoadDemoCertificates(ctx, db, time.Now().UTC()); err != nil {
-		return fmt.Errorf("load demo certificates: %w", err)
-	} else if n > 0 {
-		slog.Info("demo certificates loaded", "certificates", n)
-	}
-	if n, err := seeds.LoadDemoTraining(ctx, db, time.Now().UTC()); err != nil {
-		return fmt.Errorf("load demo course completions: %w", err)
-	} else if n > 0 {
-		slog.Info("demo course completions loaded", "completions", n)
+	if err := seeds.Run(ctx, db, seeds.DemoSteps(cfg.DemoPassword, now), logLoaded); err != nil {
+		return err
 	}
 	fmt.Println("  demo users (password from QUALITY_DEMO_PASSWORD, default " + seeds.DefaultDemoPassword + "):")
 	for _, u := range seeds.DemoUsers {

@@ -44,17 +44,8 @@ type env struct {
 func newEnv(t testing.TB, db *gorm.DB) *env {
 	t.Helper()
 	ctx := context.Background()
-	_, err := seeds.LoadBase(ctx, db)
-	require.NoError(t, err)
-	_, err = seeds.LoadQuestionBank(ctx, db)
-	require.NoError(t, err)
-	_, err = seeds.LoadExams(ctx, db, time.Now().UTC())
-	require.NoError(t, err)
-	_, err = seeds.LoadHandbook(ctx, db)
-	require.NoError(t, err)
-	_, err = seeds.LoadCourses(ctx, db)
-	require.NoError(t, err)
-	_, _, err = seeds.EnsureAdmin(ctx, db, adminPassword)
+	require.NoError(t, seeds.Run(ctx, db, seeds.BaseSteps(time.Now().UTC()), nil))
+	_, _, err := seeds.EnsureAdmin(ctx, db, adminPassword)
 	require.NoError(t, err)
 	// Staff of 东湖区 (the manager's branch) and 濂溪区 (another city's branch) only:
 	// enough for every scope case, small enough for -race on SQLite.

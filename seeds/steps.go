@@ -1,0 +1,59 @@
+package seeds
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Step is one loader of seed data; each skips what is already there and reports how
+// many records it added.
+type Step struct {
+	Name string
+	Run  func(ctx context.Context, db *gorm.DB) (int, error)
+}
+
+// BaseSteps load the base data every installation has: the org tree, the question bank
+// and the seeded exams, the handbook, the courses and the onboarding plan.
+func BaseSteps(now time.Time) []Step {
+	return []Step{
+		{"org units", LoadBase},
+		{"questions", LoadQuestionBank},
+		{"exams", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadExams(ctx, db, now) }},
+		{"handbook versions", func(ctx context.Context, db *gorm.DB) (int, error) {
+			loaded, err := LoadHandbook(ctx, db)
+			if loaded {
+				return 1, err
+			}
+			return 0, err
+		}},
+		{"courses", LoadCourses},
+	}
+}
+
+// DemoSteps load the demo province after the base data: staff and one user per role,
+// handbook acknowledgements, certificates and course completions.
+func DemoSteps(password string, now time.Time) []Step {
+	return []Step{
+		{"demo employees", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemo(ctx, db, password) }},
+		{"handbook acknowledgements", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoAcknowledgements(ctx, db) }},
+		{"certificates", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoCertificates(ctx, db, now) }},
+		{"course completions", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoTraining(ctx, db, now) }},
+	}
+}
+
+// Run runs steps in order, calling loaded after each that added records.
+func Run(ctx context.Context, db *gorm.DB, steps []Step, loaded func(name string, n int)) error {
+	for _, s := range steps {
+		n, err := s.Run(ctx, db)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", s.Name, err)
+		}
+		if n > 0 && loaded != nil {
+			loaded(s.Name, n)
+		}
+	}
+	return nil
+}
