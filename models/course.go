@@ -330,27 +330,5 @@ func ListOverdueEmployees(ctx context.Context, db *gorm.DB, scope Scope, f Overd
 // EachOverdueEmployee calls fn with every overdue employee of ListOverdueEmployees
 // (f.Page is ignored) in job-number order, a batch at a time.
 func EachOverdueEmployee(ctx context.Context, db *gorm.DB, scope Scope, f OverdueFilter, fn func([]Employee) error) error {
-	const batch = 1000
-	after := ""
-	for {
-		q, err := overdue(ctx, db, scope, f)
-		if err != nil {
-			return err
-		}
-		var items []Employee
-		err = q.Preload("OrgUnit").Where("employees.job_number > ?", after).Order("employees.job_number").Limit(batch).Find(&items).Error
-		if err != nil {
-			return err
-		}
-		if len(items) == 0 {
-			return nil
-		}
-		if err := fn(items); err != nil {
-			return err
-		}
-		if len(items) < batch {
-			return nil
-		}
-		after = items[len(items)-1].JobNumber
-	}
+	return eachEmployee(func() (*gorm.DB, error) { return overdue(ctx, db, scope, f) }, fn)
 }

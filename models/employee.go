@@ -134,3 +134,31 @@ func CountEmployeesInUnit(tx *gorm.DB, unitID uint) (int64, error) {
 	err := tx.Model(&Employee{}).Where("org_unit_id = ?", unitID).Count(&n).Error
 	return n, err
 }
+
+// eachEmployee runs query again for each batch of 1,000 employees in job-number order
+// (keyset paging) and calls fn with the batch, so an export never holds them all.
+func eachEmployee(query func() (*gorm.DB, error), fn func([]Employee) error) error {
+	const batch = 1000
+	after := ""
+	for {
+		q, err := query()
+		if err != nil {
+			return err
+		}
+		var items []Employee
+		err = q.Preload("OrgUnit").Where("employees.job_number > ?", after).Order("employees.job_number").Limit(batch).Find(&items).Error
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		if err := fn(items); err != nil {
+			return err
+		}
+		if len(items) < batch {
+			return nil
+		}
+		after = items[len(items)-1].JobNumber
+	}
+}

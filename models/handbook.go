@@ -228,27 +228,5 @@ func ListPendingEmployees(ctx context.Context, db *gorm.DB, scope Scope, f Handb
 // EachPendingEmployee calls fn with every pending employee of ListPendingEmployees (f.Page
 // is ignored), in job-number order, a batch at a time, so an export never holds them all.
 func EachPendingEmployee(ctx context.Context, db *gorm.DB, scope Scope, f HandbookFilter, fn func([]Employee) error) error {
-	const batch = 1000
-	after := ""
-	for {
-		q, err := pending(ctx, db, scope, f)
-		if err != nil {
-			return err
-		}
-		var items []Employee
-		err = q.Preload("OrgUnit").Where("employees.job_number > ?", after).Order("employees.job_number").Limit(batch).Find(&items).Error
-		if err != nil {
-			return err
-		}
-		if len(items) == 0 {
-			return nil
-		}
-		if err := fn(items); err != nil {
-			return err
-		}
-		if len(items) < batch {
-			return nil
-		}
-		after = items[len(items)-1].JobNumber
-	}
+	return eachEmployee(func() (*gorm.DB, error) { return pending(ctx, db, scope, f) }, fn)
 }
