@@ -281,3 +281,15 @@ func (s *server) examAnalysisXLSX(c *fiber.Ctx) error {
 	}
 	return sendFile(c, "试题分析.xlsx", mimeXLSX, buf.Bytes())
 }
+
+func (s *server) regradeExam(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	res, err := s.exams.Regrade(c.UserContext(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}

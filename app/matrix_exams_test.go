@@ -56,6 +56,10 @@ func examMatrixRows() []matrixRow {
 			prep: func(e *env, _ string) (string, any) {
 				return withID("/api/v1/exams/:id/analysis.xlsx", e.exam(seeds.OnboardingExamTitle)), nil
 			}},
+		{method: post, route: "/api/v1/exams/:id/regrade", want: only(ok, examMakers...),
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/api/v1/exams/:id/regrade", e.exam(seeds.OnboardingExamTitle)), nil
+			}},
 		{method: post, route: "/api/v1/exams/:id/overrides", want: only(created, examMakers...),
 			prep: func(e *env, _ string) (string, any) {
 				return withID("/api/v1/exams/:id/overrides", e.exam(seeds.OnboardingExamTitle)),

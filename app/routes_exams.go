@@ -35,6 +35,7 @@ func (s *server) examRoutes() []route {
 		{post, "/api/v1/exams/:id/publish", roles, examRoles, s.publishExam, doc{Tag: "exams", Summary: "发布考试；题库不足以组卷时拒绝", Resp: models.Exam{}}},
 		{get, "/api/v1/exams/:id/analysis", roles, examRoles, s.examAnalysis, doc{Tag: "exams", Summary: "试题分析（首次作答，至少 10 人）：难度、区分度、选项分布、α 系数", Resp: exams.Analysis{}}},
 		{get, "/api/v1/exams/:id/analysis.xlsx", roles, examRoles, s.examAnalysisXLSX, doc{Tag: "exams", Summary: "试题分析导出（.xlsx）", File: mimeXLSX}},
+		{post, "/api/v1/exams/:id/regrade", roles, examRoles, s.regradeExam, doc{Tag: "exams", Summary: "修正答案后重新评分（保留原分数，报告变化）", Resp: exams.RegradeResult{}}},
 		{post, "/api/v1/exams/:id/overrides", roles, examRoles, s.setOverride, doc{Tag: "exams", Summary: "给某员工延时或加考次数（须填原因）", Body: exams.OverrideInput{}, Resp: models.ExamOverride{}, Status: 201}},
 
 		// Attempts: any user linked to an employee takes the exams meant for them.

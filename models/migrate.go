@@ -41,6 +41,7 @@ func allModels() []any {
 		&HandbookVersion{}, &Acknowledgement{},
 		&Certificate{},
 		&Course{}, &CourseSession{}, &Attendance{}, &Completion{}, &OnboardingPlan{},
+		&Regrade{},
 	}
 }
 
