@@ -107,10 +107,11 @@ summary=()
 for r in $(seq "$ROUNDS"); do
 	acks=$work/acks-$r.jsonl
 	: >"$acks"
-	# Capacity mode: every examinee logs in and starts, then all save at once with no
-	# think time; each acknowledged save is a line in $acks the moment it is known.
-	timeout 400 "$work/examload" -mode capacity -db "$dsn" -addr "$addr" -n "$N" -prefix crash -reset \
-		-reconcile=false -acks "$acks" -timeout 10s -deadline 300s >"$work/load-$r.log" 2>&1 &
+	# Capacity mode: every examinee logs in and starts, then all of them (-c 0) save at
+	# once with no think time, so that hundreds of saves are in flight when the server
+	# dies; each acknowledged save is a line in $acks the moment it is known.
+	timeout 400 "$work/examload" -mode capacity -db "$dsn" -addr "$addr" -n "$N" -c 0 -prefix crash -reset \
+		-reconcile=false -acks "$acks" -timeout 30s -deadline 300s >"$work/load-$r.log" 2>&1 &
 	load_pid=$!
 	# Wait for the save phase (acks arriving), then let it run 1–4 s more.
 	for _ in $(seq 600); do
@@ -132,6 +133,8 @@ for r in $(seq "$ROUNDS"); do
 	inflight=$({ grep -E '^  save error: (connection (reset|closed)|transport)' "$work/load-$r.log" || true; } |
 		{ grep -oE '× [0-9]+' || true; } | awk '{s += $2} END {print s + 0}')
 	total=$(acked "$acks")
+	# What the load saw: its table, the errors (the saves cut off by the kill) and stops.
+	sed -n '/^ *op /,/^start phase/p' "$work/load-$r.log" | grep -v '^start phase' | sed 's/^/  load: /'
 	start_server || exit 2
 	set +e
 	out=$(timeout 300 "$work/examload" -mode reconcile -db "$dsn" -acks "$acks" 2>&1)
