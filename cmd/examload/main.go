@@ -16,6 +16,8 @@
 // costs without the product.
 // reconcile: checks the acknowledged saves of a file written by an earlier run (the
 // crash test runs it after restarting a server it killed).
+// prepare only makes the examinee accounts (and, with -reset, clears their attempts);
+// createdb and dropdb make and drop the MySQL database a DSN names, for the crash test.
 //
 // Every run is bounded: each request has -timeout, the whole run -deadline. Every save
 // the server acknowledged (2xx) is appended to -acks as one JSON line, written at once,
