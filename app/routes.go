@@ -117,6 +117,8 @@ func (s *server) routeTable() []route {
 	routes = append(routes, s.trainingRoutes()...)
 	routes = append(routes, s.certificateRoutes()...)
 	routes = append(routes, s.courseRoutes()...)
+	routes = append(routes, s.trainingPageRoutes()...)
+	routes = append(routes, s.inspectionRoutes()...)
 	return routes
 }
 
