@@ -30,18 +30,54 @@ type migration struct {
 // only on databases made by an older release (the approach of Gitea's migrations).
 var migrations = []migration{
 	{Version: 1, Name: "initial schema"},
+	{Version: 2, Name: "training and exams", Up: func(tx *gorm.DB) error {
+		// New tables only, so the current models are what they should be.
+		return tx.AutoMigrate(trainingModels()...)
+	}},
+	{Version: 3, Name: "inspections and accountability", Up: func(tx *gorm.DB) error {
+		type orgUnit struct {
+			Lat *float64
+			Lng *float64
+		}
+		if err := tx.Table("org_units").AutoMigrate(&orgUnit{}); err != nil {
+			return err
+		}
+		if err := tx.AutoMigrate(inspectionModels()...); err != nil {
+			return err
+		}
+		return appendOnly(tx, "rectification_events")
+	}},
 }
 
 // allModels is the current schema, in creation order (parents before children).
 func allModels() []any {
-	return []any{
+	all := []any{
 		&SchemaMigration{}, &Secret{}, &OrgUnit{}, &Employee{}, &User{}, &Grant{},
 		&Session{}, &LoginThrottle{}, &AuditEvent{},
+	}
+	all = append(all, trainingModels()...)
+	return append(all, inspectionModels()...)
+}
+
+// trainingModels are the tables of the training side (version 2).
+func trainingModels() []any {
+	return []any{
 		&Question{}, &Exam{}, &ExamOverride{}, &Attempt{}, &AttemptQuestion{}, &Answer{},
 		&HandbookVersion{}, &Acknowledgement{},
 		&Certificate{},
 		&Course{}, &CourseSession{}, &Attendance{}, &Completion{}, &OnboardingPlan{},
 		&Regrade{},
+	}
+}
+
+// inspectionModels are the tables of the supervision side (version 3).
+func inspectionModels() []any {
+	return []any{
+		&Setting{},
+		&ChecklistTemplate{}, &PatrolPlan{}, &PatrolStop{},
+		&Inspection{}, &InspectionItem{}, &Photo{},
+		&Finding{}, &Rectification{}, &RectificationEvent{}, &Escalation{},
+		&AccountabilityCase{}, &CaseFinding{}, &CasePerson{},
 	}
 }
 
@@ -95,8 +131,10 @@ func createSchema(db *gorm.DB) ([]string, error) {
 	if err := db.AutoMigrate(allModels()...); err != nil {
 		return nil, fmt.Errorf("create schema: %w", err)
 	}
-	if err := appendOnly(db, "audit_events"); err != nil {
-		return nil, err
+	for _, table := range []string{"audit_events", "rectification_events"} {
+		if err := appendOnly(db, table); err != nil {
+			return nil, err
+		}
 	}
 	now := time.Now().UTC()
 	var ran []string

@@ -36,19 +36,22 @@ func LevelIndex(level string) int {
 // OrgUnit is a node of the company tree with a materialised path, so a subtree is one
 // indexed `path LIKE '/1/4/%'` query.
 type OrgUnit struct {
-	ID         uint      `gorm:"primaryKey" json:"id"`
-	Code       string    `gorm:"size:32;not null;uniqueIndex" json:"code"`
-	Name       string    `gorm:"size:100;not null" json:"name"`
-	Level      string    `gorm:"size:16;not null;index" json:"level"`
-	ParentID   *uint     `gorm:"index" json:"parent_id"`
-	Parent     *OrgUnit  `gorm:"foreignKey:ParentID;constraint:OnDelete:RESTRICT" json:"-"`
-	Path       string    `gorm:"size:191;not null;index" json:"path"`
-	Urban      bool      `gorm:"not null" json:"urban"`
-	Households int       `gorm:"not null" json:"households"`
-	Address    string    `gorm:"size:200;not null" json:"address"`
-	Phone      string    `gorm:"size:32;not null" json:"phone"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID         uint     `gorm:"primaryKey" json:"id"`
+	Code       string   `gorm:"size:32;not null;uniqueIndex" json:"code"`
+	Name       string   `gorm:"size:100;not null" json:"name"`
+	Level      string   `gorm:"size:16;not null;index" json:"level"`
+	ParentID   *uint    `gorm:"index" json:"parent_id"`
+	Parent     *OrgUnit `gorm:"foreignKey:ParentID;constraint:OnDelete:RESTRICT" json:"-"`
+	Path       string   `gorm:"size:191;not null;index" json:"path"`
+	Urban      bool     `gorm:"not null" json:"urban"`
+	Households int      `gorm:"not null" json:"households"`
+	Address    string   `gorm:"size:200;not null" json:"address"`
+	Phone      string   `gorm:"size:32;not null" json:"phone"`
+	// Lat and Lng locate an outlet, so an inspection started far from it is flagged.
+	Lat       *float64  `json:"lat"`
+	Lng       *float64  `json:"lng"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // ChildPath is the path a child of u gets once its id is known.
