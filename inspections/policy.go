@@ -1,0 +1,80 @@
+package inspections
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"quality/models"
+)
+
+// PolicyKey names the settings group of the supervision side.
+const PolicyKey = "inspections"
+
+// Policy holds the numbers the rules leave to the company, with the defaults below;
+// the provincial office changes them through the settings API, never in code.
+type Policy struct {
+	// RectifyDays and CriticalRectifyDays give a rectification's due date after the
+	// inspection (R7.3 督促整改).
+	RectifyDays         int `json:"rectify_days"`
+	CriticalRectifyDays int `json:"critical_rectify_days"`
+	// ReminderDays before the due date the branch is reminded once.
+	ReminderDays int `json:"reminder_days"`
+	// A rectification still open the day after its due date is escalated to the city
+	// company, and ProvinceAfterDays after the due date to the provincial office.
+	ProvinceAfterDays int `json:"province_after_days"`
+	// StatementWorkingDays is the statement window of a case (R6.8), Monday to Friday.
+	StatementWorkingDays int `json:"statement_working_days"`
+	// RepeatWindowDays is the "within one year" of R6.6.
+	RepeatWindowDays int `json:"repeat_window_days"`
+	// FarFromOutletMeters flags an inspection started farther than this from the outlet.
+	FarFromOutletMeters int `json:"far_from_outlet_meters"`
+	// PhotoMaxBytes bounds one uploaded photo.
+	PhotoMaxBytes int64 `json:"photo_max_bytes"`
+	// PassMark is the pass mark of a new template, a percentage.
+	PassMark int `json:"pass_mark"`
+}
+
+// DefaultPolicy is the policy until the provincial office sets another.
+var DefaultPolicy = Policy{
+	RectifyDays:          7,
+	CriticalRectifyDays:  3,
+	ReminderDays:         1,
+	ProvinceAfterDays:    7,
+	StatementWorkingDays: 5,
+	RepeatWindowDays:     365,
+	FarFromOutletMeters:  500,
+	PhotoMaxBytes:        8 << 20,
+	PassMark:             80,
+}
+
+// LoadPolicy reads the policy; fields never set keep their defaults.
+func LoadPolicy(ctx context.Context, db *gorm.DB) (Policy, error) {
+	p := DefaultPolicy
+	err := models.LoadSetting(ctx, db, PolicyKey, &p)
+	return p, err
+}
+
+// DueOn is the due date of a rectification of a finding made on day found.
+func (p Policy) DueOn(found models.Date, critical bool) models.Date {
+	days := p.RectifyDays
+	if critical {
+		days = p.CriticalRectifyDays
+	}
+	return models.DateOf(found.Time().AddDate(0, 0, days))
+}
+
+// StatementDueOn is the last day of the statement window of a case opened on day
+// opened: StatementWorkingDays working days (Monday to Friday) after it. Public
+// holidays are not known to the system and count as working days.
+func (p Policy) StatementDueOn(opened models.Date) models.Date {
+	d := opened.Time()
+	for n := 0; n < p.StatementWorkingDays; {
+		d = d.AddDate(0, 0, 1)
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	return models.DateOf(d)
+}
