@@ -1,7 +1,10 @@
 package app
 
-// inspectionRoutes are checklist templates, patrol plans, inspections with photos,
-// rectifications and accountability cases (R1, R2, R6, R7, R9).
+import "slices"
+
+// inspectionRoutes are the supervision side (R1, R2, R6, R7, R9), one file per area:
+// checklist templates and inspections with photos and findings; patrol plans and the
+// settings of the side; rectifications; accountability cases.
 func (s *server) inspectionRoutes() []route {
-	return nil
+	return slices.Concat(s.checklistRoutes(), s.patrolRoutes(), s.rectificationRoutes(), s.caseRoutes())
 }

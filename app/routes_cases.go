@@ -1,0 +1,6 @@
+package app
+
+// caseRoutes: see inspectionRoutes.
+func (s *server) caseRoutes() []route {
+	return nil
+}

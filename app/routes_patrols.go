@@ -1,0 +1,6 @@
+package app
+
+// patrolRoutes: see inspectionRoutes.
+func (s *server) patrolRoutes() []route {
+	return nil
+}

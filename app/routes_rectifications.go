@@ -1,0 +1,6 @@
+package app
+
+// rectificationRoutes: see inspectionRoutes.
+func (s *server) rectificationRoutes() []route {
+	return nil
+}
