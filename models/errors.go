@@ -63,3 +63,8 @@ func (e *ConflictError) Error() string { return "conflict: " + e.Field + ": " + 
 
 // Unwrap makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// ErrStale is returned, wrapped, when a change was based on a revision of a record that
+// another change has replaced: the caller reloads and decides again (409, never a silent
+// overwrite).
+var ErrStale = &ConflictError{Field: "revision", Code: "stale"}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -207,3 +208,27 @@ const sqliteConstraintTrigger = 1811
 
 // Translate maps driver errors of a write to ErrConflict (naming field) or ErrNotFound.
 func Translate(err error, field string) error { return translate(err, field) }
+
+// PathIDs are the ids of a path's units, root first: "/1/4/9/" gives 1, 4, 9.
+func PathIDs(path string) []uint {
+	var ids []uint
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if id, err := strconv.ParseUint(part, 10, 64); err == nil && id > 0 {
+			ids = append(ids, uint(id))
+		}
+	}
+	return ids
+}
+
+// AncestorAt is the unit at level on u's path (u itself when it is at that level).
+func AncestorAt(ctx context.Context, db *gorm.DB, u *OrgUnit, level string) (*OrgUnit, error) {
+	if u.Level == level {
+		return u, nil
+	}
+	var a OrgUnit
+	err := db.WithContext(ctx).Where("id IN ? AND level = ?", PathIDs(u.Path), level).Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("%s above unit %d: %w", level, u.ID, ErrNotFound)
+	}
+	return &a, err
+}

@@ -1,6 +1,11 @@
 package models
 
-import "time"
+import (
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // Finding is a failed item of a submitted inspection: what was wrong, where, under
 // which rule. Findings are never deleted once a case uses them; they are voided with a
@@ -100,4 +105,44 @@ type Escalation struct {
 	Level           string         `gorm:"size:16;not null;uniqueIndex:ux_escalation" json:"level"`
 	NotifiedUnitID  uint           `gorm:"not null;index" json:"notified_unit_id"`
 	At              time.Time      `gorm:"not null;index" json:"at"`
+}
+
+// OpenRectification inserts r as open with the first line of its timeline, in tx (the
+// transaction that made its finding).
+func OpenRectification(tx *gorm.DB, r *Rectification, actor Actor, at time.Time) error {
+	r.Status = RectOpen
+	r.Revision = 1
+	if err := tx.Omit("Finding", "AssigneeUnit").Create(r).Error; err != nil {
+		return Translate(err, "finding_id")
+	}
+	return AppendRectificationEvent(tx, r.ID, actor, at, "", RectOpen, "")
+}
+
+// AppendRectificationEvent adds one line to a rectification's timeline.
+func AppendRectificationEvent(tx *gorm.DB, id uint, actor Actor, at time.Time, from, to, reason string) error {
+	e := RectificationEvent{RectificationID: id, At: at.UTC(), ActorName: actor.Username, From: from, To: to, Reason: reason}
+	if actor.UserID != 0 {
+		e.ActorID = &actor.UserID
+	}
+	return tx.Create(&e).Error
+}
+
+// MoveRectification changes r's status from r.Status to to, only if nobody changed it
+// since r was read (its Revision), sets the extra columns, and appends the timeline
+// line; ErrStale when another change came first.
+func MoveRectification(tx *gorm.DB, r *Rectification, to string, columns map[string]any, actor Actor, at time.Time, reason string) error {
+	set := map[string]any{"status": to, "revision": r.Revision + 1, "updated_at": at.UTC()}
+	for k, v := range columns {
+		set[k] = v
+	}
+	res := tx.Model(&Rectification{}).Where("id = ? AND revision = ?", r.ID, r.Revision).Updates(set)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("rectification %d: %w", r.ID, ErrStale)
+	}
+	from := r.Status
+	r.Status, r.Revision = to, r.Revision+1
+	return AppendRectificationEvent(tx, r.ID, actor, at, from, to, reason)
 }
