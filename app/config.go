@@ -23,6 +23,9 @@ type Config struct {
 	AcceptWeakDurability bool // QUALITY_ACCEPT_WEAK_DURABILITY
 	// SecureCookies marks cookies Secure even when TLS ends at a proxy that is not trusted.
 	SecureCookies bool // QUALITY_SECURE_COOKIES
+	// SignInGuesses is how many codes a user may try at one session's self sign-in
+	// (0: training.DefaultSignInGuesses).
+	SignInGuesses int // QUALITY_SIGN_IN_GUESSES
 	// BodyLimit bounds request bodies (imports are the largest).
 	BodyLimit int
 	Location  *time.Location
@@ -44,6 +47,7 @@ var EnvVars = []EnvVar{
 	{"QUALITY_SECURE_COOKIES", "0", "1 marks cookies Secure (set it when users reach the server over HTTPS)"},
 	{"QUALITY_SESSION_IDLE", "2h", "a session ends after this long without a request"},
 	{"QUALITY_SESSION_MAX", "12h", "a session ends this long after login, however busy"},
+	{"QUALITY_SIGN_IN_GUESSES", "5", "wrong course sign-in codes one user may try per session before the trainer must open a new code"},
 }
 
 // ConfigFromEnv reads the configuration, naming the variable of any bad value.
@@ -77,6 +81,13 @@ func ConfigFromEnv() (Config, error) {
 			return cfg, fmt.Errorf("QUALITY_SECURE_COOKIES=%q: want 0 or 1", v)
 		}
 		cfg.SecureCookies = b
+	}
+	if v := os.Getenv("QUALITY_SIGN_IN_GUESSES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return cfg, fmt.Errorf("QUALITY_SIGN_IN_GUESSES=%q: want a whole number from 1 to 1000", v)
+		}
+		cfg.SignInGuesses = n
 	}
 	for _, d := range []struct {
 		name string

@@ -17,6 +17,9 @@ func (s *server) courseService() *training.CourseService {
 	cs := training.NewCourseService(s.db)
 	loc := s.cfg.Location
 	cs.Now = func() time.Time { return time.Now().In(loc) }
+	if s.cfg.SignInGuesses > 0 {
+		cs.MaxSignInGuesses = s.cfg.SignInGuesses
+	}
 	return cs
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Course categories (R8.2 company basics, R8.3 etiquette, R8.4 ethics, and technical skills).
@@ -331,4 +332,40 @@ func ListOverdueEmployees(ctx context.Context, db *gorm.DB, scope Scope, f Overd
 // (f.Page is ignored) in job-number order, a batch at a time.
 func EachOverdueEmployee(ctx context.Context, db *gorm.DB, scope Scope, f OverdueFilter, fn func([]Employee) error) error {
 	return eachEmployee(func() (*gorm.DB, error) { return overdue(ctx, db, scope, f) }, fn)
+}
+
+// SignInGuess counts the sign-in codes one user has tried at one session since the
+// trainer last opened a code; past the service's limit the user's sign-in is refused.
+type SignInGuess struct {
+	SessionID   uint      `gorm:"primaryKey;autoIncrement:false"`
+	UserID      uint      `gorm:"primaryKey;autoIncrement:false"`
+	Guesses     int       `gorm:"not null"`
+	LastGuessAt time.Time `gorm:"not null"`
+}
+
+// AddSignInGuess counts one guess of userID at sessionID in a single atomic upsert
+// (parallel guesses from several instances all count) and returns the new count. Run
+// it in a transaction so the count read back is this guess's own: the upsert holds the
+// row until commit.
+func AddSignInGuess(tx *gorm.DB, sessionID, userID uint, now time.Time) (int, error) {
+	err := tx.Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "session_id"}, {Name: "user_id"}},
+		DoUpdates: clause.Assignments(map[string]any{
+			"guesses":       gorm.Expr("guesses + 1"),
+			"last_guess_at": now,
+		}),
+	}).Create(&SignInGuess{SessionID: sessionID, UserID: userID, Guesses: 1, LastGuessAt: now}).Error
+	if err != nil {
+		return 0, err
+	}
+	var g SignInGuess
+	if err := tx.Where("session_id = ? AND user_id = ?", sessionID, userID).Take(&g).Error; err != nil {
+		return 0, err
+	}
+	return g.Guesses, nil
+}
+
+// ClearSignInGuesses forgets every count of a session: a new code starts afresh.
+func ClearSignInGuesses(tx *gorm.DB, sessionID uint) error {
+	return tx.Where("session_id = ?", sessionID).Delete(&SignInGuess{}).Error
 }

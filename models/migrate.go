@@ -66,6 +66,7 @@ func trainingModels() []any {
 		&HandbookVersion{}, &Acknowledgement{},
 		&Certificate{},
 		&Course{}, &CourseSession{}, &Attendance{}, &Completion{}, &OnboardingPlan{},
+		&SignInGuess{},
 		&Regrade{},
 	}
 }

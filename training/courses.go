@@ -25,11 +25,22 @@ type CourseService struct {
 	Now func() time.Time
 	// NewCode makes a sign-in code; the default is six random digits.
 	NewCode func() (string, error)
+	// MaxSignInGuesses is how many codes one user may try at one session's sign-in
+	// before it refuses them until a new code (0: DefaultSignInGuesses).
+	MaxSignInGuesses int
 }
 
 // NewCourseService is a service on the wall clock with random codes.
 func NewCourseService(db *gorm.DB) *CourseService {
-	return &CourseService{DB: db, Now: func() time.Time { return time.Now().UTC() }, NewCode: randomCode}
+	return &CourseService{DB: db, Now: func() time.Time { return time.Now().UTC() }, NewCode: randomCode, MaxSignInGuesses: DefaultSignInGuesses}
+}
+
+// guessLimit is the bound on sign-in guesses in force.
+func (s *CourseService) guessLimit() int {
+	if s.MaxSignInGuesses > 0 {
+		return s.MaxSignInGuesses
+	}
+	return DefaultSignInGuesses
 }
 
 // CourseInput creates a draft course or, in an update, replaces its fields.
@@ -90,6 +101,9 @@ const (
 	maxPlace           = 200
 	DefaultCodeMinutes = 10
 	maxCodeMinutes     = 240
+	// DefaultSignInGuesses bounds the codes a user may try per session and code: five
+	// tries in 10^6 codes leave a guesser one chance in 200,000.
+	DefaultSignInGuesses = 5
 )
 
 // Refusals of course writes.
@@ -100,6 +114,7 @@ var (
 	errNotOnline          = &models.ConflictError{Field: "mode", Code: "not_online"}
 	errNotForPosition     = &models.ConflictError{Field: "course", Code: "not_target_position"}
 	errCourseNoEmployee   = &models.ConflictError{Field: "user", Code: "no_employee"}
+	errSignInLocked       = &models.ConflictError{Field: "code", Code: "sign_in_locked"}
 )
 
 // randomCode is six digits from crypto/rand.
@@ -364,6 +379,10 @@ func (s *CourseService) OpenSignIn(ctx context.Context, actor models.Actor, sess
 		if err := models.SetSignInCode(tx, sess.ID, code, expires); err != nil {
 			return err
 		}
+		// A new code gives everyone their tries back.
+		if err := models.ClearSignInGuesses(tx, sess.ID); err != nil {
+			return err
+		}
 		// The code itself stays out of the log.
 		return models.Audit(tx, actor, "open_sign_in", "course_session", sess.ID, map[string]any{"expires": expires})
 	})
@@ -401,7 +420,9 @@ func (s *CourseService) MarkAttendance(ctx context.Context, actor models.Actor, 
 }
 
 // SignIn records the attendance of the caller's own employee (employeeID; nil: none)
-// with the session's open code. A wrong or expired code is a 422 on field code.
+// with the session's open code. A wrong or expired code is a 422 on field code; the
+// guess that uses up the caller's tries, and every one after it, is the conflict
+// sign_in_locked (409) until the trainer opens a new code or marks the employee present.
 func (s *CourseService) SignIn(ctx context.Context, actor models.Actor, employeeID *uint, sessionID uint, in SignInInput) (*Attended, bool, error) {
 	if employeeID == nil {
 		return nil, false, errCourseNoEmployee
@@ -418,15 +439,57 @@ func (s *CourseService) SignIn(ctx context.Context, actor models.Actor, employee
 		return nil, false, errNotForPosition
 	}
 	code := strings.TrimSpace(in.Code)
-	switch {
-	case code == "":
+	if code == "" {
 		return nil, false, codeError("required")
-	case sess.SignInCode == nil || subtle.ConstantTimeCompare([]byte(*sess.SignInCode), []byte(code)) != 1:
-		return nil, false, codeError("sign_in_code_wrong")
-	case sess.SignInExpires == nil || !s.Now().Before(*sess.SignInExpires):
-		return nil, false, codeError("sign_in_code_expired")
+	}
+	err = s.checkCode(ctx, actor, sess, code)
+	if errors.Is(err, errSignInLocked) {
+		// Once the trainer has marked the employee present, the lock no longer matters.
+		if done, aerr := s.attended(ctx, sess, emp.ID); aerr == nil {
+			return done, false, nil
+		}
+	}
+	if err != nil {
+		return nil, false, err
 	}
 	return s.attend(ctx, actor, sess, emp.ID, models.AttendanceSelf)
+}
+
+// checkCode compares code with the session's open code, counting the guess first in
+// the database: at most guessLimit codes are ever compared per user and code, however
+// many requests arrive at once, and past it even the right code is refused until the
+// trainer opens a new one. The guess that uses up the last try is audited once, in the
+// transaction that counts it.
+func (s *CourseService) checkCode(ctx context.Context, actor models.Actor, sess *models.CourseSession, code string) error {
+	limit := s.guessLimit()
+	now := s.Now().UTC()
+	var refusal error
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		n, err := models.AddSignInGuess(tx, sess.ID, actor.UserID, now)
+		if err != nil {
+			return err
+		}
+		if n > limit {
+			return errSignInLocked // rolled back: a refused request is not a guess
+		}
+		switch {
+		case sess.SignInCode == nil || subtle.ConstantTimeCompare([]byte(*sess.SignInCode), []byte(code)) != 1:
+			refusal = codeError("sign_in_code_wrong")
+		case sess.SignInExpires == nil || !now.Before(*sess.SignInExpires):
+			refusal = codeError("sign_in_code_expired")
+		default:
+			return nil
+		}
+		if n < limit {
+			return nil
+		}
+		refusal = errSignInLocked
+		return models.Audit(tx, actor, "sign_in_locked", "course_session", sess.ID, map[string]any{"guesses": n})
+	})
+	if err != nil {
+		return err
+	}
+	return refusal
 }
 
 func codeError(code string) error {
@@ -438,15 +501,8 @@ func codeError(code string) error {
 // same session returns the first (created false).
 func (s *CourseService) attend(ctx context.Context, actor models.Actor, sess *models.CourseSession, employeeID uint, method string) (*Attended, bool, error) {
 	existing := func() (*Attended, bool, error) {
-		a, err := models.GetAttendance(ctx, s.DB, sess.ID, employeeID)
-		if err != nil {
-			return nil, false, err
-		}
-		c, err := models.GetCompletion(ctx, s.DB, sess.CourseID, employeeID)
-		if err != nil {
-			return nil, false, err
-		}
-		return &Attended{Attendance: *a, Completion: *c}, false, nil
+		out, err := s.attended(ctx, sess, employeeID)
+		return out, false, err
 	}
 	if out, _, err := existing(); err == nil {
 		return out, false, nil
@@ -479,6 +535,20 @@ func (s *CourseService) attend(ctx context.Context, actor models.Actor, sess *mo
 		return nil, false, err
 	}
 	return &Attended{Attendance: *a, Completion: *comp}, true, nil
+}
+
+// attended returns the employee's attendance at the session with the completion it
+// gave, or ErrNotFound.
+func (s *CourseService) attended(ctx context.Context, sess *models.CourseSession, employeeID uint) (*Attended, error) {
+	a, err := models.GetAttendance(ctx, s.DB, sess.ID, employeeID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := models.GetCompletion(ctx, s.DB, sess.CourseID, employeeID)
+	if err != nil {
+		return nil, err
+	}
+	return &Attended{Attendance: *a, Completion: *c}, nil
 }
 
 // complete returns the employee's completion of the course, creating it (and its audit

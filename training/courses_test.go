@@ -2,6 +2,7 @@ package training_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -218,5 +219,87 @@ func TestCompleteOnline(t *testing.T) {
 		assert.Equal(t, int64(1), f.count(&models.Completion{}))
 		assert.Equal(t, int64(1), f.count(&models.AuditEvent{}, "entity = ?", "completion"))
 		assert.False(t, errors.Is(err, models.ErrConflict))
+	})
+}
+
+func TestSignInGuessLimit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		clock := &fakeClock{time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+		svc := courseService(db, clock) // MaxSignInGuesses 0: the default of 5
+		guesser := f.staff("W1", "360102-01", models.PositionWindow, models.StatusActive)
+		honest := f.staff("W2", "360102-01", models.PositionWindow, models.StatusActive)
+		marked := f.staff("W3", "360102-01", models.PositionWindow, models.StatusActive)
+		etiquette := publishedCourse(f, svc, "服务礼仪", models.CourseEtiquette, models.ModeFaceToFace, models.PositionWindow)
+		sess, err := training.CreateSession(f.ctx, db, actor, models.ScopeAll, etiquette.ID, training.SessionInput{StartsAt: clock.now,
+			EndsAt: clock.now.Add(2 * time.Hour), Place: "东湖区分公司三楼会议室", OrgUnitID: f.unit("360102").ID})
+		require.NoError(t, err)
+		_, err = svc.OpenSignIn(f.ctx, actor, sess.ID, training.CodeInput{})
+		require.NoError(t, err)
+		as := func(userID uint) models.Actor { return models.Actor{UserID: userID, Username: "u", IP: "10.0.0.8"} }
+
+		// Twenty wrong codes at once from one user: four are answered "wrong", the fifth
+		// uses up the last try and the rest are refused without being compared.
+		results := make(chan error, 20)
+		for i := range 20 {
+			go func() {
+				_, _, err := svc.SignIn(f.ctx, as(101), &guesser, sess.ID, training.SignInInput{Code: fmt.Sprintf("%06d", i)})
+				results <- err
+			}()
+		}
+		wrong, locked := 0, 0
+		for range 20 {
+			err := <-results
+			var ve *models.ValidationError
+			var ce *models.ConflictError
+			switch {
+			case errors.As(err, &ve):
+				assert.Equal(t, []string{"code:sign_in_code_wrong"}, fieldCodes(t, err))
+				wrong++
+			case errors.As(err, &ce):
+				assert.Equal(t, "sign_in_locked", ce.Code)
+				locked++
+			default:
+				t.Errorf("unexpected result %v", err)
+			}
+		}
+		assert.Equal(t, 4, wrong)
+		assert.Equal(t, 16, locked)
+		assert.Equal(t, int64(1), f.count(&models.SignInGuess{}, "session_id = ? AND user_id = ? AND guesses = ?", sess.ID, 101, 5))
+		assert.Equal(t, int64(1), f.count(&models.AuditEvent{}, "action = ? AND entity_id = ?", "sign_in_locked", fmt.Sprint(sess.ID)))
+
+		// Even the right code is refused now; another user is not affected.
+		_, _, err = svc.SignIn(f.ctx, as(101), &guesser, sess.ID, training.SignInInput{Code: "482913"})
+		assert.Equal(t, "sign_in_locked", conflictCode(t, err))
+		_, created, err := svc.SignIn(f.ctx, as(102), &honest, sess.ID, training.SignInInput{Code: "482913"})
+		require.NoError(t, err)
+		assert.True(t, created)
+
+		// A new code gives the tries back.
+		_, err = svc.OpenSignIn(f.ctx, actor, sess.ID, training.CodeInput{})
+		require.NoError(t, err)
+		assert.Equal(t, int64(0), f.count(&models.SignInGuess{}, "session_id = ?", sess.ID))
+		_, created, err = svc.SignIn(f.ctx, as(101), &guesser, sess.ID, training.SignInInput{Code: "482913"})
+		require.NoError(t, err)
+		assert.True(t, created)
+
+		// The bound is the service's setting; once the trainer marks a locked-out
+		// employee present, their sign-in answers with that attendance.
+		svc.MaxSignInGuesses = 2
+		for _, want := range []string{"", "sign_in_locked", "sign_in_locked"} {
+			_, _, err = svc.SignIn(f.ctx, as(103), &marked, sess.ID, training.SignInInput{Code: "111111"})
+			if want == "" {
+				assert.Equal(t, []string{"code:sign_in_code_wrong"}, fieldCodes(t, err))
+			} else {
+				assert.Equal(t, want, conflictCode(t, err))
+			}
+		}
+		byTrainer, _, err := svc.MarkAttendance(f.ctx, actor, models.ScopeAll, sess.ID, training.AttendanceInput{EmployeeID: marked})
+		require.NoError(t, err)
+		got, created, err := svc.SignIn(f.ctx, as(103), &marked, sess.ID, training.SignInInput{Code: "111111"})
+		require.NoError(t, err)
+		assert.False(t, created)
+		assert.Equal(t, byTrainer.Attendance.ID, got.Attendance.ID)
+		assert.Equal(t, int64(2), f.count(&models.AuditEvent{}, "action = ?", "sign_in_locked"))
 	})
 }
