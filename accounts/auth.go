@@ -113,7 +113,8 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		hash = user.PasswordHash
 	}
 	ok, err := VerifyPassword(ctx, password, hash)
-	if err != nil && user != nil {
+	if err != nil && (user != nil || errors.Is(err, ErrBusy)) {
+		// Busy answers alike for known and unknown users, and counts no failure.
 		return nil, err
 	}
 	if user == nil || !ok || user.Disabled {

@@ -135,6 +135,10 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		p.Status, p.Title = fiber.StatusNotFound, t("problem.not_found", nil)
 	case errors.Is(err, accounts.ErrNotManageable), errors.Is(err, models.ErrForbidden):
 		p.Status, p.Title = fiber.StatusForbidden, t("problem.forbidden", nil)
+	case errors.Is(err, accounts.ErrBusy):
+		// The login waited too long for a hashing slot: a retry a little later succeeds.
+		c.Set(fiber.HeaderRetryAfter, "5")
+		p.Status, p.Title = fiber.StatusServiceUnavailable, t("problem.unavailable", nil)
 	case errors.Is(err, accounts.ErrBadCredentials):
 		p.Status, p.Title = fiber.StatusUnauthorized, t("problem.bad_credentials", nil)
 	case errors.As(err, &te):
