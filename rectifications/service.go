@@ -1,0 +1,183 @@
+package rectifications
+
+import (
+	"context"
+	"time"
+	_ "time/tzdata" // Asia/Shanghai on hosts without a zone database
+
+	"gorm.io/gorm"
+
+	"quality/inspections"
+	"quality/models"
+)
+
+// Shanghai is the zone the company's days are counted in: a rectification due on a day
+// is overdue from the next midnight in Asia/Shanghai.
+var Shanghai = mustZone("Asia/Shanghai")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // the zone database is embedded
+	}
+	return loc
+}
+
+// Service holds what the rectification use cases need; the clock is injected so that
+// overdue and escalation are tested on fixed days.
+type Service struct {
+	DB     *gorm.DB
+	Photos inspections.PhotoStore
+	Now    func() time.Time
+}
+
+// New returns a service on db storing evidence photos in photos, on the real clock.
+func New(db *gorm.DB, photos inspections.PhotoStore) *Service {
+	return &Service{DB: db, Photos: photos, Now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Caller is who acts: the actor for the audit log and the timeline, the user with
+// grants for the rules on who may do what, and the scope the route's roles give.
+type Caller struct {
+	Actor models.Actor
+	User  *models.User
+	Scope models.Scope
+}
+
+// Today is the calendar day of now in Asia/Shanghai.
+func Today(now time.Time) models.Date { return models.DateOf(now.In(Shanghai)) }
+
+// Overdue reports whether r is overdue on day today: still open and due before it.
+// A submitted rectification is not overdue: the branch has answered and the next move
+// is the inspector's; a rejection makes it open again, overdue at once when its due
+// date has passed (the due date never moves).
+func Overdue(r *models.Rectification, today models.Date) bool {
+	return r.Status == models.RectOpen && r.DueOn.Time().Before(today.Time())
+}
+
+// Unit names a unit in a view.
+type Unit struct {
+	ID   uint   `json:"id"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+func unitOf(u *models.OrgUnit) Unit {
+	if u == nil {
+		return Unit{}
+	}
+	return Unit{ID: u.ID, Code: u.Code, Name: u.Name}
+}
+
+// View is a rectification as lists show it: with its outlet, assignee unit, what was
+// found, and whether (and by how many days) it is overdue today.
+type View struct {
+	models.Rectification
+	Overdue     bool   `json:"overdue"`
+	DaysOverdue int    `json:"days_overdue"`
+	Outlet      Unit   `json:"outlet"`
+	Assignee    Unit   `json:"assignee_unit"`
+	RuleRef     string `json:"rule_ref"`
+	FindingText string `json:"finding_text"`
+}
+
+func viewOf(r models.Rectification, today models.Date) View {
+	v := View{Rectification: r, Assignee: unitOf(r.AssigneeUnit)}
+	if r.Finding != nil {
+		v.Outlet, v.RuleRef, v.FindingText = unitOf(r.Finding.OrgUnit), r.Finding.RuleRef, r.Finding.Text
+	}
+	if Overdue(&r, today) {
+		v.Overdue = true
+		v.DaysOverdue = int(today.Time().Sub(r.DueOn.Time()).Hours() / 24)
+	}
+	return v
+}
+
+// Detail is one rectification with its finding, timeline, evidence photos and the
+// escalations it reached.
+type Detail struct {
+	View
+	Finding     *models.Finding             `json:"finding"`
+	Timeline    []models.RectificationEvent `json:"timeline"`
+	Photos      []models.Photo              `json:"photos"`
+	Escalations []models.Escalation         `json:"escalations"`
+}
+
+// Filter selects rectifications as the list, and the export, are asked for.
+type Filter struct {
+	UnitID   uint
+	Status   string
+	Overdue  bool
+	Critical *bool
+	// From and To are days in Asia/Shanghai, both included, applied to the creation
+	// day (On "created", the default) or to the due date (On "due").
+	From, To models.Date
+	On       string
+	models.Page
+}
+
+// PeriodFields are the allowed values of Filter.On.
+var PeriodFields = []string{"created", "due"}
+
+// modelFilter turns f into the query filter on day today.
+func (f Filter) modelFilter(today models.Date) models.RectificationFilter {
+	m := models.RectificationFilter{UnitID: f.UnitID, Status: f.Status, Critical: f.Critical, Page: f.Page}
+	if f.Overdue {
+		m.OverdueOn = today
+	}
+	if f.On == "due" {
+		m.DueFrom, m.DueTo = f.From, f.To
+	} else {
+		if !f.From.IsZero() {
+			m.CreatedFrom = midnight(f.From)
+		}
+		if !f.To.IsZero() {
+			m.CreatedBefore = midnight(f.To).AddDate(0, 0, 1)
+		}
+	}
+	return m
+}
+
+// midnight is the start of day d in Asia/Shanghai.
+func midnight(d models.Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Shanghai)
+}
+
+// List returns one page of the rectifications in the caller's scope.
+func (s *Service) List(ctx context.Context, scope models.Scope, f Filter) (models.List[View], error) {
+	today := Today(s.Now())
+	list, err := models.ListRectifications(ctx, s.DB, scope, f.modelFilter(today))
+	out := models.List[View]{Items: make([]View, 0, len(list.Items)), Total: list.Total}
+	if err != nil {
+		return out, err
+	}
+	for _, r := range list.Items {
+		out.Items = append(out.Items, viewOf(r, today))
+	}
+	return out, nil
+}
+
+// Get returns one rectification in scope with its finding, timeline, photos and
+// escalations.
+func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*Detail, error) {
+	r, err := models.GetRectification(ctx, s.DB, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.detail(ctx, r)
+}
+
+func (s *Service) detail(ctx context.Context, r *models.Rectification) (*Detail, error) {
+	d := &Detail{View: viewOf(*r, Today(s.Now())), Finding: r.Finding}
+	var err error
+	if d.Timeline, err = models.RectificationTimeline(ctx, s.DB, r.ID); err != nil {
+		return nil, err
+	}
+	if d.Photos, err = models.RectificationPhotos(ctx, s.DB, r.ID); err != nil {
+		return nil, err
+	}
+	if d.Escalations, err = models.RectificationEscalations(ctx, s.DB, r.ID); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
