@@ -1,0 +1,102 @@
+package patrols
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"quality/inspections"
+	"quality/models"
+)
+
+// PolicyInput changes the settings of the supervision side; fields left out keep their
+// value. Each has a range: the rules' numbers are defaults the provincial office tunes,
+// within bounds that keep every rule meaningful.
+type PolicyInput struct {
+	RectifyDays          *int   `json:"rectify_days"`
+	CriticalRectifyDays  *int   `json:"critical_rectify_days"`
+	ReminderDays         *int   `json:"reminder_days"`
+	ProvinceAfterDays    *int   `json:"province_after_days"`
+	StatementWorkingDays *int   `json:"statement_working_days"`
+	RepeatWindowDays     *int   `json:"repeat_window_days"`
+	FarFromOutletMeters  *int   `json:"far_from_outlet_meters"`
+	PhotoMaxBytes        *int64 `json:"photo_max_bytes"`
+	PassMark             *int   `json:"pass_mark"`
+}
+
+// PolicyRanges are the bounds of each setting, by JSON name.
+var PolicyRanges = map[string][2]int64{
+	"rectify_days":           {1, 90},
+	"critical_rectify_days":  {1, 90},
+	"reminder_days":          {0, 30},
+	"province_after_days":    {1, 90},
+	"statement_working_days": {1, 30},   // R6.8
+	"repeat_window_days":     {30, 730}, // R6.6 "within one year"
+	"far_from_outlet_meters": {50, 50_000},
+	"photo_max_bytes":        {64 << 10, 32 << 20},
+	"pass_mark":              {1, 100},
+}
+
+// UpdatePolicy applies in to the stored policy and saves it with one audit row holding
+// the before/after of each changed field. Only a caller over the whole province may:
+// the policy is province-wide. Nothing changed writes nothing.
+func UpdatePolicy(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in PolicyInput, now time.Time) (inspections.Policy, error) {
+	if !scope.All {
+		return inspections.Policy{}, models.ErrForbidden
+	}
+	var after inspections.Policy
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := models.LockSetting(tx, inspections.PolicyKey); err != nil {
+			return err
+		}
+		before, err := inspections.LoadPolicy(ctx, tx)
+		if err != nil {
+			return err
+		}
+		after = before
+		ve := &models.ValidationError{}
+		pairs := apply(ve, in, &after, before)
+		if after.CriticalRectifyDays > after.RectifyDays {
+			ve.Add("critical_rectify_days", "patrol_critical_days", "max", after.RectifyDays)
+		}
+		if err := ve.Err(); err != nil {
+			return err
+		}
+		changes := models.Diff(pairs)
+		if len(changes) == 0 {
+			return nil
+		}
+		if err := models.SaveSetting(tx, inspections.PolicyKey, after, actor.UserID, now); err != nil {
+			return err
+		}
+		return models.Audit(tx, actor, "update", "setting", inspections.PolicyKey, map[string]any{"changes": changes})
+	})
+	return after, err
+}
+
+// apply copies every given field of in into p, checking its range, and returns the
+// before/after pairs by JSON name.
+func apply(ve *models.ValidationError, in PolicyInput, p *inspections.Policy, before inspections.Policy) map[string][2]any {
+	pairs := map[string][2]any{}
+	src, dst, old := reflect.ValueOf(in), reflect.ValueOf(p).Elem(), reflect.ValueOf(before)
+	for i := range src.NumField() {
+		f := src.Type().Field(i)
+		v := src.Field(i)
+		if v.IsNil() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		n := v.Elem().Int()
+		r := PolicyRanges[name]
+		if n < r[0] || n > r[1] {
+			ve.Add(name, "out_of_range", "min", r[0], "max", r[1])
+			continue
+		}
+		dst.FieldByName(f.Name).SetInt(n)
+		pairs[name] = [2]any{old.FieldByName(f.Name).Int(), n}
+	}
+	return pairs
+}
