@@ -1,6 +1,14 @@
 package models
 
-import "time"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
 
 // Template statuses: a draft changes freely; a published version never changes (an edit
 // makes the next version, a draft); a retired version can no longer start inspections
@@ -78,4 +86,97 @@ func (t *ChecklistTemplate) Items() []ChecklistItem {
 		out = append(out, s.Items...)
 	}
 	return out
+}
+
+// TemplateFilter selects template versions; zero fields do not filter.
+type TemplateFilter struct {
+	Code   string
+	Status string
+	// Statuses limits the list to these statuses (the caller's visibility); empty: all.
+	Statuses []string
+	Page
+}
+
+// ListTemplates returns one page of template versions, by code, newest version first.
+func ListTemplates(ctx context.Context, db *gorm.DB, f TemplateFilter) (List[ChecklistTemplate], error) {
+	q := db.WithContext(ctx).Model(&ChecklistTemplate{})
+	if f.Code != "" {
+		q = q.Where("code = ?", f.Code)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	out := List[ChecklistTemplate]{Items: []ChecklistTemplate{}}
+	if err := q.Count(&out.Total).Error; err != nil {
+		return out, err
+	}
+	p := f.Page.Normalize()
+	err := q.Order("code, version DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
+	return out, err
+}
+
+// GetTemplate loads one template version or fails with ErrNotFound.
+func GetTemplate(ctx context.Context, db *gorm.DB, id uint) (*ChecklistTemplate, error) {
+	var t ChecklistTemplate
+	err := db.WithContext(ctx).Where("id = ?", id).Take(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("checklist template %d: %w", id, ErrNotFound)
+	}
+	return &t, err
+}
+
+// LockTemplateVersions locks, on MySQL, every version of code inside tx, so that two
+// publishes or two new versions of one checklist run one after the other (SQLite's
+// immediate transactions already do) and returns them, newest first.
+func LockTemplateVersions(tx *gorm.DB, code string) ([]ChecklistTemplate, error) {
+	q := tx.Where("code = ?", code)
+	if DialectOf(tx) == MySQL {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var vs []ChecklistTemplate
+	err := q.Order("version DESC").Find(&vs).Error
+	return vs, err
+}
+
+// CreateTemplate inserts t with tx; a taken (code, version) is a conflict on code.
+func CreateTemplate(tx *gorm.DB, t *ChecklistTemplate) error {
+	return Translate(tx.Create(t).Error, "code")
+}
+
+// SaveDraftTemplate writes the editable columns of t, only while it is a draft;
+// ErrStale when it is no longer one.
+func SaveDraftTemplate(tx *gorm.DB, t *ChecklistTemplate, now time.Time) error {
+	t.UpdatedAt = now.UTC()
+	res := tx.Model(&ChecklistTemplate{}).Where("id = ? AND status = ?", t.ID, TemplateDraft).
+		Select("title", "description", "sections", "pass_mark", "updated_at").Updates(t)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("checklist template %d: %w", t.ID, ErrStale)
+	}
+	return nil
+}
+
+// SetTemplateStatus moves template id from status from to status to at now (publishing
+// or retiring it); ErrStale when it was not in from.
+func SetTemplateStatus(tx *gorm.DB, id uint, from, to string, now time.Time) error {
+	set := map[string]any{"status": to, "updated_at": now.UTC()}
+	switch to {
+	case TemplatePublished:
+		set["published_at"] = now.UTC()
+	case TemplateRetired:
+		set["retired_at"] = now.UTC()
+	}
+	res := tx.Model(&ChecklistTemplate{}).Where("id = ? AND status = ?", id, from).Updates(set)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("checklist template %d: %w", id, ErrStale)
+	}
+	return nil
 }

@@ -1,6 +1,14 @@
 package models
 
-import "time"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
 
 // Inspection statuses: answers change while it is a draft; a submitted inspection is
 // read-only until it is reopened with a reason (audited).
@@ -144,4 +152,250 @@ type PatrolStop struct {
 	DueOn     Date        `gorm:"not null;index" json:"due_on"`
 	// InspectionID is the submitted inspection that covered the stop.
 	InspectionID *uint `gorm:"index" json:"inspection_id"`
+}
+
+// InspectionFilter selects inspections; zero fields do not filter.
+type InspectionFilter struct {
+	// UnitID limits to the unit's subtree; it must lie in the caller's scope.
+	UnitID uint
+	// From and To bound StartedAt: From ≤ started < To.
+	From, To     time.Time
+	Status       string
+	Result       string
+	TemplateCode string
+	Page
+}
+
+// inspections is the filtered query of inspections in scope.
+func inspectionsQuery(ctx context.Context, db *gorm.DB, scope Scope, f InspectionFilter) (*gorm.DB, error) {
+	q := scope.onUnit(db.WithContext(ctx).Model(&Inspection{}), "org_unit_id")
+	if f.UnitID != 0 {
+		root, err := GetOrgUnit(ctx, db, scope, f.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", root.Path+"%")
+	}
+	if !f.From.IsZero() {
+		q = q.Where("started_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("started_at < ?", f.To.UTC())
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.Result != "" {
+		q = q.Where("result = ?", f.Result)
+	}
+	if f.TemplateCode != "" {
+		q = q.Where("template_id IN (SELECT id FROM checklist_templates WHERE code = ?)", f.TemplateCode)
+	}
+	return q, nil
+}
+
+// ListInspections returns one page of inspections in scope, newest first, each with
+// its outlet.
+func ListInspections(ctx context.Context, db *gorm.DB, scope Scope, f InspectionFilter) (List[Inspection], error) {
+	out := List[Inspection]{Items: []Inspection{}}
+	q, err := inspectionsQuery(ctx, db, scope, f)
+	if err != nil {
+		return out, err
+	}
+	if err := q.Count(&out.Total).Error; err != nil {
+		return out, err
+	}
+	p := f.Page.Normalize()
+	err = q.Order("started_at DESC, id DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
+	return out, err
+}
+
+// EachInspection calls fn with every inspection of ListInspections (f.Page is ignored),
+// newest id first, a batch at a time (keyset paging), with outlet and template loaded,
+// so an export never holds them all.
+func EachInspection(ctx context.Context, db *gorm.DB, scope Scope, f InspectionFilter, fn func([]Inspection) error) error {
+	const batch = 1000
+	var after uint
+	for {
+		q, err := inspectionsQuery(ctx, db, scope, f)
+		if err != nil {
+			return err
+		}
+		if after != 0 {
+			q = q.Where("id < ?", after)
+		}
+		var items []Inspection
+		if err := q.Preload("OrgUnit").Preload("Template").Preload("Inspector").Order("id DESC").Limit(batch).Find(&items).Error; err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		if err := fn(items); err != nil {
+			return err
+		}
+		if len(items) < batch {
+			return nil
+		}
+		after = items[len(items)-1].ID
+	}
+}
+
+// GetInspection loads one inspection whose outlet lies in scope, or ErrNotFound.
+func GetInspection(ctx context.Context, db *gorm.DB, scope Scope, id uint) (*Inspection, error) {
+	var ins Inspection
+	err := scope.onUnit(db.WithContext(ctx), "org_unit_id").Where("id = ?", id).Take(&ins).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("inspection %d: %w", id, ErrNotFound)
+	}
+	return &ins, err
+}
+
+// LockInspection loads inspection id inside tx; on MySQL the row stays locked until
+// the transaction ends, so the submit, the answer saves and the reopen of one
+// inspection run one after the other (SQLite's immediate transactions already do).
+func LockInspection(tx *gorm.DB, id uint) (*Inspection, error) {
+	q := tx.Where("id = ?", id)
+	if DialectOf(tx) == MySQL {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var ins Inspection
+	err := q.Take(&ins).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("inspection %d: %w", id, ErrNotFound)
+	}
+	return &ins, err
+}
+
+// InspectionByClientID loads the inspection the inspector made with clientID, or
+// ErrNotFound.
+func InspectionByClientID(ctx context.Context, db *gorm.DB, inspectorID uint, clientID string) (*Inspection, error) {
+	var ins Inspection
+	err := db.WithContext(ctx).Where("inspector_id = ? AND client_id = ?", inspectorID, clientID).Take(&ins).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("inspection %q: %w", clientID, ErrNotFound)
+	}
+	return &ins, err
+}
+
+// InsertInspection inserts ins and its item snapshots with tx; a client id the
+// inspector already used is a conflict on client_id.
+func InsertInspection(tx *gorm.DB, ins *Inspection, items []InspectionItem) error {
+	if err := tx.Omit("Inspector", "Template", "OrgUnit").Create(ins).Error; err != nil {
+		return Translate(err, "client_id")
+	}
+	for i := range items {
+		items[i].InspectionID = ins.ID
+	}
+	return tx.CreateInBatches(items, 200).Error
+}
+
+// InspectionItemsOf returns the items of an inspection in their order.
+func InspectionItemsOf(ctx context.Context, db *gorm.DB, inspectionID uint) ([]InspectionItem, error) {
+	items := []InspectionItem{}
+	err := db.WithContext(ctx).Where("inspection_id = ?", inspectionID).Order("position").Find(&items).Error
+	return items, err
+}
+
+// GetInspectionItem loads the item key of an inspection, or ErrNotFound.
+func GetInspectionItem(ctx context.Context, db *gorm.DB, inspectionID uint, key string) (*InspectionItem, error) {
+	var it InspectionItem
+	err := db.WithContext(ctx).Where("inspection_id = ? AND `key` = ?", inspectionID, key).Take(&it).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("inspection %d item %q: %w", inspectionID, key, ErrNotFound)
+	}
+	return &it, err
+}
+
+// SaveInspectionItemAnswer writes the answer of it, only if its revision is still
+// rev (then it.Rev becomes rev+1), and counts a new revision of the inspection;
+// ErrStale when another save came first.
+func SaveInspectionItemAnswer(tx *gorm.DB, it *InspectionItem, rev int) error {
+	res := tx.Model(&InspectionItem{}).Where("id = ? AND rev = ?", it.ID, rev).Updates(map[string]any{
+		"outcome": it.Outcome, "points": it.Points, "note": it.Note, "rev": rev + 1, "answered_at": it.AnsweredAt,
+	})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("inspection item %d: %w", it.ID, ErrStale)
+	}
+	it.Rev = rev + 1
+	return tx.Model(&Inspection{}).Where("id = ?", it.InspectionID).
+		Updates(map[string]any{"revision": gorm.Expr("revision + 1"), "updated_at": time.Now().UTC()}).Error
+}
+
+// SaveInspectionResult writes the status, submission and result columns of ins.
+func SaveInspectionResult(tx *gorm.DB, ins *Inspection) error {
+	ins.UpdatedAt = time.Now().UTC()
+	return tx.Model(&Inspection{}).Where("id = ?", ins.ID).Select("status", "submitted_at", "confirmation", "earned", "possible",
+		"score", "result", "critical_failed", "revision", "reopen_count", "updated_at").Updates(ins).Error
+}
+
+// InsertPhoto records a stored photo with tx.
+func InsertPhoto(tx *gorm.DB, p *Photo) error { return tx.Create(p).Error }
+
+// GetPhoto loads a photo whose unit lies in scope, or ErrNotFound.
+func GetPhoto(ctx context.Context, db *gorm.DB, scope Scope, id uint) (*Photo, error) {
+	var p Photo
+	err := scope.onUnit(db.WithContext(ctx), "org_unit_id").Where("id = ?", id).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("photo %d: %w", id, ErrNotFound)
+	}
+	return &p, err
+}
+
+// PhotoIDsOfInspection maps each item id of an inspection to the ids of its photos.
+func PhotoIDsOfInspection(ctx context.Context, db *gorm.DB, inspectionID uint) (map[uint][]uint, error) {
+	var rows []Photo
+	err := db.WithContext(ctx).Select("id", "inspection_item_id").
+		Where("inspection_item_id IN (SELECT id FROM inspection_items WHERE inspection_id = ?)", inspectionID).
+		Order("id").Find(&rows).Error
+	out := map[uint][]uint{}
+	for _, p := range rows {
+		if p.InspectionItemID != nil {
+			out[*p.InspectionItemID] = append(out[*p.InspectionItemID], p.ID)
+		}
+	}
+	return out, err
+}
+
+// PatrolStopByID loads a patrol stop with its plan, or ErrNotFound.
+func PatrolStopByID(ctx context.Context, db *gorm.DB, id uint) (*PatrolStop, error) {
+	var s PatrolStop
+	err := db.WithContext(ctx).Preload("Plan").Where("id = ?", id).Take(&s).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("patrol stop %d: %w", id, ErrNotFound)
+	}
+	return &s, err
+}
+
+// CoverPatrolStop marks stop id done by an inspection, unless another already covered
+// it; it reports whether this one did.
+func CoverPatrolStop(tx *gorm.DB, id, inspectionID uint) (bool, error) {
+	res := tx.Model(&PatrolStop{}).Where("id = ? AND (inspection_id IS NULL OR inspection_id = ?)", id, inspectionID).
+		Update("inspection_id", inspectionID)
+	return res.RowsAffected > 0, res.Error
+}
+
+// UncoverPatrolStop undoes CoverPatrolStop when the inspection that covered the stop
+// is reopened.
+func UncoverPatrolStop(tx *gorm.DB, id, inspectionID uint) error {
+	return tx.Model(&PatrolStop{}).Where("id = ? AND inspection_id = ?", id, inspectionID).Update("inspection_id", nil).Error
+}
+
+// CountPhotosByItem maps each item id of an inspection to its number of photos.
+func CountPhotosByItem(tx *gorm.DB, inspectionID uint) (map[uint]int, error) {
+	var rows []struct {
+		ItemID uint
+		N      int
+	}
+	err := tx.Model(&Photo{}).Select("inspection_item_id AS item_id, COUNT(*) AS n").
+		Where("inspection_item_id IN (SELECT id FROM inspection_items WHERE inspection_id = ?)", inspectionID).
+		Group("inspection_item_id").Scan(&rows).Error
+	out := make(map[uint]int, len(rows))
+	for _, r := range rows {
+		out[r.ItemID] = r.N
+	}
+	return out, err
 }
