@@ -30,6 +30,7 @@ func BaseSteps(now time.Time) []Step {
 			return 0, err
 		}},
 		{"courses", LoadCourses},
+		{"checklist templates and outlet locations", LoadChecklists},
 	}
 }
 
