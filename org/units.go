@@ -23,6 +23,9 @@ type UnitInput struct {
 	Households int    `json:"households"`
 	Address    string `json:"address"`
 	Phone      string `json:"phone"`
+	// Lat and Lng locate an outlet (degrees), for the far-from-outlet check.
+	Lat *float64 `json:"lat"`
+	Lng *float64 `json:"lng"`
 }
 
 // UnitPatch updates an org unit; nil fields are left alone. Changing ParentID moves
@@ -35,6 +38,9 @@ type UnitPatch struct {
 	Households *int    `json:"households"`
 	Address    *string `json:"address"`
 	Phone      *string `json:"phone"`
+	// Lat and Lng set an outlet's position (both together).
+	Lat *float64 `json:"lat"`
+	Lng *float64 `json:"lng"`
 }
 
 var codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$`)
@@ -53,6 +59,8 @@ func CreateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	}
 	checkHouseholds(v, in.Households)
 	u.Households = in.Households
+	checkLocation(v, in.Lat, in.Lng)
+	u.Lat, u.Lng = in.Lat, in.Lng
 	depth := models.LevelIndex(in.Level)
 	if depth < 0 {
 		v.Add("level", "invalid_choice")
@@ -119,6 +127,10 @@ func UpdateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 		checkHouseholds(v, *p.Households)
 		u.Households = *p.Households
 	}
+	if p.Lat != nil || p.Lng != nil {
+		checkLocation(v, p.Lat, p.Lng)
+		u.Lat, u.Lng = p.Lat, p.Lng
+	}
 	var newParent *models.OrgUnit
 	if p.ParentID != nil && (u.ParentID == nil || *u.ParentID != *p.ParentID) {
 		np, err := models.GetOrgUnit(ctx, db, scope, *p.ParentID)
@@ -142,7 +154,7 @@ func UpdateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 				return err
 			}
 		}
-		err := tx.Model(u).Select("code", "name", "parent_id", "urban", "households", "address", "phone", "updated_at").Updates(u).Error
+		err := tx.Model(u).Select("code", "name", "parent_id", "urban", "households", "address", "phone", "lat", "lng", "updated_at").Updates(u).Error
 		if err != nil {
 			return models.Translate(err, "code")
 		}
@@ -150,12 +162,26 @@ func UpdateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 			"code": {before.Code, u.Code}, "name": {before.Name, u.Name}, "parent_id": {before.ParentID, u.ParentID},
 			"urban": {before.Urban, u.Urban}, "households": {before.Households, u.Households},
 			"address": {before.Address, u.Address}, "phone": {before.Phone, u.Phone},
+			"lat": {before.Lat, u.Lat}, "lng": {before.Lng, u.Lng},
 		}))
 	})
 	if err != nil {
 		return nil, err
 	}
 	return u, nil
+}
+
+// checkLocation accepts no position or a whole one within the Earth's bounds.
+func checkLocation(v *models.ValidationError, lat, lng *float64) {
+	switch {
+	case lat == nil && lng == nil:
+	case lat == nil || lng == nil:
+		v.Add("lat", "lat_lng_pair")
+	case !(*lat >= -90 && *lat <= 90):
+		v.Add("lat", "out_of_range", "min", -90, "max", 90)
+	case !(*lng >= -180 && *lng <= 180):
+		v.Add("lng", "out_of_range", "min", -180, "max", 180)
+	}
 }
 
 // DeleteUnit removes a unit in scope that has no children, staff or grants; otherwise
