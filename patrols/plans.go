@@ -72,7 +72,7 @@ const (
 // Refusals, each a 409 naming why.
 var (
 	errPlanEnded = &models.ConflictError{Field: "plan_id", Code: "patrol_plan_ended"}
-	errStopDone  = &models.ConflictError{Field: "stop_id", Code: "patrol_stop_done"}
+	errStopDone  = &models.ConflictError{Field: "stop_id", Code: "patrol_stop_covered"}
 	errStopPast  = &models.ConflictError{Field: "stop_id", Code: "patrol_stop_passed"}
 )
 

@@ -188,7 +188,7 @@ func TestStopsAddAndRemove(t *testing.T) {
 		dbtest.RequireConflict(t, err, "stop_id", "patrol_stop_passed")
 		f.cover(v.ID, "360102-02")
 		_, err = f.svc.RemoveStop(f.ctx, f.adm, v.ID, stopOf("360102-02"))
-		dbtest.RequireConflict(t, err, "stop_id", "patrol_stop_done")
+		dbtest.RequireConflict(t, err, "stop_id", "patrol_stop_covered")
 		assert.Equal(t, before+1, f.audits())
 		got, err = f.svc.RemoveStop(f.ctx, f.inspector(), v.ID, stopOf(third.Code))
 		require.NoError(t, err)
