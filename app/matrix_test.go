@@ -435,6 +435,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, trainingMatrixRows()...)
 	rows = append(rows, certificateMatrixRows()...)
 	rows = append(rows, courseMatrixRows()...)
+	rows = append(rows, checklistMatrixRows()...)
 	rows = append(rows, caseMatrixRows()...)
 	rows = append(rows, patrolMatrixRows()...)
 	return rows
