@@ -166,4 +166,3 @@ func testPNG(t testing.TB) []byte {
 	require.NoError(t, png.Encode(&b, img))
 	return b.Bytes()
 }
-
