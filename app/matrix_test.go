@@ -438,6 +438,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, checklistMatrixRows()...)
 	rows = append(rows, caseMatrixRows()...)
 	rows = append(rows, patrolMatrixRows()...)
+	rows = append(rows, rectificationMatrixRows()...)
 	return rows
 }
 
