@@ -18,6 +18,7 @@ import (
 	"quality/app"
 	"quality/exams"
 	"quality/models"
+	"quality/rectifications"
 	"quality/seeds"
 )
 
@@ -177,6 +178,7 @@ func serve(args []string) error {
 	}
 	go sweepSessions(ctx, db, cfg.Sessions)
 	go sweepAttempts(ctx, exams.NewService(db))
+	go sweepRectifications(ctx, db)
 
 	errc := make(chan error, 1)
 	go func() { errc <- a.Listen(cfg.Addr) }()
@@ -224,6 +226,31 @@ func sweepAttempts(ctx context.Context, svc *exams.Service) {
 			} else if n > 0 {
 				slog.Info("overdue attempts submitted", "count", n)
 			}
+		}
+	}
+}
+
+// sweepRectifications reminds and escalates open rectifications at start and every
+// five minutes; several instances may sweep at once, each level is reached once.
+func sweepRectifications(ctx context.Context, db *gorm.DB) {
+	sweep := func() {
+		done, err := rectifications.Sweep(ctx, db, time.Now().UTC())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			slog.Warn("rectification sweep failed", "err", err)
+		case len(done.Escalations) > 0:
+			slog.Info("rectifications reminded and escalated", "count", len(done.Escalations))
+		}
+	}
+	sweep()
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			sweep()
 		}
 	}
 }
