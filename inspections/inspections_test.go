@@ -503,3 +503,46 @@ func (f *fx) outletOther() uint {
 	require.NoError(f.t, err)
 	return u.ID
 }
+
+// An inspection for a patrol stop must be of the stop's outlet by the plan's inspector;
+// its submit marks the stop done, a reopen undoes that until the resubmit.
+func TestPatrolStop(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFx(t, db)
+		ctx := context.Background()
+		plan := models.PatrolPlan{Title: "三月巡查", InspectorID: f.insp.UserID, OrgUnitID: f.county.ID, TemplateCode: f.tpl.Code,
+			StartsOn: models.DateOf(t0), EndsOn: models.DateOf(t0.AddDate(0, 1, 0))}
+		require.NoError(t, db.Omit("Inspector", "OrgUnit").Create(&plan).Error)
+		stop := models.PatrolStop{PlanID: plan.ID, OrgUnitID: f.outlet.ID, DueOn: models.DateOf(t0.AddDate(0, 0, 10))}
+		require.NoError(t, db.Omit("Plan", "OrgUnit").Create(&stop).Error)
+
+		_, _, err := f.svc.Start(ctx, f.insp, f.scope, inspections.StartInput{ClientID: "ps-1", TemplateID: f.tpl.ID,
+			OrgUnitID: f.outletOther(), PatrolStopID: &stop.ID})
+		dbtest.RequireFieldError(t, err, "patrol_stop_id", "patrol_stop_other_outlet")
+		other := models.Actor{UserID: f.insp.UserID + 1000, Username: "other"}
+		_, _, err = f.svc.Start(ctx, other, f.scope, inspections.StartInput{ClientID: "ps-2", TemplateID: f.tpl.ID,
+			OrgUnitID: f.outlet.ID, PatrolStopID: &stop.ID})
+		dbtest.RequireFieldError(t, err, "patrol_stop_id", "not_found")
+
+		ins := f.start(func(in *inspections.StartInput) { in.PatrolStopID = &stop.ID })
+		f.passAll(ins.ID)
+		_, err = f.submit(ins.ID)
+		require.NoError(t, err)
+		var got models.PatrolStop
+		require.NoError(t, db.Take(&got, stop.ID).Error)
+		require.NotNil(t, got.InspectionID)
+		assert.Equal(t, ins.ID, *got.InspectionID)
+		_, _, err = f.svc.Start(ctx, f.insp, f.scope, inspections.StartInput{ClientID: "ps-3", TemplateID: f.tpl.ID,
+			OrgUnitID: f.outlet.ID, PatrolStopID: &stop.ID})
+		dbtest.RequireFieldError(t, err, "patrol_stop_id", "patrol_stop_done")
+
+		_, err = f.svc.Reopen(ctx, f.insp, f.scope, false, ins.ID, inspections.ReasonInput{Reason: "补拍照片"})
+		require.NoError(t, err)
+		require.NoError(t, db.Take(&got, stop.ID).Error)
+		assert.Nil(t, got.InspectionID, "a reopened inspection covers no stop")
+		_, err = f.submit(ins.ID)
+		require.NoError(t, err)
+		require.NoError(t, db.Take(&got, stop.ID).Error)
+		require.NotNil(t, got.InspectionID)
+	})
+}
