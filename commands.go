@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -143,7 +144,7 @@ func loadData(ctx context.Context, cfg app.Config, db *gorm.DB, demo bool) error
 	if !demo {
 		return nil
 	}
-	if err := seeds.Run(ctx, db, seeds.DemoSteps(cfg.DemoPassword, now), logLoaded); err != nil {
+	if err := seeds.Run(ctx, db, seeds.DemoSteps(cfg.DemoPassword, filepath.Join(cfg.DataDir, "photos"), now), logLoaded); err != nil {
 		return err
 	}
 	fmt.Println("  demo users (password from QUALITY_DEMO_PASSWORD, default " + seeds.DefaultDemoPassword + "):")

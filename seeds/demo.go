@@ -29,6 +29,8 @@ var DemoUsers = []DemoUser{
 	{Username: "inspector", DisplayName: "督导员（南昌市分公司）", Role: models.RoleInspector, UnitCode: "3601", JobNumber: "3601001"},
 	{Username: "manager", DisplayName: "东湖区分公司经理", Role: models.RoleManager, UnitCode: "360102", JobNumber: "360102001"},
 	{Username: "employee", DisplayName: "东湖区营业员", Role: models.RoleEmployee, UnitCode: "360102-01", JobNumber: "360102-01001"},
+	// A second inspector, for the whole province: verifies rectifications the first found.
+	{Username: "inspector2", DisplayName: "督导员（省公司）", Role: models.RoleInspector, UnitCode: "36", JobNumber: "36002"},
 }
 
 // demoClock is the fixed "today" of the demo data, so it is the same on every machine.

@@ -35,13 +35,17 @@ func BaseSteps(now time.Time) []Step {
 }
 
 // DemoSteps load the demo province after the base data: staff and one user per role,
-// handbook acknowledgements, certificates and course completions.
-func DemoSteps(password string, now time.Time) []Step {
+// handbook acknowledgements, certificates and course completions, and a year of
+// inspections, rectifications, patrols and cases (photos stored under photoDir).
+func DemoSteps(password, photoDir string, now time.Time) []Step {
 	return []Step{
 		{"demo employees", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemo(ctx, db, password) }},
 		{"handbook acknowledgements", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoAcknowledgements(ctx, db) }},
 		{"certificates", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoCertificates(ctx, db, now) }},
 		{"course completions", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoTraining(ctx, db, now) }},
+		{"inspections", func(ctx context.Context, db *gorm.DB) (int, error) {
+			return LoadDemoSupervision(ctx, db, photoDir, now)
+		}},
 	}
 }
 
