@@ -74,7 +74,7 @@ func (s *server) openAPIDocument() map[string]any {
 			op["security"] = []any{}
 		case roles:
 			op["x-roles"] = r.Roles
-		case anyUser:
+		case anyUser, owner:
 			op["x-roles"] = models.Roles
 		}
 		p := openAPIPath(r.Path)

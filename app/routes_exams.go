@@ -38,11 +38,12 @@ func (s *server) examRoutes() []route {
 		{post, "/api/v1/exams/:id/regrade", roles, examRoles, s.regradeExam, doc{Tag: "exams", Summary: "修正答案后重新评分（保留原分数，报告变化）", Resp: exams.RegradeResult{}}},
 		{post, "/api/v1/exams/:id/overrides", roles, examRoles, s.setOverride, doc{Tag: "exams", Summary: "给某员工延时或加考次数（须填原因）", Body: exams.OverrideInput{}, Resp: models.ExamOverride{}, Status: 201}},
 
-		// Attempts: any user linked to an employee takes the exams meant for them.
-		{post, "/api/v1/exams/:id/attempts", anyUser, nil, s.startAttempt, doc{Tag: "attempts", Summary: "开始或继续作答（重复请求得到同一份试卷）", Resp: exams.AttemptView{}, Status: 201}},
-		{get, "/api/v1/attempts/:id", anyUser, nil, s.getAttempt, doc{Tag: "attempts", Summary: "查看作答：试卷、已存答案、剩余时间", Resp: exams.AttemptView{}}},
-		{put, "/api/v1/attempts/:id/answers/:question", anyUser, nil, s.saveAnswer, doc{Tag: "attempts", Summary: "保存一题答案（提交成功才应答；seq 防止旧请求覆盖新答案）", Body: exams.SaveInput{}, Resp: exams.SaveResult{}}},
-		{post, "/api/v1/attempts/:id/submit", anyUser, nil, s.submitAttempt, doc{Tag: "attempts", Summary: "交卷（重复交卷结果不变）", Resp: exams.AttemptView{}}},
+		// Attempts: any user linked to an employee takes the exams meant for them. Each
+		// handler finds the attempt by the caller's employee id, so no grants are loaded.
+		{post, "/api/v1/exams/:id/attempts", owner, nil, s.startAttempt, doc{Tag: "attempts", Summary: "开始或继续作答（重复请求得到同一份试卷）", Resp: exams.AttemptView{}, Status: 201}},
+		{get, "/api/v1/attempts/:id", owner, nil, s.getAttempt, doc{Tag: "attempts", Summary: "查看作答：试卷、已存答案、剩余时间", Resp: exams.AttemptView{}}},
+		{put, "/api/v1/attempts/:id/answers/:question", owner, nil, s.saveAnswer, doc{Tag: "attempts", Summary: "保存一题答案（提交成功才应答；seq 防止旧请求覆盖新答案）", Body: exams.SaveInput{}, Resp: exams.SaveResult{}}},
+		{post, "/api/v1/attempts/:id/submit", owner, nil, s.submitAttempt, doc{Tag: "attempts", Summary: "交卷（重复交卷结果不变）", Resp: exams.AttemptView{}}},
 
 		// Web UI: the exams meant for me, the paper with autosave, submit.
 		{get, "/exams", anyUser, nil, s.examsPage, doc{Tag: "ui", Summary: "我的考试（网页）", File: mimeHTML}},

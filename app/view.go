@@ -92,7 +92,12 @@ func (s *server) render(c *fiber.Ctx, status int, page, titleKey string, data an
 		return fmt.Errorf("no page %q", page)
 	}
 	token, _ := c.Locals(ctxCSRF).(string)
-	v := view{Lang: language(c), User: currentUser(c), CSRF: token, Path: c.Path(), Data: data, msgs: s.msgs, location: s.cfg.Location}
+	// The menu shows what the user's roles allow; error pages may come before guard.
+	u, err := s.userWithGrants(c)
+	if err != nil {
+		return err
+	}
+	v := view{Lang: language(c), User: u, CSRF: token, Path: c.Path(), Data: data, msgs: s.msgs, location: s.cfg.Location}
 	v.Title = v.T(titleKey)
 	if p, ok := data.(*Problem); ok {
 		v.Problem = p

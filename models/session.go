@@ -38,6 +38,24 @@ func GetSession(ctx context.Context, db *gorm.DB, id string) (*Session, error) {
 	return &s, err
 }
 
+// GetSessionUser loads a session by hashed id together with its user (without grants)
+// in one query, or fails with ErrNotFound: every authenticated request resolves its
+// cookie this way. User is nil only if the user row is gone.
+func GetSessionUser(ctx context.Context, db *gorm.DB, id string) (*Session, error) {
+	var s Session
+	err := db.WithContext(ctx).Joins("User").Where("sessions.id = ?", id).Take(&s).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("session: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.User != nil && s.User.ID == 0 {
+		s.User = nil
+	}
+	return &s, nil
+}
+
 // TouchSession moves the idle clock of a session forward.
 func TouchSession(ctx context.Context, db *gorm.DB, id string, at time.Time) error {
 	return db.WithContext(ctx).Model(&Session{}).Where("id = ?", id).Update("last_seen_at", at).Error

@@ -80,7 +80,7 @@ func ListUsers(ctx context.Context, db *gorm.DB, scope Scope, f UserFilter) (Lis
 		return out, err
 	}
 	for i := range out.Items {
-		if err := loadGrants(ctx, db, &out.Items[i]); err != nil {
+		if err := LoadGrants(ctx, db, &out.Items[i]); err != nil {
 			return out, err
 		}
 	}
@@ -101,7 +101,7 @@ func GetUser(ctx context.Context, db *gorm.DB, scope Scope, id uint) (*User, err
 	if err != nil {
 		return nil, err
 	}
-	return &u, loadGrants(ctx, db, &u)
+	return &u, LoadGrants(ctx, db, &u)
 }
 
 // GetUserByUsername loads an enabled or disabled user by login name with grants.
@@ -114,10 +114,12 @@ func GetUserByUsername(ctx context.Context, db *gorm.DB, username string) (*User
 	if err != nil {
 		return nil, err
 	}
-	return &u, loadGrants(ctx, db, &u)
+	return &u, LoadGrants(ctx, db, &u)
 }
 
-func loadGrants(ctx context.Context, db *gorm.DB, u *User) error {
+// LoadGrants fills u.Grants with unit paths and names; afterwards u.Grants is non-nil,
+// also for a user without grants, so nil means "not loaded yet".
+func LoadGrants(ctx context.Context, db *gorm.DB, u *User) error {
 	type row struct {
 		Grant
 		Path string
