@@ -234,7 +234,9 @@ func (s *Service) Save(ctx context.Context, actor models.Actor, employeeID *uint
 	now := s.Now()
 	res := &SaveResult{QuestionID: questionID, Seq: in.Seq, SavedAt: now}
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		a, err := models.LockAttempt(tx, attemptID, *employeeID)
+		// One locked read: the attempt and the question, shared with other saves of the
+		// attempt and exclusive of its submit (see LockForSave).
+		a, q, err := models.LockForSave(tx, attemptID, *employeeID, questionID)
 		if err != nil {
 			return err
 		}
@@ -244,9 +246,8 @@ func (s *Service) Save(ctx context.Context, actor models.Actor, employeeID *uint
 		if now.After(a.Deadline.Add(s.Grace)) {
 			return errDeadline
 		}
-		q, err := paperQuestion(tx, a.ID, questionID)
-		if err != nil {
-			return err
+		if q == nil {
+			return fmt.Errorf("question %d of attempt %d: %w", questionID, a.ID, models.ErrNotFound)
 		}
 		if err := checkResponse(q, in); err != nil {
 			return err
@@ -267,16 +268,6 @@ func (s *Service) Save(ctx context.Context, actor models.Actor, employeeID *uint
 		return nil, err
 	}
 	return res, nil
-}
-
-// paperQuestion returns the question version id if it belongs to the attempt's paper.
-func paperQuestion(tx *gorm.DB, attemptID, questionID uint) (*models.Question, error) {
-	var aq models.AttemptQuestion
-	err := tx.Preload("Question").Where("attempt_id = ? AND question_id = ?", attemptID, questionID).Take(&aq).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("question %d of attempt %d: %w", questionID, attemptID, models.ErrNotFound)
-	}
-	return aq.Question, err
 }
 
 func checkResponse(q *models.Question, in SaveInput) error {

@@ -242,6 +242,74 @@ func TestParallelStaleSavesNeverOverwriteNewer(t *testing.T) {
 	})
 }
 
+// Saves of several questions of one attempt run side by side and race its submit: each
+// acknowledged save is in the grading (its row is graded as stored), every other save is
+// refused as submitted, and nothing fails otherwise (no deadlock, no lost answer).
+func TestSavesRacingSubmitAreGradedOrRefused(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		bank := f.standardBank()
+		e := f.exam(fixedInput())
+		v, _ := f.start(clerk, e.ID)
+		// Every seq flips right and wrong, so a save stored after the grading shows.
+		type save struct {
+			q    *models.Question
+			resp func(seq int) ([]int, string)
+		}
+		saves := []save{
+			{bank["S1"], func(seq int) ([]int, string) { return []int{seq % 2}, "" }},
+			{bank["T1"], func(seq int) ([]int, string) { return []int{seq % 2}, "" }},
+			{bank["F1"], func(seq int) ([]int, string) { return nil, []string{"24", "25"}[seq%2] }},
+			{bank["M1"], func(seq int) ([]int, string) { return []int{seq % 4}, "" }},
+		}
+		acked := make([]int, len(saves))
+		errs := make([]error, len(saves))
+		var wg sync.WaitGroup
+		started := make(chan struct{}, len(saves))
+		for i, sv := range saves {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for seq := 1; seq <= 200; seq++ {
+					choices, text := sv.resp(seq)
+					err := f.save(clerk, v.ID, sv.q.ID, int64(seq), choices, text)
+					if err != nil {
+						errs[i] = err
+						return
+					}
+					acked[i] = seq
+					if seq == 3 {
+						started <- struct{}{}
+					}
+				}
+			}()
+		}
+		for range saves {
+			<-started
+		}
+		_, err := f.svc.Submit(f.ctx, as(clerk), f.emp(clerk), v.ID)
+		require.NoError(t, err)
+		wg.Wait()
+
+		answers, err := models.AnswersOf(f.ctx, f.db, v.ID)
+		require.NoError(t, err)
+		points := 0
+		for i, sv := range saves {
+			if errs[i] != nil {
+				dbtest.RequireConflict(t, errs[i], "attempt", "attempt_submitted")
+			}
+			a, ok := answers[sv.q.ID]
+			require.True(t, ok, "question %s was saved", sv.q.Code)
+			require.EqualValues(t, acked[i], a.Seq, "question %s: the last acknowledged save is stored, and no later one", sv.q.Code)
+			require.Equal(t, exams.Correct(sv.q, exams.Response{Choices: a.Choices, Text: a.Text}), a.Correct,
+				"question %s is graded as stored", sv.q.Code)
+			points += a.Points
+		}
+		require.Equal(t, points, f.attempt(v.ID).Points)
+	})
+}
+
 func TestSaveRefusals(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {

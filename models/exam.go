@@ -309,6 +309,57 @@ func LockAttempt(tx *gorm.DB, id, employeeID uint) (*Attempt, error) {
 	return &a, err
 }
 
+// LockForSave loads, in one query inside tx, the employee's attempt (id, status and
+// deadline) and the kind and options of one question of its paper; the question is nil
+// when the paper has no such question. On MySQL the rows read stay share-locked until
+// the transaction ends: saves of one attempt run side by side, and LockAttempt's
+// exclusive lock (submit, sweep, regrade) waits for every save holding one, as each save
+// arriving later waits for it, so a save is either in the grading or refused. Both take
+// the attempt row first and neither writes it before then, so they cannot deadlock on it.
+func LockForSave(tx *gorm.DB, attemptID, employeeID, questionID uint) (*Attempt, *Question, error) {
+	var row struct {
+		ID       uint
+		Status   string
+		Deadline time.Time
+		Kind     string
+		Options  JSONList[string]
+	}
+	sql := `SELECT attempts.id, attempts.status, attempts.deadline, questions.kind, questions.options
+FROM attempts
+JOIN attempt_questions ON attempt_questions.attempt_id = attempts.id AND attempt_questions.question_id = ?
+JOIN questions ON questions.id = attempt_questions.question_id
+WHERE attempts.id = ? AND attempts.employee_id = ?`
+	if DialectOf(tx) == MySQL {
+		// MariaDB 10.11 knows neither FOR SHARE nor FOR SHARE OF: this locks the three
+		// rows read. The paper and question rows are never written while an attempt is open.
+		sql += " LOCK IN SHARE MODE"
+	}
+	res := tx.Raw(sql, questionID, attemptID, employeeID).Scan(&row)
+	if res.Error != nil {
+		return nil, nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		// Rare: a question not on the paper, or no such attempt. Load the attempt alone
+		// (same lock) so that the caller refuses in the usual order.
+		sql := "SELECT * FROM attempts WHERE id = ? AND employee_id = ?"
+		if DialectOf(tx) == MySQL {
+			sql += " LOCK IN SHARE MODE"
+		}
+		var a Attempt
+		res := tx.Raw(sql, attemptID, employeeID).Scan(&a)
+		err := res.Error
+		if err == nil && res.RowsAffected == 0 {
+			err = gorm.ErrRecordNotFound
+		}
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, nil, fmt.Errorf("attempt %d: %w", attemptID, ErrNotFound)
+		}
+		return &a, nil, err
+	}
+	return &Attempt{ID: row.ID, EmployeeID: employeeID, Status: row.Status, Deadline: row.Deadline},
+		&Question{ID: questionID, Kind: row.Kind, Options: row.Options}, nil
+}
+
 // InsertAttempt stores a new attempt with its frozen paper. A second open attempt of
 // the same person and exam fails on OpenKey with ErrConflict.
 func InsertAttempt(tx *gorm.DB, a *Attempt, paper []AttemptQuestion) error {
