@@ -369,3 +369,28 @@ func AddSignInGuess(tx *gorm.DB, sessionID, userID uint, now time.Time) (int, er
 func ClearSignInGuesses(tx *gorm.DB, sessionID uint) error {
 	return tx.Where("session_id = ?", sessionID).Delete(&SignInGuess{}).Error
 }
+
+// OpenSignInSessions returns the sessions of published courses whose sign-in code is
+// still accepted at now, with their courses, soonest start first.
+func OpenSignInSessions(ctx context.Context, db *gorm.DB, now time.Time) ([]CourseSession, error) {
+	out := []CourseSession{}
+	err := db.WithContext(ctx).Preload("Course").
+		Where("sign_in_expires > ? AND course_id IN (SELECT id FROM courses WHERE status = ?)", now.UTC(), CoursePublished).
+		Order("starts_at, id").Limit(100).Find(&out).Error
+	return out, err
+}
+
+// AttendedSessions returns which of sessionIDs the employee has attended.
+func AttendedSessions(ctx context.Context, db *gorm.DB, employeeID uint, sessionIDs []uint) (map[uint]bool, error) {
+	out := map[uint]bool{}
+	if len(sessionIDs) == 0 {
+		return out, nil
+	}
+	var ids []uint
+	err := db.WithContext(ctx).Model(&Attendance{}).Where("employee_id = ? AND session_id IN ?", employeeID, sessionIDs).
+		Pluck("session_id", &ids).Error
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
+}
