@@ -439,6 +439,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, caseMatrixRows()...)
 	rows = append(rows, patrolMatrixRows()...)
 	rows = append(rows, rectificationMatrixRows()...)
+	rows = append(rows, trainingPageMatrixRows()...)
 	return rows
 }
 

@@ -1,7 +1,21 @@
 package app
 
+import "github.com/gofiber/fiber/v2"
+
 // trainingPageRoutes are the web pages of the training side: the handbook to read and
-// acknowledge, one's onboarding and courses, certificates.
+// acknowledge, one's onboarding and courses, certificates, and the public check of a
+// certificate. Forms post here and go back to their page (303), or show the refusal.
 func (s *server) trainingPageRoutes() []route {
-	return nil
+	get, post := fiber.MethodGet, fiber.MethodPost
+	return []route{
+		{get, "/handbook", anyUser, nil, s.handbookPage, doc{Tag: "ui", Summary: "员工手册：阅读、确认；培训师、管理员和负责人另见覆盖率（网页）",
+			Query: []param{{"level", "string", "覆盖率按该层级列单位：province|city|county|outlet"}}, File: mimeHTML}},
+		{post, "/handbook/acknowledge", anyUser, nil, s.acknowledgeForm, doc{Tag: "ui", Summary: "确认已阅读现行手册（网页表单，字段 version_id）", Status: 303}},
+		{get, "/training", anyUser, nil, s.trainingPage, doc{Tag: "ui", Summary: "我的培训：入职进度、课程、签到（网页）",
+			Query: []param{{"done", "string", "sign_in|complete：提示刚完成的操作"}}, File: mimeHTML}},
+		{post, "/training/sign-in", anyUser, nil, s.signInForm, doc{Tag: "ui", Summary: "凭签到码签到（网页表单，字段 session_id、code）", Status: 303}},
+		{post, "/training/courses/:id/complete", anyUser, nil, s.completeCourseForm, doc{Tag: "ui", Summary: "完成线上课程（网页表单）", Status: 303}},
+		{get, "/certificates", anyUser, nil, s.certificatesPage, doc{Tag: "ui", Summary: "我的证书；管理员和负责人另见即将到期名单（网页）", File: mimeHTML}},
+		{get, "/verify", public, nil, s.verifyPage, doc{Tag: "ui", Summary: "证书核验（网页，无需登录）", Query: []param{{"code", "string", "证书验证码"}}, File: mimeHTML}},
+	}
 }
