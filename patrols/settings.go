@@ -36,8 +36,10 @@ var PolicyRanges = map[string][2]int64{
 	"statement_working_days": {1, 30},   // R6.8
 	"repeat_window_days":     {30, 730}, // R6.6 "within one year"
 	"far_from_outlet_meters": {50, 50_000},
-	"photo_max_bytes":        {64 << 10, 32 << 20},
-	"pass_mark":              {1, 100},
+	// Below the server's 12 MiB request body limit (app.Config.BodyLimit), with room for
+	// the form around the photo, so the limit in force is always this one.
+	"photo_max_bytes": {64 << 10, 11 << 20},
+	"pass_mark":       {1, 100},
 }
 
 // UpdatePolicy applies in to the stored policy and saves it with one audit row holding
