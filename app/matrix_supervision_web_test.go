@@ -1,0 +1,226 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"quality/models"
+)
+
+// supervisionPageMatrixRows are the rows of the supervision pages: they admit the
+// roles of the API routes they stand beside (inspections and rectifications: admins,
+// inspectors, managers read; admins and inspectors write inspections and judge
+// evidence; managers answer it; cases and patrols: admins, inspectors, managers), a
+// page asked for without a session goes to the login form, a form without one is 401,
+// and records of 九江 (濂溪区) are 404 pages to the inspector of 南昌 and the manager of
+// 东湖区. A form that succeeds goes back to its page (303).
+func supervisionPageMatrixRows() []matrixRow {
+	readers := []string{admin, inspector, manager}
+	writers := []string{admin, inspector}
+	page := func(code int, who ...string) statuses { return only(code, who...).but(seeOther, anon) }
+	item := func(id uint, key, suffix string) string { return fmt.Sprintf("/inspections/%d/items/%s%s", id, key, suffix) }
+	// started remembers the client id of a start form, so the redirect it answers can
+	// be checked against the inspection it made.
+	var started struct {
+		e        *env
+		clientID string
+	}
+	startForm := func(outlet string) func(e *env, as string) (string, any) {
+		return func(e *env, _ string) (string, any) {
+			started.e, started.clientID = e, fmt.Sprintf("web-matrix-%d", uniq())
+			return "/inspections", formBody{"client_id": {started.clientID}, "template_id": {idStr(e.matrixTemplate().ID)}, "org_unit_id": {idStr(e.unit(outlet))}}
+		}
+	}
+	toStarted := func(string) string {
+		var ins models.Inspection
+		require.NoError(started.e.t, started.e.db.Where("client_id = ?", started.clientID).Take(&ins).Error)
+		return fmt.Sprintf("/inspections/%d", ins.ID)
+	}
+	// toItem is where an item's form goes back to: the page, at the item.
+	toItem := func(notice string) func(string) string {
+		return func(target string) string {
+			rest := strings.TrimPrefix(target, "/inspections/")
+			id, after, _ := strings.Cut(rest, "/items/")
+			key, _, _ := strings.Cut(after, "/")
+			return fmt.Sprintf("/inspections/%s?done=%s#item-%s", id, notice, key)
+		}
+	}
+	toRect := func(notice string) func(string) string {
+		return func(target string) string {
+			id, _, _ := strings.Cut(strings.TrimPrefix(target, "/rectifications/"), "/")
+			return fmt.Sprintf("/rectifications/%s?done=%s", id, notice)
+		}
+	}
+	showsOutlet := func(in, out string) func(*testing.T, *env, string, response) {
+		return func(t *testing.T, e *env, as string, res response) {
+			assert.Contains(t, res.Body, e.units[in].Name, "%s sees nothing of %s", as, in)
+			if as == admin {
+				assert.Contains(t, res.Body, e.units[out].Name)
+			} else {
+				assert.NotContains(t, res.Body, e.units[out].Name, "%s sees %s", as, out)
+			}
+		}
+	}
+	return []matrixRow{
+		// Inspections.
+		{method: get, route: "/inspections", name: "cut to the scope", want: page(ok, readers...), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				e.freshInspection("inspector", "360102-01", submittedInspection, true)
+				e.freshInspection(admin, outOfScope, submittedInspection, true)
+				return "/inspections", nil
+			},
+			check: showsOutlet("360102-01", outOfScope)},
+		{method: get, route: "/inspections", name: "status=bogus", want: page(http.StatusBadRequest, readers...), redirect: toLogin,
+			prep: static("/inspections?status=bogus")},
+		{method: get, route: "/inspections/new", want: page(ok, writers...), redirect: toLogin, prep: static("/inspections/new"),
+			check: pageShows(`name="client_id"`, writers...)},
+		{method: post, route: "/inspections", name: "an outlet of 东湖区", want: only(seeOther, writers...), redirect: toStarted,
+			prep: startForm("360102-01")},
+		{method: post, route: "/inspections", name: "an outlet of 九江", want: only(seeOther, writers...).but(invalid, inspector), redirect: toStarted,
+			prep: startForm(outOfScope)},
+		{method: get, route: "/inspections/:id", name: "东湖区", want: page(ok, readers...), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/inspections/:id", e.freshInspection("inspector", "360102-01", submittedInspection, true).ID), nil
+			},
+			check: pageShows(`href="/rectifications/`, readers...)},
+		{method: get, route: "/inspections/:id", name: "九江", want: page(notFound, readers...).but(ok, admin), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/inspections/:id", e.freshInspection(admin, outOfScope, draftInspection, false).ID), nil
+			}},
+		{method: post, route: "/inspections/:id/items/:key", name: "own", want: only(seeOther, writers...), redirect: toItem("saved"),
+			prep: func(e *env, as string) (string, any) {
+				return item(e.freshInspection(ownerFor(as), "360102-01", draftInspection, false).ID, "m1", ""), formBody{"outcome": {"pass"}, "rev": {"0"}}
+			}},
+		{method: post, route: "/inspections/:id/items/:key", name: "stale rev", want: only(conflict, writers...),
+			prep: func(e *env, as string) (string, any) {
+				return item(e.freshInspection(ownerFor(as), "360102-01", answeredInspection, false).ID, "m1", ""), formBody{"outcome": {"fail"}, "rev": {"0"}}
+			}},
+		{method: post, route: "/inspections/:id/items/:key", name: "九江", want: only(notFound, writers...).but(seeOther, admin), redirect: toItem("saved"),
+			prep: func(e *env, _ string) (string, any) {
+				return item(e.freshInspection(admin, outOfScope, draftInspection, false).ID, "m1", ""), formBody{"outcome": {"na"}, "rev": {"0"}}
+			}},
+		{method: post, route: "/inspections/:id/items/:key/photos", name: "own", want: only(seeOther, writers...), redirect: toItem("photo"),
+			prep: func(e *env, as string) (string, any) {
+				return item(e.freshInspection(ownerFor(as), "360102-01", draftInspection, false).ID, "m1", "/photos"), uploadBody{"file", "现场.png", testPNG(e.t)}
+			}},
+		{method: post, route: "/inspections/:id/items/:key/photos", name: "not a photo", want: only(invalid, writers...),
+			prep: func(e *env, as string) (string, any) {
+				return item(e.freshInspection(ownerFor(as), "360102-01", draftInspection, false).ID, "m1", "/photos"), uploadBody{"file", "a.png", []byte("<svg/>")}
+			}},
+		{method: post, route: "/inspections/:id/items/:key/photos", name: "九江", want: only(notFound, writers...).but(seeOther, admin), redirect: toItem("photo"),
+			prep: func(e *env, _ string) (string, any) {
+				return item(e.freshInspection(admin, outOfScope, draftInspection, false).ID, "m1", "/photos"), uploadBody{"file", "现场.png", testPNG(e.t)}
+			}},
+		{method: post, route: "/inspections/:id/submit", name: "answered", want: only(seeOther, writers...),
+			redirect: func(target string) string { return strings.TrimSuffix(target, "/submit") + "?done=submitted" },
+			prep: func(e *env, as string) (string, any) {
+				id := e.freshInspection(ownerFor(as), "360102-01", answeredInspection, true).ID
+				return withID("/inspections/:id/submit", id), formBody{"confirmation": {as}}
+			}},
+		{method: post, route: "/inspections/:id/submit", name: "unanswered", want: only(invalid, writers...),
+			prep: func(e *env, as string) (string, any) {
+				id := e.freshInspection(ownerFor(as), "360102-01", draftInspection, false).ID
+				return withID("/inspections/:id/submit", id), formBody{"confirmation": {as}}
+			}},
+
+		// Rectifications.
+		{method: get, route: "/rectifications", name: "cut to the scope", want: page(ok, readers...), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				e.openRect("360102-01", models.Date{})
+				e.openRect("360402-01", models.Date{})
+				return "/rectifications", nil
+			},
+			check: showsOutlet("360102-01", "360402-01")},
+		{method: get, route: "/rectifications/:id", name: "in 360102-01", want: page(ok, readers...), redirect: toLogin,
+			prep: rectURL("/rectifications/:id", "360102-01", nil),
+			check: func(t *testing.T, _ *env, as string, res response) {
+				pageShows(`action="/rectifications/`, admin, inspector, manager)(t, nil, as, res)
+			}},
+		{method: get, route: "/rectifications/:id", name: "in 360402-01", want: page(notFound, readers...).but(ok, admin), redirect: toLogin,
+			prep: rectURL("/rectifications/:id", "360402-01", nil)},
+		{method: post, route: "/rectifications/:id/photos", name: "in 360102-01", want: only(seeOther, manager), redirect: toRect("photo"),
+			prep: func(e *env, as string) (string, any) {
+				target, _ := rectURL("/rectifications/:id/photos", "360102-01", nil)(e, as)
+				return target, uploadBody{"file", "整改.png", pngPhoto(e.t)}
+			}},
+		{method: post, route: "/rectifications/:id/photos", name: "in 360402-01", want: only(notFound, manager),
+			prep: func(e *env, as string) (string, any) {
+				target, _ := rectURL("/rectifications/:id/photos", "360402-01", nil)(e, as)
+				return target, uploadBody{"file", "整改.png", pngPhoto(e.t)}
+			}},
+		{method: post, route: "/rectifications/:id/submit", name: "with a photo", want: only(seeOther, manager), redirect: toRect("submit"),
+			prep: func(e *env, _ string) (string, any) {
+				r := e.openRect("360102-01", models.Date{})
+				e.rectPhoto(r.ID)
+				return withID("/rectifications/:id/submit", r.ID), formBody{"revision": {"1"}, "text": {"已张贴收费标准"}}
+			}},
+		{method: post, route: "/rectifications/:id/submit", name: "no photo", want: only(invalid, manager),
+			prep: rectURL("/rectifications/:id/submit", "360102-01", formBody{"revision": {"1"}, "text": {"已整改"}})},
+		{method: post, route: "/rectifications/:id/verify", name: "in 360102-01", want: only(seeOther, writers...), redirect: toRect("verify"),
+			prep: submittedRectURL("/rectifications/:id/verify", "360102-01", formBody{"revision": {"2"}})},
+		{method: post, route: "/rectifications/:id/verify", name: "stale revision", want: only(conflict, writers...),
+			prep: submittedRectURL("/rectifications/:id/verify", "360102-01", formBody{"revision": {"1"}})},
+		{method: post, route: "/rectifications/:id/verify", name: "in 360402-01", want: only(notFound, writers...).but(seeOther, admin), redirect: toRect("verify"),
+			prep: submittedRectURL("/rectifications/:id/verify", "360402-01", formBody{"revision": {"2"}})},
+		{method: post, route: "/rectifications/:id/reject", name: "with a reason", want: only(seeOther, writers...), redirect: toRect("reject"),
+			prep: submittedRectURL("/rectifications/:id/reject", "360102-01", formBody{"revision": {"2"}, "reason": {"照片看不清"}})},
+		{method: post, route: "/rectifications/:id/reject", name: "no reason", want: only(invalid, writers...),
+			prep: submittedRectURL("/rectifications/:id/reject", "360102-01", formBody{"revision": {"2"}})},
+		{method: post, route: "/rectifications/:id/waive", name: "in 360102-01", want: only(seeOther, writers...), redirect: toRect("waive"),
+			prep: rectURL("/rectifications/:id/waive", "360102-01", formBody{"revision": {"1"}, "reason": {"营业厅已撤并"}})},
+
+		// Cases and patrols.
+		{method: get, route: "/cases", name: "cut to the scope", want: page(ok, caseCallers...), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				e.freshCase("360402", "360402-01001", false)
+				e.freshCase("360102", "360102-01001", false)
+				return "/cases", nil
+			},
+			check: showsOutlet("360102", "360402")},
+		{method: get, route: "/cases/:id", name: "in 360102", want: page(ok, caseCallers...), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/cases/:id", e.freshCase("360102", "360102-01001", false).ID), nil
+			},
+			check: pageShows(`name="statement"`, caseCallers...)},
+		{method: get, route: "/cases/:id", name: "in 360402", want: page(notFound, caseCallers...).but(ok, admin), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/cases/:id", e.freshCase("360402", "360402-01001", false).ID), nil
+			}},
+		{method: post, route: "/cases/:id/persons/:person_id/statement", name: "in 360102", want: only(seeOther, caseCallers...),
+			redirect: func(target string) string {
+				id, _, _ := strings.Cut(strings.TrimPrefix(target, "/cases/"), "/")
+				return "/cases/" + id + "?done=statement"
+			},
+			prep: webCasePerson("360102", "360102-01001", formBody{"statement": {"我当时在处理另一位客户的业务。"}})},
+		{method: post, route: "/cases/:id/persons/:person_id/statement", name: "in 360402", want: only(notFound, caseCallers...).but(seeOther, admin),
+			redirect: func(target string) string {
+				id, _, _ := strings.Cut(strings.TrimPrefix(target, "/cases/"), "/")
+				return "/cases/" + id + "?done=statement"
+			},
+			prep: webCasePerson("360402", "360402-01001", formBody{"statement": {"陈述"}})},
+		{method: get, route: "/patrols", want: page(ok, readers...), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				e.freshPlan("360102")
+				e.freshPlan("360402")
+				return "/patrols", nil
+			},
+			check: showsOutlet("360102", "360402")},
+	}
+}
+
+// webCasePerson makes a fresh case for this request and targets its person's
+// statement form.
+func webCasePerson(unitCode, job string, body formBody) func(*env, string) (string, any) {
+	return func(e *env, _ string) (string, any) {
+		c := e.freshCase(unitCode, job, false)
+		var p models.CasePerson
+		require.NoError(e.t, e.db.WithContext(context.Background()).Where("case_id = ?", c.ID).Take(&p).Error)
+		return fmt.Sprintf("/cases/%d/persons/%d/statement", c.ID, p.ID), body
+	}
+}

@@ -1,0 +1,52 @@
+package app
+
+import "github.com/gofiber/fiber/v2"
+
+// supervisionPageRoutes are the web pages of the supervision side (R7): inspections
+// filled on a phone, rectifications answered by the branch and judged by an inspector,
+// and read-only lists of cases and patrol plans. They admit the same roles as the API
+// routes of each area and call the same services; forms post here and go back to
+// their page (303), or show the refusal on the page.
+func (s *server) supervisionPageRoutes() []route {
+	get, post := fiber.MethodGet, fiber.MethodPost
+	return []route{
+		// Inspections (R7.2, R7.3): /inspections/new comes before /inspections/:id.
+		{get, "/inspections", roles, inspectionReaders, s.inspectionsPage, doc{Tag: "ui", Summary: "检查记录（网页，管辖范围内）",
+			Query: []param{{"status", "string", "draft|submitted"}, {"result", "string", "pass|fail|no_score"}, {"unit_id", "integer", "该单位及其全部下级"}, {"page", "integer", "页码"}},
+			File:  mimeHTML}},
+		{get, "/inspections/new", roles, inspectionWriters, s.newInspectionPage, doc{Tag: "ui", Summary: "开始检查：选择检查表、营业厅和巡查点（网页）",
+			Query: []param{{"county", "integer", "只列该县分公司的营业厅"}}, File: mimeHTML}},
+		{post, "/inspections", roles, inspectionWriters, s.startInspectionForm, doc{Tag: "ui",
+			Summary: "开始检查（网页表单，字段 client_id、template_id、org_unit_id、patrol_stop_id；重复提交得到同一条记录）", Status: 303}},
+		{get, "/inspections/:id", roles, inspectionReaders, s.inspectionPage, doc{Tag: "ui", Summary: "填写或查看一次检查（网页）",
+			Query: []param{{"done", "string", "saved|photo|submitted：提示刚完成的操作"}}, File: mimeHTML}},
+		{post, "/inspections/:id/items/:key", roles, inspectionWriters, s.saveItemForm, doc{Tag: "ui",
+			Summary: "保存一项的答案（网页表单，字段 outcome、points、note、rev；rev 过期时显示他人修改后的答案）", Status: 303}},
+		{post, "/inspections/:id/items/:key/photos", roles, inspectionWriters, s.itemPhotoForm, doc{Tag: "ui",
+			Summary: "上传一项的照片（网页表单，multipart 字段 file）", Upload: "file", Status: 303}},
+		{post, "/inspections/:id/submit", roles, inspectionWriters, s.submitInspectionForm, doc{Tag: "ui",
+			Summary: "提交检查（网页表单，字段 confirmation）", Status: 303}},
+
+		// Rectifications (R7.3).
+		{get, "/rectifications", roles, rectReaders, s.rectificationsPage, doc{Tag: "ui", Summary: "整改列表（网页，逾期标出）",
+			Query: []param{{"status", "string", "open|submitted|verified|waived|cancelled"}, {"overdue", "boolean", "只看逾期"}, {"page", "integer", "页码"}}, File: mimeHTML}},
+		{get, "/rectifications/:id", roles, rectReaders, s.rectificationPage, doc{Tag: "ui", Summary: "整改详情：问题、期限、时间线、照片与可做的操作（网页）",
+			Query: []param{{"done", "string", "photo|submit|verify|reject|waive：提示刚完成的操作"}}, File: mimeHTML}},
+		{post, "/rectifications/:id/photos", roles, rectAnswerers, s.rectPhotoForm, doc{Tag: "ui", Summary: "上传整改照片（网页表单，multipart 字段 file）",
+			Upload: "file", Status: 303}},
+		{post, "/rectifications/:id/submit", roles, rectAnswerers, s.rectSubmitForm, doc{Tag: "ui", Summary: "提交整改材料（网页表单，字段 revision、text）", Status: 303}},
+		{post, "/rectifications/:id/verify", roles, rectJudges, s.rectVerifyForm, doc{Tag: "ui", Summary: "核验通过（网页表单，字段 revision、note）", Status: 303}},
+		{post, "/rectifications/:id/reject", roles, rectJudges, s.rectRejectForm, doc{Tag: "ui", Summary: "退回整改（网页表单，字段 revision、reason）", Status: 303}},
+		{post, "/rectifications/:id/waive", roles, rectJudges, s.rectWaiveForm, doc{Tag: "ui", Summary: "豁免整改（网页表单，字段 revision、reason）", Status: 303}},
+
+		// Accountability cases (R6) and patrol plans (R7.3).
+		{get, "/cases", roles, caseRoles, s.casesPage, doc{Tag: "ui", Summary: "问责案件（网页，管辖范围内）",
+			Query: []param{{"status", "string", "open|decided|closed"}, {"page", "integer", "页码"}}, File: mimeHTML}},
+		{get, "/cases/:id", roles, caseRoles, s.casePage, doc{Tag: "ui", Summary: "案件详情：当事人、陈述、处理、建议的从重情节（网页）",
+			Query: []param{{"done", "string", "statement：提示刚完成的操作"}}, File: mimeHTML}},
+		{post, "/cases/:id/persons/:person_id/statement", roles, caseRoles, s.statementForm, doc{Tag: "ui",
+			Summary: "记录当事人的陈述和申辩（网页表单，字段 statement；R6.8）", Status: 303}},
+		{get, "/patrols", roles, patrolReaders, s.patrolsPage, doc{Tag: "ui", Summary: "巡查计划及覆盖：计划、完成、漏检、待完成（网页）",
+			Query: []param{{"page", "integer", "页码"}}, File: mimeHTML}},
+	}
+}

@@ -1,0 +1,445 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"quality/accounts"
+	"quality/inspections"
+	"quality/models"
+	"quality/patrols"
+)
+
+// Rows of the supervision pages' lists; the pages page on beyond them.
+const (
+	supervisionPerPage = 50
+	// maxOutletChoices is how many outlets the new-inspection form lists before it asks
+	// for a county first (a phone cannot scroll a province).
+	maxOutletChoices = 60
+	// maxStopPlans bounds the caller's current plans whose stops the form offers.
+	maxStopPlans = 20
+)
+
+// inspectionNotices are the outcomes a redirect back to an inspection may announce.
+var inspectionNotices = []string{"saved", "photo", "submitted"}
+
+// pageErrors are a refusal's messages in the page's language: per checklist item (by
+// key) and the others, each "field: message".
+type pageErrors struct {
+	General []string
+	Items   map[string][]string
+}
+
+// formRefusal turns a validation or conflict error into its status and messages, field
+// by field. Fields named items[KEY]... go to that item; with key set, every message
+// does (the errors of one item's form). Other errors are not refusals.
+func (s *server) formRefusal(c *fiber.Ctx, err error, key string) (int, *pageErrors, bool) {
+	lang := language(c)
+	pe := &pageErrors{Items: map[string][]string{}}
+	add := func(field, msg string) {
+		k := key
+		if k == "" && strings.HasPrefix(field, "items[") {
+			k, _, _ = strings.Cut(strings.TrimPrefix(field, "items["), "]")
+		}
+		if k != "" {
+			pe.Items[k] = append(pe.Items[k], msg)
+			return
+		}
+		pe.General = append(pe.General, s.fieldLabel(lang, field)+"："+msg)
+	}
+	var ve *models.ValidationError
+	var ce *models.ConflictError
+	switch {
+	case errors.As(err, &ve) && len(ve.Fields) > 0:
+		for _, f := range ve.Fields {
+			add(f.Field, s.msgs.T(lang, "field."+f.Code, f.Params))
+		}
+		return fiber.StatusUnprocessableEntity, pe, true
+	case errors.As(err, &ce):
+		msg := s.msgs.T(lang, "field."+ce.Code, nil)
+		if ce == models.ErrStale {
+			// The page is shown again with what is stored now, so say so.
+			msg = s.msgs.T(lang, "supervisionweb.stale", nil)
+		}
+		add(ce.Field, msg)
+		return fiber.StatusConflict, pe, true
+	}
+	return 0, nil, false
+}
+
+// fieldLabel names a form field in lang, or gives its name when it has no label.
+func (s *server) fieldLabel(lang, field string) string {
+	key := "supervisionweb.field." + field
+	if l := s.msgs.T(lang, key, nil); l != key {
+		return l
+	}
+	return field
+}
+
+// newClientID is a server-made id for the new-inspection form: a double-clicked submit
+// sends it twice and gets the one inspection.
+func newClientID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return "web-" + hex.EncodeToString(b)
+}
+
+// optFormID reads an optional positive id from a form field, adding a field error to
+// ve when it is not one.
+func optFormID(c *fiber.Ctx, ve *models.ValidationError, name string) *uint {
+	v := strings.TrimSpace(c.FormValue(name))
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n == 0 {
+		ve.Add(name, "invalid")
+		return nil
+	}
+	id := uint(n)
+	return &id
+}
+
+// unitsByID are the units of the caller's scope by id, for names in lists.
+func (s *server) unitsByID(c *fiber.Ctx) (map[uint]models.OrgUnit, []models.OrgUnit, error) {
+	units, err := models.OrgUnitsInScope(c.UserContext(), s.db, scopeOf(c))
+	if err != nil {
+		return nil, nil, err
+	}
+	m := make(map[uint]models.OrgUnit, len(units))
+	for _, u := range units {
+		m[u.ID] = u
+	}
+	return m, units, nil
+}
+
+// unitFilterChoices are the units a list may be cut to: every unit above the outlets.
+func unitFilterChoices(units []models.OrgUnit) []models.OrgUnit {
+	return slices.DeleteFunc(slices.Clone(units), func(u models.OrgUnit) bool { return u.Level == models.LevelOutlet })
+}
+
+func (s *server) inspectionsPage(c *fiber.Ctx) error {
+	q := newQuery(c)
+	f := models.InspectionFilter{UnitID: q.uint("unit_id"), Status: q.choice("status", inspectionStatuses),
+		Result: q.choice("result", inspectionResults), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	f.PerPage = supervisionPerPage
+	list, err := models.ListInspections(c.UserContext(), s.db, scopeOf(c), f)
+	if err != nil {
+		return err
+	}
+	byID, units, err := s.unitsByID(c)
+	if err != nil {
+		return err
+	}
+	page := f.Page.Normalize()
+	return s.render(c, fiber.StatusOK, "inspections", "supervisionweb.inspections", fiber.Map{
+		"List": list, "Units": byID, "UnitChoices": unitFilterChoices(units), "Filter": f, "Statuses": inspectionStatuses,
+		"Results": inspectionResults, "Page": page.Page, "HasNext": int64(page.Page*page.PerPage) < list.Total,
+		"CanStart": accounts.HasRole(currentUser(c), inspectionWriters...),
+	})
+}
+
+// newInspectionData is the new-inspection form: its client id, the choices and what
+// was chosen, and the refusal of a previous attempt.
+type newInspectionData struct {
+	ClientID  string
+	Templates []models.ChecklistTemplate
+	Counties  []models.OrgUnit
+	County    uint
+	Outlets   []models.OrgUnit
+	Stops     []stopChoice
+	Chosen    inspections.StartInput
+	Errors    *pageErrors
+}
+
+// stopChoice is a pending stop of one of the caller's patrol plans.
+type stopChoice struct {
+	ID                       uint
+	Plan, Outlet, OutletCode string
+	Due                      string
+	Selected                 bool
+}
+
+func (s *server) newInspectionPage(c *fiber.Ctx) error {
+	q := newQuery(c)
+	county := q.uint("county")
+	if err := q.err(); err != nil {
+		return err
+	}
+	return s.renderNewInspection(c, fiber.StatusOK, newInspectionData{ClientID: newClientID(), County: county})
+}
+
+// renderNewInspection fills the choices of d and shows the form.
+func (s *server) renderNewInspection(c *fiber.Ctx, status int, d newInspectionData) error {
+	ctx := c.UserContext()
+	tpls, err := inspections.ListTemplates(ctx, s.db, false, models.TemplateFilter{Status: models.TemplatePublished, Page: models.Page{PerPage: models.MaxPerPage}})
+	if err != nil {
+		return err
+	}
+	d.Templates = tpls.Items
+	byID, units, err := s.unitsByID(c)
+	if err != nil {
+		return err
+	}
+	var outlets []models.OrgUnit
+	for _, u := range units {
+		switch u.Level {
+		case models.LevelCounty:
+			d.Counties = append(d.Counties, u)
+		case models.LevelOutlet:
+			outlets = append(outlets, u)
+		}
+	}
+	if cu, ok := byID[d.County]; ok {
+		outlets = slices.DeleteFunc(outlets, func(u models.OrgUnit) bool { return !strings.HasPrefix(u.Path, cu.Path) })
+	} else {
+		d.County = 0
+	}
+	if d.County != 0 || len(outlets) <= maxOutletChoices {
+		d.Outlets = outlets
+	}
+	if d.Stops, err = s.stopChoices(c); err != nil {
+		return err
+	}
+	for i := range d.Stops {
+		d.Stops[i].Selected = d.Chosen.PatrolStopID != nil && *d.Chosen.PatrolStopID == d.Stops[i].ID
+	}
+	return s.render(c, status, "inspection_new", "supervisionweb.new_inspection", d)
+}
+
+// stopChoices are the stops not yet inspected of the caller's plans that have not ended.
+func (s *server) stopChoices(c *fiber.Ctx) ([]stopChoice, error) {
+	svc := s.patrolService()
+	today := models.DateOf(svc.Now())
+	plans, err := svc.List(c.UserContext(), scopeOf(c), patrols.ListInput{InspectorID: currentUser(c).ID, From: today,
+		Page: models.Page{PerPage: maxStopPlans}})
+	if err != nil {
+		return nil, err
+	}
+	var out []stopChoice
+	for _, p := range plans.Items {
+		v, err := svc.Get(c.UserContext(), scopeOf(c), p.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range v.Stops {
+			if st.InspectionID == nil {
+				out = append(out, stopChoice{ID: st.ID, Plan: v.Title, Outlet: st.UnitName, OutletCode: st.UnitCode, Due: st.DueOn.String()})
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *server) startInspectionForm(c *fiber.Ctx) error {
+	ve := &models.ValidationError{}
+	in := inspections.StartInput{ClientID: strings.Clone(c.FormValue("client_id"))}
+	if id := optFormID(c, ve, "template_id"); id != nil {
+		in.TemplateID = *id
+	}
+	if id := optFormID(c, ve, "org_unit_id"); id != nil {
+		in.OrgUnitID = *id
+	}
+	in.PatrolStopID = optFormID(c, ve, "patrol_stop_id")
+	err := ve.Err()
+	var v *inspections.InspectionView
+	if err == nil {
+		v, _, err = s.inspectionService().Start(c.UserContext(), actorOf(c), scopeOf(c), in)
+	}
+	if status, pe, ok := s.formRefusal(c, err, ""); ok {
+		d := newInspectionData{ClientID: in.ClientID, Chosen: in, Errors: pe}
+		if d.ClientID == "" {
+			d.ClientID = newClientID()
+		}
+		return s.renderNewInspection(c, status, d)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/inspections/%d", v.ID), fiber.StatusSeeOther)
+}
+
+// inspectionPageData is the fill (or read) page of one inspection.
+type inspectionPageData struct {
+	View     *inspections.InspectionView
+	Sections []itemSection
+	// Rects maps a finding to its rectification, for the links of a submitted one.
+	Rects    map[uint]uint
+	CanWrite bool
+	Notice   string
+	Errors   *pageErrors
+}
+
+// itemSection is one section of the checklist with its items, in order.
+type itemSection struct {
+	Title string
+	Items []inspections.ItemView
+}
+
+// sections groups items by their section, in the items' order.
+func sections(items []inspections.ItemView) []itemSection {
+	var out []itemSection
+	for _, it := range items {
+		if len(out) == 0 || out[len(out)-1].Title != it.Section {
+			out = append(out, itemSection{Title: it.Section})
+		}
+		out[len(out)-1].Items = append(out[len(out)-1].Items, it)
+	}
+	return out
+}
+
+func (s *server) inspectionPage(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	q := newQuery(c)
+	notice := q.choice("done", inspectionNotices)
+	if err := q.err(); err != nil {
+		return err
+	}
+	msg := ""
+	if notice != "" {
+		msg = s.msgs.T(language(c), "supervisionweb.done_"+notice, nil)
+	}
+	return s.renderInspection(c, fiber.StatusOK, id, msg, nil)
+}
+
+// renderInspection shows inspection id with status, a notice and a refusal's messages.
+func (s *server) renderInspection(c *fiber.Ctx, status int, id uint, notice string, pe *pageErrors) error {
+	ctx := c.UserContext()
+	v, err := s.inspectionService().View(ctx, scopeOf(c), id)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	d := inspectionPageData{View: v, Sections: sections(v.Items), Rects: map[uint]uint{}, Notice: notice, Errors: pe,
+		CanWrite: v.Status == models.InspectionDraft && v.InspectorID == u.ID && accounts.HasRole(u, inspectionWriters...)}
+	for _, f := range v.Findings {
+		r, err := models.RectificationOf(ctx, s.db, f.ID)
+		if errors.Is(err, models.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		d.Rects[f.ID] = r.ID
+	}
+	return s.render(c, status, "inspection", "supervisionweb.inspection", d)
+}
+
+// itemTarget reads :id and :key of an item's form.
+func itemTarget(c *fiber.Ctx) (uint, string, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return 0, "", err
+	}
+	key, err := itemKey(c)
+	return id, key, err
+}
+
+// itemAnchor is the page of inspection id with a notice, scrolled to item key.
+func itemAnchor(id uint, notice, key string) string {
+	return fmt.Sprintf("/inspections/%d?done=%s#item-%s", id, notice, key)
+}
+
+func (s *server) saveItemForm(c *fiber.Ctx) error {
+	id, key, err := itemTarget(c)
+	if err != nil {
+		return err
+	}
+	ve := &models.ValidationError{}
+	in := inspections.SaveItemInput{Outcome: strings.Clone(c.FormValue("outcome")), Note: strings.Clone(c.FormValue("note"))}
+	if v := strings.TrimSpace(c.FormValue("rev")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			ve.Add("rev", "invalid")
+		}
+		in.Rev = &n
+	}
+	// The points box stays on the page whatever is chosen: it counts only with a score.
+	if v := strings.TrimSpace(c.FormValue("points")); v != "" && (in.Outcome == models.OutcomePass || in.Outcome == models.OutcomeFail) {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			ve.Add("points", "invalid")
+		}
+		in.Points = &n
+	}
+	err = ve.Err()
+	if err == nil {
+		_, err = s.inspectionService().SaveItem(c.UserContext(), actorOf(c), scopeOf(c), id, key, in)
+	}
+	if status, pe, ok := s.formRefusal(c, err, key); ok {
+		// A stale rev (409) shows the answer someone else saved: the page is reloaded.
+		return s.renderInspection(c, status, id, "", pe)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(itemAnchor(id, "saved", key), fiber.StatusSeeOther)
+}
+
+func (s *server) itemPhotoForm(c *fiber.Ctx) error {
+	id, key, err := itemTarget(c)
+	if err != nil {
+		return err
+	}
+	err = s.storeItemPhoto(c, id, key)
+	if status, pe, ok := s.formRefusal(c, err, key); ok {
+		return s.renderInspection(c, status, id, "", pe)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(itemAnchor(id, "photo", key), fiber.StatusSeeOther)
+}
+
+// storeItemPhoto stores the form's photo under the policy's size limit, as the API does.
+func (s *server) storeItemPhoto(c *fiber.Ctx, id uint, key string) error {
+	pol, err := inspections.LoadPolicy(c.UserContext(), s.db)
+	if err != nil {
+		return err
+	}
+	if int64(c.Request().Header.ContentLength()) > pol.PhotoMaxBytes+photoOverhead {
+		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "too_large"}}}
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return fmt.Errorf("open upload: %w", err)
+	}
+	defer f.Close()
+	_, err = s.inspectionService().AddPhoto(c.UserContext(), actorOf(c), scopeOf(c), id, key, f, nil)
+	return err
+}
+
+func (s *server) submitInspectionForm(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	in := inspections.SubmitInput{Confirmation: strings.Clone(c.FormValue("confirmation"))}
+	_, err = s.inspectionService().Submit(c.UserContext(), actorOf(c), scopeOf(c), id, in)
+	if status, pe, ok := s.formRefusal(c, err, ""); ok {
+		return s.renderInspection(c, status, id, "", pe)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/inspections/%d?done=submitted", id), fiber.StatusSeeOther)
+}

@@ -1,0 +1,187 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"quality/accounts"
+	"quality/inspections"
+	"quality/models"
+	"quality/rectifications"
+)
+
+// rectNotices are the outcomes a redirect back to a rectification may announce.
+var rectNotices = []string{"photo", "submit", "verify", "reject", "waive"}
+
+func (s *server) rectificationsPage(c *fiber.Ctx) error {
+	q := newQuery(c)
+	f := rectifications.Filter{Status: q.choice("status", models.RectificationStatuses), Overdue: q.bool("overdue"), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	f.PerPage = supervisionPerPage
+	list, err := s.rectService().List(c.UserContext(), scopeOf(c), f)
+	if err != nil {
+		return err
+	}
+	page := f.Page.Normalize()
+	return s.render(c, fiber.StatusOK, "rectifications", "supervisionweb.rectifications", fiber.Map{
+		"List": list, "Filter": f, "Statuses": models.RectificationStatuses, "Page": page.Page,
+		"HasNext": int64(page.Page*page.PerPage) < list.Total,
+	})
+}
+
+// rectPageData is one rectification's page. Which forms show follows the status and
+// the caller's roles only; who exactly may act is the service's rule, which refuses the
+// others (403).
+type rectPageData struct {
+	Detail *rectifications.Detail
+	// FindingPhotos are the photos the inspector took of the failed item.
+	FindingPhotos []uint
+	CanAnswer     bool
+	CanJudge      bool
+	Notice        string
+	Errors        *pageErrors
+}
+
+func (s *server) rectificationPage(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	q := newQuery(c)
+	notice := q.choice("done", rectNotices)
+	if err := q.err(); err != nil {
+		return err
+	}
+	msg := ""
+	if notice != "" {
+		msg = s.msgs.T(language(c), "supervisionweb.rect_done_"+notice, nil)
+	}
+	return s.renderRectification(c, fiber.StatusOK, id, msg, nil)
+}
+
+// renderRectification shows rectification id with status, a notice and a refusal.
+func (s *server) renderRectification(c *fiber.Ctx, status int, id uint, notice string, pe *pageErrors) error {
+	ctx := c.UserContext()
+	d, err := s.rectService().Get(ctx, scopeOf(c), id)
+	if err != nil {
+		return err
+	}
+	u, err := s.userWithGrants(c)
+	if err != nil {
+		return err
+	}
+	data := rectPageData{Detail: d, Notice: notice, Errors: pe,
+		CanAnswer: d.Status == models.RectOpen && accounts.HasRole(u, rectAnswerers...),
+		CanJudge:  (d.Status == models.RectOpen || d.Status == models.RectSubmitted) && accounts.HasRole(u, rectJudges...)}
+	if d.Finding != nil {
+		photos, err := models.PhotoIDsOfInspection(ctx, s.db, d.Finding.InspectionID)
+		if err != nil {
+			return err
+		}
+		data.FindingPhotos = photos[d.Finding.InspectionItemID]
+	}
+	return s.render(c, status, "rectification", "supervisionweb.rectification", data)
+}
+
+// rectAnswer ends a rectification form: a refusal is shown on the page, success goes
+// back to it with a notice.
+func (s *server) rectAnswer(c *fiber.Ctx, id uint, notice string, err error) error {
+	if status, pe, ok := s.formRefusal(c, err, ""); ok {
+		return s.renderRectification(c, status, id, "", pe)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/rectifications/%d?done=%s", id, notice), fiber.StatusSeeOther)
+}
+
+// formRevision reads the hidden revision field; anything but a number is 0, which the
+// service refuses as missing.
+func formRevision(c *fiber.Ctx) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("revision")))
+	return n
+}
+
+func (s *server) rectPhotoForm(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	return s.rectAnswer(c, id, "photo", s.storeRectPhoto(c, id))
+}
+
+// storeRectPhoto stores the form's evidence photo under the policy's size limit.
+func (s *server) storeRectPhoto(c *fiber.Ctx, id uint) error {
+	who, err := s.rectCaller(c)
+	if err != nil {
+		return err
+	}
+	pol, err := inspections.LoadPolicy(c.UserContext(), s.db)
+	if err != nil {
+		return err
+	}
+	if int64(c.Request().Header.ContentLength()) > pol.PhotoMaxBytes+photoOverhead {
+		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "too_large"}}}
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return fmt.Errorf("open upload: %w", err)
+	}
+	defer f.Close()
+	_, err = s.rectService().AddPhoto(c.UserContext(), who, id, f)
+	return err
+}
+
+// rectFormMove runs one transition from a form: the caller, then move.
+func (s *server) rectFormMove(c *fiber.Ctx, notice string, move func(svc *rectifications.Service, who rectifications.Caller, id uint) error) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	who, err := s.rectCaller(c)
+	if err != nil {
+		return err
+	}
+	return s.rectAnswer(c, id, notice, move(s.rectService(), who, id))
+}
+
+func (s *server) rectSubmitForm(c *fiber.Ctx) error {
+	in := rectifications.EvidenceInput{Revision: formRevision(c), Text: strings.Clone(c.FormValue("text"))}
+	return s.rectFormMove(c, "submit", func(svc *rectifications.Service, who rectifications.Caller, id uint) error {
+		_, err := svc.Submit(c.UserContext(), who, id, in)
+		return err
+	})
+}
+
+func (s *server) rectVerifyForm(c *fiber.Ctx) error {
+	in := rectifications.VerifyInput{Revision: formRevision(c), Note: strings.Clone(c.FormValue("note"))}
+	return s.rectFormMove(c, "verify", func(svc *rectifications.Service, who rectifications.Caller, id uint) error {
+		_, err := svc.Verify(c.UserContext(), who, id, in)
+		return err
+	})
+}
+
+func (s *server) rectRejectForm(c *fiber.Ctx) error {
+	in := rectifications.ReasonInput{Revision: formRevision(c), Reason: strings.Clone(c.FormValue("reason"))}
+	return s.rectFormMove(c, "reject", func(svc *rectifications.Service, who rectifications.Caller, id uint) error {
+		_, err := svc.Reject(c.UserContext(), who, id, in)
+		return err
+	})
+}
+
+func (s *server) rectWaiveForm(c *fiber.Ctx) error {
+	in := rectifications.ReasonInput{Revision: formRevision(c), Reason: strings.Clone(c.FormValue("reason"))}
+	return s.rectFormMove(c, "waive", func(svc *rectifications.Service, who rectifications.Caller, id uint) error {
+		_, err := svc.Waive(c.UserContext(), who, id, in)
+		return err
+	})
+}
