@@ -24,7 +24,9 @@ func supervisionPageMatrixRows() []matrixRow {
 	readers := []string{admin, inspector, manager}
 	writers := []string{admin, inspector}
 	page := func(code int, who ...string) statuses { return only(code, who...).but(seeOther, anon) }
-	item := func(id uint, key, suffix string) string { return fmt.Sprintf("/inspections/%d/items/%s%s", id, key, suffix) }
+	item := func(id uint, key, suffix string) string {
+		return fmt.Sprintf("/inspections/%d/items/%s%s", id, key, suffix)
+	}
 	// started remembers the client id of a start form, so the redirect it answers can
 	// be checked against the inspection it made.
 	var started struct {
