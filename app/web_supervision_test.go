@@ -365,3 +365,30 @@ func TestCaseAndPatrolPages(t *testing.T) {
 		assert.Contains(t, res.Body, "<td>1</td><td>0</td><td>0</td><td>1</td>", "planned, done, missed, pending")
 	})
 }
+
+// TestNewInspectionOffersPatrolStops: the start form offers the pending stops of the
+// caller's own plans, and a start from one links the inspection to it.
+func TestNewInspectionOffersPatrolStops(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		v := e.freshPlan("360102")
+		require.NotEmpty(t, v.Stops)
+		stop := v.Stops[0]
+		insp := e.login(inspector)
+		res := insp.do(http.MethodGet, "/inspections/new", nil)
+		require.Equal(t, http.StatusOK, res.Code)
+		assert.Contains(t, res.Body, fmt.Sprintf(`<option value="%d" >%s`, stop.ID, v.Title))
+		// The admin has no plan of its own: no stop to offer.
+		res = e.login(admin).do(http.MethodGet, "/inspections/new", nil)
+		assert.NotContains(t, res.Body, `name="patrol_stop_id"`)
+
+		clientID := hidden(t, insp.do(http.MethodGet, "/inspections/new", nil).Body, `action="/inspections"`, "client_id")
+		res = insp.postPageForm("/inspections/new", "/inspections", url.Values{"client_id": {clientID}, "template_id": {idStr(e.matrixTemplate().ID)},
+			"org_unit_id": {idStr(stop.OrgUnitID)}, "patrol_stop_id": {idStr(stop.ID)}})
+		require.Equal(t, http.StatusSeeOther, res.Code, res.Body)
+		var ins models.Inspection
+		require.NoError(t, db.Where("client_id = ?", clientID).Take(&ins).Error)
+		require.NotNil(t, ins.PatrolStopID)
+		assert.Equal(t, stop.ID, *ins.PatrolStopID)
+	})
+}
