@@ -43,6 +43,7 @@ type demoSupervision struct {
 	// and the branch managers' user ids by county.
 	cityInspector map[uint]uint
 	provincial    uint
+	usernames     map[uint]string // of the demo inspectors, by user id
 	photo         inspections.PhotoFile
 }
 
@@ -76,7 +77,8 @@ func newDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now t
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
 	}
-	d := &demoSupervision{now: now.UTC().Truncate(time.Second), loc: loc, outlets: map[uint][]models.OrgUnit{}, cityInspector: map[uint]uint{}}
+	d := &demoSupervision{now: now.UTC().Truncate(time.Second), loc: loc, outlets: map[uint][]models.OrgUnit{}, cityInspector: map[uint]uint{},
+		usernames: map[uint]string{}}
 	if d.policy, err = inspections.LoadPolicy(ctx, db); err != nil {
 		return nil, err
 	}
@@ -114,6 +116,7 @@ func newDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now t
 		} else if err != nil {
 			return nil, fmt.Errorf("demo inspector %s: %w", du.Username, err)
 		}
+		d.usernames[user.ID] = user.Username
 		for _, u := range units {
 			switch {
 			case u.Code == du.UnitCode && u.Level == models.LevelCity:
@@ -277,10 +280,15 @@ func (d *demoSupervision) inspection(ctx context.Context, tx *gorm.DB, rng *rand
 	return ins, models.AuditMany(tx, events)
 }
 
-var demoNotes = []string{"现场未见公示", "公示内容已过期", "工作人员未佩戴工号牌", "顾客等候时未主动招呼", "收费项目与公示不符", "地面有杂物，环境不整洁", "未一次性告知所缺材料"}
+// demoNotes are what an inspector writes beside a failed item.
+var demoNotes = []string{"现场检查不符合要求", "经现场提醒仍未做到", "部分做到，仍有缺项", "抽查时未做到"}
 
 func demoFindingNote(it *models.InspectionItem, rng *rand.Rand) string {
-	return demoNotes[rng.IntN(len(demoNotes))] + "（" + it.RuleRef + "）"
+	note := demoNotes[rng.IntN(len(demoNotes))] + "：" + it.Text
+	if it.RuleRef != "" {
+		note += "（" + it.RuleRef + "）"
+	}
+	return note
 }
 
 // finding inserts the finding of a failed item and its rectification, whose state
@@ -298,14 +306,14 @@ func (d *demoSupervision) finding(ctx context.Context, tx *gorm.DB, rng *rand.Ra
 	}
 	r := &models.Rectification{FindingID: f.ID, OrgUnitID: ins.OrgUnitID, AssigneeUnitID: county.ID, Critical: it.Critical,
 		DueOn: d.policy.DueOn(d.local(found), it.Critical), CreatedAt: found, UpdatedAt: found}
-	inspector := models.Actor{UserID: ins.InspectorID, Username: "demo-inspector"}
+	inspector := models.Actor{UserID: ins.InspectorID, Username: d.usernames[ins.InspectorID]}
 	if err := models.OpenRectification(tx, r, inspector, found); err != nil {
 		return err
 	}
 	age := d.now.Sub(found)
 	roll := rng.IntN(100)
-	manager := models.Actor{Username: "demo-manager"}
-	reviewer := models.Actor{UserID: d.provincial, Username: "demo-inspector"}
+	manager := models.Actor{Username: county.Name + "经理"}
+	reviewer := models.Actor{UserID: d.provincial, Username: d.usernames[d.provincial]}
 	switch {
 	case age > 20*24*time.Hour && roll < 6:
 		return models.MoveRectification(tx, r, models.RectWaived, map[string]any{"waiver_reason": "门店已撤并，无需整改", "waived_by": d.provincial},
