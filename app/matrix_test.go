@@ -440,6 +440,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, patrolMatrixRows()...)
 	rows = append(rows, rectificationMatrixRows()...)
 	rows = append(rows, trainingPageMatrixRows()...)
+	rows = append(rows, trainerPageMatrixRows()...)
 	rows = append(rows, supervisionPageMatrixRows()...)
 	return rows
 }

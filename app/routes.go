@@ -118,6 +118,7 @@ func (s *server) routeTable() []route {
 	routes = append(routes, s.certificateRoutes()...)
 	routes = append(routes, s.courseRoutes()...)
 	routes = append(routes, s.trainingPageRoutes()...)
+	routes = append(routes, s.trainerPageRoutes()...)
 	routes = append(routes, s.inspectionRoutes()...)
 	routes = append(routes, s.supervisionPageRoutes()...)
 	return routes
