@@ -482,7 +482,6 @@ func (d *demoSupervision) cases(ctx context.Context, tx *gorm.DB) error {
 		if c.OpenedAt.After(d.now) {
 			c.OpenedAt = d.now.Add(-time.Hour)
 		}
-		c.Number = fmt.Sprintf("WZ-%d-%06d", c.OpenedAt.In(d.loc).Year(), 900+i)
 		c.StatementDueOn = d.policy.StatementDueOn(d.local(c.OpenedAt))
 		c.CreatedAt, c.UpdatedAt = c.OpenedAt, c.OpenedAt
 		var staff models.Employee
@@ -512,18 +511,15 @@ func (d *demoSupervision) cases(ctx context.Context, tx *gorm.DB) error {
 		if p.DecidedAt != nil {
 			c.Status = models.CaseDecided
 		}
-		if err := tx.Omit("OrgUnit").Create(c).Error; err != nil {
+		var findingIDs []uint
+		if c.Source == models.CaseFromFinding {
+			findingIDs = []uint{f.ID}
+		}
+		persons := []models.CasePerson{*p}
+		if err := models.InsertCase(tx, c, c.OpenedAt.In(d.loc).Year(), findingIDs, persons); err != nil {
 			return fmt.Errorf("demo case: %w", err)
 		}
-		if c.Source == models.CaseFromFinding {
-			if err := tx.Create(&models.CaseFinding{CaseID: c.ID, FindingID: f.ID}).Error; err != nil {
-				return err
-			}
-		}
-		p.CaseID = c.ID
-		if err := tx.Omit("Employee").Create(p).Error; err != nil {
-			return fmt.Errorf("demo case person: %w", err)
-		}
+		p = &persons[0]
 		if stage == caseDecided {
 			first, firstUnit = p, c.OrgUnitID
 		}
