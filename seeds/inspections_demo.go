@@ -458,6 +458,7 @@ func (d *demoSupervision) cases(ctx context.Context, tx *gorm.DB) error {
 	opener := d.provincial
 	var first *models.CasePerson
 	var firstUnit uint
+	var firstNumber string
 	for i, f := range findings {
 		stage := i
 		c := &models.AccountabilityCase{Title: demoCaseTitle(f), OrgUnitID: f.OrgUnitID, Source: models.CaseFromFinding,
@@ -505,7 +506,7 @@ func (d *demoSupervision) cases(ctx context.Context, tx *gorm.DB) error {
 			p.DecidedAt, p.DecidedBy = &decided, &opener
 		case caseRepeat:
 			p.Severity, p.Outcome, p.DecisionNote = models.SeveritySerious, models.OutcomeNoAwards, "一年内第二次被问责，取消本年度评优评先资格。"
-			p.Aggravating = models.JSONList[models.Factor]{{Code: models.AggRepeat, Evidence: "一年内第二次被问责", Suggested: true}}
+			p.Aggravating = models.JSONList[models.Factor]{{Code: models.AggRepeat, Evidence: firstNumber, Suggested: true}}
 			p.DecidedAt, p.DecidedBy = &decided, &opener
 		}
 		if p.DecidedAt != nil {
@@ -521,7 +522,7 @@ func (d *demoSupervision) cases(ctx context.Context, tx *gorm.DB) error {
 		}
 		p = &persons[0]
 		if stage == caseDecided {
-			first, firstUnit = p, c.OrgUnitID
+			first, firstUnit, firstNumber = p, c.OrgUnitID, c.Number
 		}
 		if err := models.Audit(tx, models.SystemActor, "seed", "case", c.ID, map[string]any{"number": c.Number}); err != nil {
 			return err
