@@ -164,6 +164,7 @@ type examRow struct {
 // examManageData is the exam management page.
 type examManageData struct {
 	Rows        []examRow
+	Errors      []string // a refusal for an exam not on this page
 	Total       int64
 	Notice      string
 	MinAnalysis int
@@ -198,13 +199,13 @@ func (s *server) renderExamManage(c *fiber.Ctx, status int, p models.Page, notic
 	if err != nil {
 		return err
 	}
-	d := examManageData{Total: list.Total, Notice: notice, MinAnalysis: exams.MinAnalysisAttempts, Rows: make([]examRow, len(list.Items))}
+	d := examManageData{Total: list.Total, Notice: notice, MinAnalysis: exams.MinAnalysisAttempts, Rows: make([]examRow, len(list.Items)), Errors: msgs}
 	for i, e := range list.Items {
 		n := counts[e.ID]
 		d.Rows[i] = examRow{Exam: e, Attempts: n.Attempts, FirstSubmitted: n.FirstSubmitted,
 			Analysable: e.Status == models.ExamPublished && n.FirstSubmitted >= exams.MinAnalysisAttempts}
 		if e.ID == refused {
-			d.Rows[i].Errors = msgs
+			d.Rows[i].Errors, d.Errors = msgs, nil
 		}
 	}
 	page := p.Normalize()
