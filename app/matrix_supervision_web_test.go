@@ -206,6 +206,37 @@ func supervisionPageMatrixRows() []matrixRow {
 				return "/cases/" + id + "?done=statement"
 			},
 			prep: webCasePerson("360402", "360402-01001", formBody{"statement": {"陈述"}})},
+		{method: get, route: "/cases/new", name: "unit 360102", want: page(ok, caseCallers...), redirect: toLogin,
+			prep:  func(e *env, _ string) (string, any) { return "/cases/new?unit_id=" + idStr(e.unit("360102")), nil },
+			check: pageShows(`name="employee_ids"`, caseCallers...)},
+		{method: get, route: "/cases/new", name: "unit 360402", want: page(notFound, caseCallers...).but(ok, admin), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) { return "/cases/new?unit_id=" + idStr(e.unit("360402")), nil }},
+		{method: get, route: "/cases/new", name: "a finding of 360402", want: page(notFound, caseCallers...).but(ok, admin), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return "/cases/new?finding_id=" + idStr(e.freshFinding("360402-01").ID), nil
+			}},
+		{method: post, route: "/cases", name: "in 360102", want: only(seeOther, caseCallers...), redirect: toOpened,
+			prep: openCaseForm("360102", "360102-01001")},
+		{method: post, route: "/cases", name: "in 360402", want: only(invalid, caseCallers...).but(seeOther, admin), redirect: toOpened,
+			prep: openCaseForm("360402", "360402-01001")},
+		{method: post, route: "/cases/:id/persons/:person_id/decision", name: "window passed", want: only(seeOther, caseCallers...),
+			redirect: toDecided, prep: webCaseAction("360102", "360102-01001", "decision", true, decideForm("minor", "warning", ""))},
+		{method: post, route: "/cases/:id/persons/:person_id/decision", name: "before the statement (R6.8)", want: only(conflict, caseCallers...),
+			prep: webCaseAction("360102", "360102-01001", "decision", false, decideForm("minor", "warning", ""))},
+		{method: post, route: "/cases/:id/persons/:person_id/decision", name: "in 360402", want: only(notFound, caseCallers...).but(seeOther, admin),
+			redirect: toDecided, prep: webCaseAction("360402", "360402-01001", "decision", true, decideForm("very_serious", "penalty", "200.5"))},
+		{method: post, route: "/cases/:id/close", name: "in 360102", want: only(seeOther, caseCallers...), redirect: toClosed,
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/cases/:id/close", e.freshCase("360102", "360102-01001", false).ID), formBody{"reason": {"经核实投诉不属实"}}
+			}},
+		{method: post, route: "/cases/:id/close", name: "no reason", want: only(invalid, caseCallers...),
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/cases/:id/close", e.freshCase("360102", "360102-01001", false).ID), formBody{"reason": {" "}}
+			}},
+		{method: post, route: "/cases/:id/close", name: "in 360402", want: only(notFound, caseCallers...).but(seeOther, admin), redirect: toClosed,
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/cases/:id/close", e.freshCase("360402", "360402-01001", false).ID), formBody{"reason": {"不属实"}}
+			}},
 		{method: get, route: "/patrols", want: page(ok, readers...), redirect: toLogin,
 			prep: func(e *env, _ string) (string, any) {
 				e.freshPlan("360102")
@@ -225,4 +256,56 @@ func webCasePerson(unitCode, job string, body formBody) func(*env, string) (stri
 		require.NoError(e.t, e.db.WithContext(context.Background()).Where("case_id = ?", c.ID).Take(&p).Error)
 		return fmt.Sprintf("/cases/%d/persons/%d/statement", c.ID, p.ID), body
 	}
+}
+
+// openedCase remembers the complaint number of the last open-case form, so the
+// redirect it answers can be checked against the case it made.
+var openedCase struct {
+	e   *env
+	ref string
+}
+
+// openCaseForm is the open-case form of a complaint about the employee job in unitCode.
+func openCaseForm(unitCode, job string) func(*env, string) (string, any) {
+	return func(e *env, _ string) (string, any) {
+		openedCase.e, openedCase.ref = e, fmt.Sprintf("TS-WEB-%d", uniq())
+		return "/cases", formBody{"org_unit_id": {idStr(e.unit(unitCode))}, "source": {models.CaseFromComplaint},
+			"complaint_ref": {openedCase.ref}, "title": {"窗口推诿客户"}, "summary": {"客户投诉营业员推诿（R2.4）"},
+			"grounds": {models.GroundServiceRules}, "employee_ids": {idStr(e.employee(job))}}
+	}
+}
+
+// toOpened is the page of the case the last open-case form made.
+func toOpened(string) string {
+	var c models.AccountabilityCase
+	require.NoError(openedCase.e.t, openedCase.e.db.Where("complaint_ref = ?", openedCase.ref).Take(&c).Error)
+	return fmt.Sprintf("/cases/%d?done=open", c.ID)
+}
+
+// decideForm is a decide form; yuan is the penalty as typed.
+func decideForm(severity, outcome, yuan string) formBody {
+	return formBody{"severity": {severity}, "outcome": {outcome}, "penalty_yuan": {yuan}}
+}
+
+// webCaseAction makes a fresh case for this request and targets its person's action.
+func webCaseAction(unitCode, job, action string, windowPassed bool, body formBody) func(*env, string) (string, any) {
+	return func(e *env, _ string) (string, any) {
+		c := e.freshCase(unitCode, job, windowPassed)
+		var p models.CasePerson
+		require.NoError(e.t, e.db.WithContext(context.Background()).Where("case_id = ?", c.ID).Take(&p).Error)
+		return fmt.Sprintf("/cases/%d/persons/%d/%s", c.ID, p.ID, action), body
+	}
+}
+
+// toDecided is where a decide form goes back to: the case, at the person.
+func toDecided(target string) string {
+	rest := strings.TrimPrefix(target, "/cases/")
+	id, after, _ := strings.Cut(rest, "/persons/")
+	person, _, _ := strings.Cut(after, "/")
+	return fmt.Sprintf("/cases/%s?done=decision#person-%s", id, person)
+}
+
+// toClosed is where a close form goes back to.
+func toClosed(target string) string {
+	return strings.TrimSuffix(target, "/close") + "?done=close"
 }

@@ -42,10 +42,17 @@ func (s *server) supervisionPageRoutes() []route {
 		// Accountability cases (R6) and patrol plans (R7.3).
 		{get, "/cases", roles, caseRoles, s.casesPage, doc{Tag: "ui", Summary: "问责案件（网页，管辖范围内）",
 			Query: []param{{"status", "string", "open|decided|closed"}, {"page", "integer", "页码"}}, File: mimeHTML}},
+		{get, "/cases/new", roles, caseRoles, s.newCasePage, doc{Tag: "ui", Summary: "立案表单：来自检查发现（finding_id，预填）或客户投诉（先选单位 unit_id，再选当事人）（网页）",
+			Query: []param{{"finding_id", "integer", "预填该问题"}, {"unit_id", "integer", "案件单位（须在管辖范围内）"}}, File: mimeHTML}},
+		{post, "/cases", roles, caseRoles, s.openCaseForm, doc{Tag: "ui",
+			Summary: "立案（网页表单，字段 org_unit_id、source、finding_ids、complaint_ref、title、summary、grounds、employee_ids；R6.2）", Status: 303}},
 		{get, "/cases/:id", roles, caseRoles, s.casePage, doc{Tag: "ui", Summary: "案件详情：当事人、陈述、处理、建议的从重情节（网页）",
-			Query: []param{{"done", "string", "statement：提示刚完成的操作"}}, File: mimeHTML}},
+			Query: []param{{"done", "string", "statement|open|decision|close：提示刚完成的操作"}}, File: mimeHTML}},
 		{post, "/cases/:id/persons/:person_id/statement", roles, caseRoles, s.statementForm, doc{Tag: "ui",
 			Summary: "记录当事人的陈述和申辩（网页表单，字段 statement；R6.8）", Status: 303}},
+		{post, "/cases/:id/persons/:person_id/decision", roles, caseRoles, s.decideForm, doc{Tag: "ui",
+			Summary: "作出处理决定（网页表单，字段 severity、outcome、penalty_yuan（元，最多两位小数）、agg/mit 及其 agg_ev_CODE/mit_ev_CODE 证据、note；R6.5–R6.8）", Status: 303}},
+		{post, "/cases/:id/close", roles, caseRoles, s.closeCaseForm, doc{Tag: "ui", Summary: "不予处理并结案（网页表单，字段 reason）", Status: 303}},
 		{get, "/patrols", roles, patrolReaders, s.patrolsPage, doc{Tag: "ui", Summary: "巡查计划及覆盖：计划、完成、漏检、待完成（网页）",
 			Query: []param{{"page", "integer", "页码"}}, File: mimeHTML}},
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,14 +75,39 @@ func (s *server) formRefusal(c *fiber.Ctx, err error, key string) (int, *pageErr
 	return 0, nil, false
 }
 
-// fieldLabel names a form field in lang, or gives its name when it has no label.
+// fieldLabel names a form field in lang, or gives its name when it has no label. An
+// indexed field (employee_ids[1]) is named as its list; a factor of a decision
+// (aggravating.repeat_in_year.evidence) by its side, the factor and the part.
 func (s *server) fieldLabel(lang, field string) string {
-	key := "supervisionweb.field." + field
-	if l := s.msgs.T(lang, key, nil); l != key {
+	label := func(name string) (string, bool) {
+		key := "supervisionweb.field." + name
+		l := s.msgs.T(lang, key, nil)
+		return l, l != key
+	}
+	if l, ok := label(field); ok {
+		return l
+	}
+	if m := factorFieldRE.FindStringSubmatch(field); m != nil {
+		side, _ := label(m[1])
+		out := side + "「" + s.msgs.T(lang, "supervisionweb.factor."+m[2], nil) + "」"
+		if m[3] == "evidence" {
+			ev, _ := label("evidence")
+			out += ev
+		}
+		return out
+	}
+	if l, ok := label(indexRE.ReplaceAllString(field, "")); ok {
 		return l
 	}
 	return field
 }
+
+var (
+	// indexRE is the index of a list field: employee_ids[1].
+	indexRE = regexp.MustCompile(`\[\d+\]`)
+	// factorFieldRE is a factor of a decision, named by its code.
+	factorFieldRE = regexp.MustCompile(`^(aggravating|mitigating)\.([a-z_]+)\.(code|evidence)$`)
+)
 
 // newClientID is a server-made id for the new-inspection form: a double-clicked submit
 // sends it twice and gets the one inspection.

@@ -12,7 +12,7 @@ import (
 )
 
 // caseNotices are the outcomes a redirect back to a case may announce.
-var caseNotices = []string{"statement"}
+var caseNotices = []string{"statement", "open", "decision", "close"}
 
 func (s *server) casesPage(c *fiber.Ctx) error {
 	q := newQuery(c)
@@ -49,13 +49,62 @@ func (s *server) casePage(c *fiber.Ctx) error {
 	return s.renderCase(c, fiber.StatusOK, id, msg, nil)
 }
 
-// renderCase shows case id with its persons, a notice and a refusal's messages.
-func (s *server) renderCase(c *fiber.Ctx, status int, id uint, notice string, pe *pageErrors) error {
+// caseRefusal is a refused case form: its messages, the person whose decide form was
+// refused with what was sent, or the close reason that was sent.
+type caseRefusal struct {
+	PersonID    uint
+	Messages    []string
+	Draft       *decisionDraft
+	CloseReason string
+}
+
+// casePageData is one case's page: the case, each person with the form to decide on
+// them, and what the caller may do. Forms show by status and role; the service refuses
+// the rest (e.g. a case about oneself, R6.4).
+type casePageData struct {
+	Case        *accountability.CaseView
+	Persons     []casePersonData
+	CanAct      bool
+	Notice      string
+	Errors      []string
+	CloseReason string
+	Severities  []string
+	Outcomes    []string
+}
+
+// casePersonData is one person of a case with their decide form.
+type casePersonData struct {
+	accountability.PersonView
+	PenaltyYuan string
+	Form        decisionDraft
+	Errors      []string
+}
+
+// renderCase shows case id with its persons, a notice and a refusal.
+func (s *server) renderCase(c *fiber.Ctx, status int, id uint, notice string, ref *caseRefusal) error {
 	v, err := s.caseService().Get(c.UserContext(), scopeOf(c), id)
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, "case", "supervisionweb.case", fiber.Map{"Case": v, "Notice": notice, "Errors": pe})
+	d := casePageData{Case: v, Notice: notice, CanAct: v.Status == models.CaseOpen,
+		Severities: accountability.Severities, Outcomes: accountability.Outcomes}
+	for _, p := range v.Persons {
+		pd := casePersonData{PersonView: p, PenaltyYuan: centsToYuan(p.PenaltyCents),
+			// R6.6: the suggested repeat factor comes ticked with its evidence.
+			Form: decisionDraft{Aggravating: factorChoices(accountability.AggravatingCodes, p.Suggested),
+				Mitigating: factorChoices(accountability.MitigatingCodes, nil)}}
+		if ref != nil && ref.PersonID == p.ID {
+			pd.Errors = ref.Messages
+			if ref.Draft != nil {
+				pd.Form = *ref.Draft
+			}
+		}
+		d.Persons = append(d.Persons, pd)
+	}
+	if ref != nil && ref.PersonID == 0 {
+		d.Errors, d.CloseReason = ref.Messages, ref.CloseReason
+	}
+	return s.render(c, status, "case", "supervisionweb.case", d)
 }
 
 func (s *server) statementForm(c *fiber.Ctx) error {
@@ -66,7 +115,7 @@ func (s *server) statementForm(c *fiber.Ctx) error {
 	in := accountability.StatementInput{Statement: strings.Clone(c.FormValue("statement"))}
 	_, err = s.caseService().RecordStatement(c.UserContext(), caseCaller(c), id, person, in)
 	if status, pe, ok := s.formRefusal(c, err, ""); ok {
-		return s.renderCase(c, status, id, "", pe)
+		return s.renderCase(c, status, id, "", &caseRefusal{PersonID: person, Messages: pe.General})
 	}
 	if err != nil {
 		return err
