@@ -82,6 +82,15 @@ func supervisionPageMatrixRows() []matrixRow {
 			prep: static("/inspections?status=bogus")},
 		{method: get, route: "/inspections/new", want: page(ok, writers...), redirect: toLogin, prep: static("/inspections/new"),
 			check: pageShows(`name="client_id"`, writers...)},
+		{method: get, route: "/inspections/new", name: "follow-up of a finding of 360102-01", want: page(ok, writers...), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return "/inspections/new?follow_up_of=" + idStr(e.freshFinding("360102-01").ID), nil
+			},
+			check: pageShows(`name="follow_up_of"`, writers...)},
+		{method: get, route: "/inspections/new", name: "follow-up of a finding of 360402-01", want: page(notFound, writers...).but(ok, admin), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return "/inspections/new?follow_up_of=" + idStr(e.freshFinding("360402-01").ID), nil
+			}},
 		{method: post, route: "/inspections", name: "an outlet of 东湖区", want: only(seeOther, writers...), redirect: toStarted,
 			prep: startForm("360102-01")},
 		{method: post, route: "/inspections", name: "an outlet of 九江", want: only(seeOther, writers...).but(invalid, inspector), redirect: toStarted,
@@ -125,6 +134,29 @@ func supervisionPageMatrixRows() []matrixRow {
 				id := e.freshInspection(ownerFor(as), "360102-01", answeredInspection, true).ID
 				return withID("/inspections/:id/submit", id), formBody{"confirmation": {as}}
 			}},
+		{method: post, route: "/inspections/:id/reopen", name: "own", want: only(seeOther, writers...),
+			redirect: func(target string) string { return strings.TrimSuffix(target, "/reopen") + "?done=reopened" },
+			prep: func(e *env, as string) (string, any) {
+				id := e.freshInspection(ownerFor(as), "360102-01", submittedInspection, true).ID
+				return withID("/inspections/:id/reopen", id), formBody{"reason": {"误判了该项"}}
+			}},
+		{method: post, route: "/inspections/:id/reopen", name: "no reason", want: only(invalid, writers...),
+			prep: func(e *env, as string) (string, any) {
+				id := e.freshInspection(ownerFor(as), "360102-01", submittedInspection, true).ID
+				return withID("/inspections/:id/reopen", id), formBody{"reason": {""}}
+			}},
+		{method: post, route: "/inspections/:id/reopen", name: "九江", want: only(notFound, writers...).but(seeOther, admin),
+			redirect: func(target string) string { return strings.TrimSuffix(target, "/reopen") + "?done=reopened" },
+			prep: func(e *env, _ string) (string, any) {
+				id := e.freshInspection(admin, outOfScope, submittedInspection, true).ID
+				return withID("/inspections/:id/reopen", id), formBody{"reason": {"误判了该项"}}
+			}},
+		{method: post, route: "/findings/:id/void", name: "in 360102-01", want: only(seeOther, writers...), redirect: toVoided,
+			prep: voidForm("360102-01", "复核后该项合格")},
+		{method: post, route: "/findings/:id/void", name: "no reason", want: only(invalid, writers...),
+			prep: voidForm("360102-01", " ")},
+		{method: post, route: "/findings/:id/void", name: "in 360402-01", want: only(notFound, writers...).but(seeOther, admin), redirect: toVoided,
+			prep: voidForm("360402-01", "复核后该项合格")},
 		{method: post, route: "/inspections/:id/submit", name: "unanswered", want: only(invalid, writers...),
 			prep: func(e *env, as string) (string, any) {
 				id := e.freshInspection(ownerFor(as), "360102-01", draftInspection, false).ID
@@ -308,4 +340,23 @@ func toDecided(target string) string {
 // toClosed is where a close form goes back to.
 func toClosed(target string) string {
 	return strings.TrimSuffix(target, "/close") + "?done=close"
+}
+
+// voided remembers the env of the last void form, to find the finding's inspection.
+var voided struct{ e *env }
+
+// voidForm targets the void form of a new finding at outlet.
+func voidForm(outlet, reason string) func(*env, string) (string, any) {
+	return func(e *env, _ string) (string, any) {
+		voided.e = e
+		return withID("/findings/:id/void", e.freshFinding(outlet).ID), formBody{"reason": {reason}}
+	}
+}
+
+// toVoided is where a void form goes back to: the finding on its inspection's page.
+func toVoided(target string) string {
+	id := strings.TrimSuffix(strings.TrimPrefix(target, "/findings/"), "/void")
+	var f models.Finding
+	require.NoError(voided.e.t, voided.e.db.Where("id = ?", id).Take(&f).Error)
+	return fmt.Sprintf("/inspections/%d?done=voided#finding-%d", f.InspectionID, f.ID)
 }

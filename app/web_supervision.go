@@ -29,7 +29,7 @@ const (
 )
 
 // inspectionNotices are the outcomes a redirect back to an inspection may announce.
-var inspectionNotices = []string{"saved", "photo", "submitted"}
+var inspectionNotices = []string{"saved", "photo", "submitted", "reopened", "voided"}
 
 // pageErrors are a refusal's messages in the page's language: per checklist item (by
 // key) and the others, each "field: message".
@@ -188,6 +188,10 @@ type newInspectionData struct {
 	Stops     []stopChoice
 	Chosen    inspections.StartInput
 	Errors    *pageErrors
+	// FollowUp is the finding a follow-up inspection re-checks.
+	FollowUp *models.Finding
+	// followUpCode is the checklist that found it: its published version is chosen.
+	followUpCode string
 }
 
 // stopChoice is a pending stop of one of the caller's patrol plans.
@@ -200,11 +204,17 @@ type stopChoice struct {
 
 func (s *server) newInspectionPage(c *fiber.Ctx) error {
 	q := newQuery(c)
-	county := q.uint("county")
+	county, followUp := q.uint("county"), q.uint("follow_up_of")
 	if err := q.err(); err != nil {
 		return err
 	}
-	return s.renderNewInspection(c, fiber.StatusOK, newInspectionData{ClientID: newClientID(), County: county})
+	d := newInspectionData{ClientID: newClientID(), County: county}
+	if followUp != 0 {
+		if err := s.followUpChoice(c, &d, followUp); err != nil {
+			return err
+		}
+	}
+	return s.renderNewInspection(c, fiber.StatusOK, d)
 }
 
 // renderNewInspection fills the choices of d and shows the form.
@@ -215,6 +225,11 @@ func (s *server) renderNewInspection(c *fiber.Ctx, status int, d newInspectionDa
 		return err
 	}
 	d.Templates = tpls.Items
+	for _, t := range d.Templates {
+		if d.followUpCode != "" && t.Code == d.followUpCode && d.Chosen.TemplateID == 0 {
+			d.Chosen.TemplateID = t.ID
+		}
+	}
 	byID, units, err := s.unitsByID(c)
 	if err != nil {
 		return err
@@ -279,6 +294,7 @@ func (s *server) startInspectionForm(c *fiber.Ctx) error {
 		in.OrgUnitID = *id
 	}
 	in.PatrolStopID = optFormID(c, ve, "patrol_stop_id")
+	in.FollowUpOf = optFormID(c, ve, "follow_up_of")
 	err := ve.Err()
 	var v *inspections.InspectionView
 	if err == nil {
@@ -288,6 +304,12 @@ func (s *server) startInspectionForm(c *fiber.Ctx) error {
 		d := newInspectionData{ClientID: in.ClientID, Chosen: in, Errors: pe}
 		if d.ClientID == "" {
 			d.ClientID = newClientID()
+		}
+		if in.FollowUpOf != nil {
+			// The finding is shown again when it is still in scope; the refusal says why not.
+			if f, err := models.GetFinding(c.UserContext(), s.db, scopeOf(c), *in.FollowUpOf); err == nil {
+				d.FollowUp = f
+			}
 		}
 		return s.renderNewInspection(c, status, d)
 	}
@@ -304,6 +326,10 @@ type inspectionPageData struct {
 	// Rects maps a finding to its rectification, for the links of a submitted one.
 	Rects    map[uint]uint
 	CanWrite bool
+	// CanReopen: a submitted inspection, the caller's own or any for an admin.
+	CanReopen bool
+	// CanVoid and CanFollowUp show the forms and links on the findings.
+	CanVoid, CanFollowUp bool
 	Notice   string
 	Errors   *pageErrors
 }
@@ -353,6 +379,10 @@ func (s *server) renderInspection(c *fiber.Ctx, status int, id uint, notice stri
 	u := currentUser(c)
 	d := inspectionPageData{View: v, Sections: sections(v.Items), Rects: map[uint]uint{}, Notice: notice, Errors: pe,
 		CanWrite: v.Status == models.InspectionDraft && v.InspectorID == u.ID && accounts.HasRole(u, inspectionWriters...)}
+	if v.Status == models.InspectionSubmitted && accounts.HasRole(u, inspectionWriters...) {
+		d.CanReopen = v.InspectorID == u.ID || accounts.HasRole(u, models.RoleAdmin)
+		d.CanVoid, d.CanFollowUp = true, true
+	}
 	for _, f := range v.Findings {
 		r, err := models.RectificationOf(ctx, s.db, f.ID)
 		if errors.Is(err, models.ErrNotFound) {

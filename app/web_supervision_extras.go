@@ -1,0 +1,77 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"quality/accounts"
+	"quality/inspections"
+	"quality/models"
+)
+
+func (s *server) reopenInspectionForm(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	in := inspections.ReasonInput{Reason: strings.Clone(c.FormValue("reason"))}
+	isAdmin := accounts.HasRole(currentUser(c), models.RoleAdmin)
+	_, err = s.inspectionService().Reopen(c.UserContext(), actorOf(c), scopeOf(c), isAdmin, id, in)
+	if status, pe, ok := s.formRefusal(c, err, ""); ok {
+		return s.renderInspection(c, status, id, "", pe)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/inspections/%d?done=reopened", id), fiber.StatusSeeOther)
+}
+
+func (s *server) voidFindingForm(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	// The finding in scope first: its inspection is the page the form goes back to.
+	f, err := models.GetFinding(c.UserContext(), s.db, scopeOf(c), id)
+	if err != nil {
+		return err
+	}
+	in := inspections.ReasonInput{Reason: strings.Clone(c.FormValue("reason"))}
+	_, err = s.inspectionService().VoidFinding(c.UserContext(), actorOf(c), scopeOf(c), id, in)
+	if status, pe, ok := s.formRefusal(c, err, ""); ok {
+		return s.renderInspection(c, status, f.InspectionID, "", pe)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/inspections/%d?done=voided#finding-%d", f.InspectionID, f.ID), fiber.StatusSeeOther)
+}
+
+// followUpChoice prefills the new-inspection form for a follow-up of finding id
+// (issue 4 point 6): the finding's outlet, its county's outlets to choose from, and the
+// published version of the checklist that found it when there is one.
+func (s *server) followUpChoice(c *fiber.Ctx, d *newInspectionData, id uint) error {
+	ctx := c.UserContext()
+	f, err := models.GetFinding(ctx, s.db, scopeOf(c), id)
+	if err != nil {
+		return err
+	}
+	d.FollowUp, d.Chosen.FollowUpOf, d.Chosen.OrgUnitID = f, &f.ID, f.OrgUnitID
+	ins, err := models.GetInspection(ctx, s.db, scopeOf(c), f.InspectionID)
+	if err != nil {
+		return err
+	}
+	t, err := models.GetTemplate(ctx, s.db, ins.TemplateID)
+	if err != nil {
+		return err
+	}
+	d.followUpCode = t.Code
+	outlet, err := models.GetOrgUnit(ctx, s.db, scopeOf(c), f.OrgUnitID)
+	if err != nil {
+		return err
+	}
+	d.County = parentID(outlet.Path)
+	return nil
+}
