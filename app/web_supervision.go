@@ -330,8 +330,8 @@ type inspectionPageData struct {
 	CanReopen bool
 	// CanVoid and CanFollowUp show the forms and links on the findings.
 	CanVoid, CanFollowUp bool
-	Notice   string
-	Errors   *pageErrors
+	Notice               string
+	Errors               *pageErrors
 }
 
 // itemSection is one section of the checklist with its items, in order.
