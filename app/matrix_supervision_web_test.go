@@ -70,6 +70,8 @@ func supervisionPageMatrixRows() []matrixRow {
 		}
 	}
 	return []matrixRow{
+		{method: get, route: "/static/geo.js", prep: static("/static/geo.js"), want: everyone(ok)},
+
 		// Inspections.
 		{method: get, route: "/inspections", name: "cut to the scope", want: page(ok, readers...), redirect: toLogin,
 			prep: func(e *env, _ string) (string, any) {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -133,6 +134,21 @@ func optFormID(c *fiber.Ctx, ve *models.ValidationError, name string) *uint {
 	}
 	id := uint(n)
 	return &id
+}
+
+// optFormFloat reads an optional number from a form field (the position geo.js fills),
+// adding a field error to ve when it is not one.
+func optFormFloat(c *fiber.Ctx, ve *models.ValidationError, name string) *float64 {
+	v := strings.TrimSpace(c.FormValue(name))
+	if v == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		ve.Add(name, "invalid")
+		return nil
+	}
+	return &f
 }
 
 // unitsByID are the units of the caller's scope by id, for names in lists.
@@ -295,6 +311,7 @@ func (s *server) startInspectionForm(c *fiber.Ctx) error {
 	}
 	in.PatrolStopID = optFormID(c, ve, "patrol_stop_id")
 	in.FollowUpOf = optFormID(c, ve, "follow_up_of")
+	in.Lat, in.Lng = optFormFloat(c, ve, "lat"), optFormFloat(c, ve, "lng")
 	err := ve.Err()
 	var v *inspections.InspectionView
 	if err == nil {

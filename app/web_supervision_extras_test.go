@@ -118,3 +118,70 @@ func TestInspectionPageReopenVoidFollowUp(t *testing.T) {
 		assert.Zero(t, e.auditCountSince(mark))
 	})
 }
+
+// TestStartFormOptionalGPS: the start form loads geo.js (an external script the CSP
+// allows, no inline script) with hidden lat/lng fields; a position sent with the form
+// is kept and flagged when far from the outlet; half a position is refused; no
+// position is fine.
+func TestStartFormOptionalGPS(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		res := e.anon().do(http.MethodGet, "/static/geo.js", nil)
+		require.Equal(t, http.StatusOK, res.Code)
+		assert.Contains(t, res.Header.Get("Content-Type"), "text/javascript")
+		assert.Contains(t, res.Body, "navigator.geolocation")
+
+		insp := e.login(inspector)
+		res = insp.do(http.MethodGet, "/inspections/new?county="+idStr(e.unit("360102")), nil)
+		require.Equal(t, http.StatusOK, res.Code)
+		assert.Contains(t, res.Body, `<script src="/static/geo.js"></script>`)
+		assert.NotContains(t, res.Body, "<script>", "no inline script (CSP)")
+		assert.Contains(t, res.Header.Get("Content-Security-Policy"), "script-src 'self'")
+		assert.Contains(t, res.Body, `name="lat" id="geo-lat"`)
+
+		// The outlet at 八一广场 (28.6737, 115.9096); the start about 11 km away.
+		lat, lng := 28.6737, 115.9096
+		require.NoError(t, db.Model(&models.OrgUnit{}).Where("id = ?", e.unit("360102-01")).Updates(map[string]any{"lat": lat, "lng": lng}).Error)
+		start := func(extra url.Values) (response, string) {
+			id := fmt.Sprintf("web-gps-%d", uniq())
+			form := url.Values{"client_id": {id}, "template_id": {idStr(e.matrixTemplate().ID)}, "org_unit_id": {idStr(e.unit("360102-01"))}}
+			for k, v := range extra {
+				form[k] = v
+			}
+			return insp.postPageForm("/inspections/new", "/inspections", form), id
+		}
+		e.matrixTemplate()
+		mark := e.lastAuditID()
+		res, _ = start(url.Values{"lat": {"28.6737"}})
+		assert.Equal(t, http.StatusUnprocessableEntity, res.Code)
+		assert.Contains(t, res.Body, "位置：")
+		res, _ = start(url.Values{"lat": {"abc"}, "lng": {"115.9"}})
+		assert.Equal(t, http.StatusUnprocessableEntity, res.Code)
+		assert.Zero(t, e.auditCountSince(mark))
+
+		res, far := start(url.Values{"lat": {"28.7700"}, "lng": {"115.9096"}})
+		require.Equal(t, http.StatusSeeOther, res.Code, res.Body)
+		var ins models.Inspection
+		require.NoError(t, db.Where("client_id = ?", far).Take(&ins).Error)
+		require.NotNil(t, ins.Lat)
+		assert.InDelta(t, 28.77, *ins.Lat, 1e-9)
+		assert.True(t, ins.FarFromOutlet)
+		require.NotNil(t, ins.DistanceM)
+		assert.InDelta(t, 10700, *ins.DistanceM, 300)
+		res = insp.do(http.MethodGet, res.Header.Get("Location"), nil)
+		assert.Contains(t, res.Body, "开始检查时的位置离营业厅较远")
+
+		res, near := start(url.Values{"lat": {"28.6738"}, "lng": {"115.9097"}})
+		require.Equal(t, http.StatusSeeOther, res.Code, res.Body)
+		ins = models.Inspection{}
+		require.NoError(t, db.Where("client_id = ?", near).Take(&ins).Error)
+		assert.False(t, ins.FarFromOutlet)
+
+		res, none := start(nil)
+		require.Equal(t, http.StatusSeeOther, res.Code, res.Body)
+		ins = models.Inspection{}
+		require.NoError(t, db.Where("client_id = ?", none).Take(&ins).Error)
+		assert.Nil(t, ins.Lat)
+		assert.Nil(t, ins.DistanceM)
+	})
+}
