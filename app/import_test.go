@@ -187,7 +187,7 @@ func importCases(t *testing.T, r *apiRunner) []apiCase {
 		{name: "a dry run reports the same errors", as: "manager", method: "POST", url: importURL + "?dry_run=true", upload: upload(filled(badRows...)),
 			wantStatus: 422, wantFields: badFields},
 		{name: "empty roster", as: "manager", method: "POST", url: importURL, upload: upload(filled()),
-			wantStatus: 422, wantFields: []string{"2/:empty_roster"}},
+			wantStatus: 422, wantFields: []string{"2/:empty_sheet"}},
 		{name: "a required column missing", as: "manager", method: "POST", url: importURL, wantStatus: 422,
 			upload: upload(func(t *testing.T) []byte {
 				f := excelize.NewFile()

@@ -83,7 +83,7 @@ func ImportBank(ctx context.Context, db *gorm.DB, actor models.Actor, r io.Reade
 		rep.Errors = append(rep.Errors, workbook.RowError{Row: 1, Code: "missing_header"})
 	}
 	if !refused && cols != nil && len(rows) == 0 {
-		rep.Errors = append(rep.Errors, workbook.RowError{Row: 2, Code: "empty_roster"})
+		rep.Errors = append(rep.Errors, workbook.RowError{Row: 2, Code: "empty_sheet"})
 	}
 	rep.Rows = len(rows)
 	existing := map[string]models.Question{}

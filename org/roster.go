@@ -75,7 +75,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 		return nil, err
 	}
 	if len(rep.Errors) == 0 && len(rows) == 0 {
-		rep.Errors = append(rep.Errors, RowError{Row: 2, Field: "", Code: "empty_roster"})
+		rep.Errors = append(rep.Errors, RowError{Row: 2, Field: "", Code: "empty_sheet"})
 	}
 	units, err := models.OrgUnitsByCode(ctx, db, scope)
 	if err != nil {

@@ -242,7 +242,7 @@ func TestImportRosterRefusesBadFiles(t *testing.T) {
 			{
 				name: "header only",
 				file: roster(t, cnHeader),
-				want: []rowErr{{2, "", "empty_roster"}},
+				want: []rowErr{{2, "", "empty_sheet"}},
 			},
 			{
 				name: "empty sheet",
