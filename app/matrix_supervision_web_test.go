@@ -271,6 +271,15 @@ func supervisionPageMatrixRows() []matrixRow {
 			prep: func(e *env, _ string) (string, any) {
 				return withID("/cases/:id/close", e.freshCase("360402", "360402-01001", false).ID), formBody{"reason": {"不属实"}}
 			}},
+		{method: get, route: "/patrols/:id", name: "of 东湖区", want: page(ok, readers...), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/patrols/:id", e.freshPlan("360102").ID), nil
+			},
+			check: pageShows("/inspections/new?patrol_stop_id=", inspector)},
+		{method: get, route: "/patrols/:id", name: "of 濂溪区", want: page(notFound, readers...).but(ok, admin), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/patrols/:id", e.freshPlan("360402").ID), nil
+			}},
 		{method: get, route: "/patrols", want: page(ok, readers...), redirect: toLogin,
 			prep: func(e *env, _ string) (string, any) {
 				e.freshPlan("360102")

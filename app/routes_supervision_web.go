@@ -14,10 +14,12 @@ func (s *server) supervisionPageRoutes() []route {
 
 		// Inspections (R7.2, R7.3): /inspections/new comes before /inspections/:id.
 		{get, "/inspections", roles, inspectionReaders, s.inspectionsPage, doc{Tag: "ui", Summary: "检查记录（网页，管辖范围内）",
-			Query: []param{{"status", "string", "draft|submitted"}, {"result", "string", "pass|fail|no_score"}, {"unit_id", "integer", "该单位及其全部下级"}, {"page", "integer", "页码"}},
-			File:  mimeHTML}},
+			Query: []param{{"status", "string", "draft|submitted"}, {"result", "string", "pass|fail|no_score"}, {"unit_id", "integer", "该单位及其全部下级"},
+				{"from", "string", "开始日期 YYYY-MM-DD（含）"}, {"to", "string", "截止日期 YYYY-MM-DD（含）"}, {"page", "integer", "页码"}},
+			File: mimeHTML}},
 		{get, "/inspections/new", roles, inspectionWriters, s.newInspectionPage, doc{Tag: "ui", Summary: "开始检查：选择检查表、营业厅和巡查点（网页）",
-			Query: []param{{"county", "integer", "只列该县分公司的营业厅"}, {"follow_up_of", "integer", "复查该问题：预选其营业厅和检查表"}}, File: mimeHTML}},
+			Query: []param{{"county", "integer", "只列该县分公司的营业厅"}, {"follow_up_of", "integer", "复查该问题：预选其营业厅和检查表"},
+				{"patrol_stop_id", "integer", "本人巡查计划的待检站点：预选该站点及其营业厅"}}, File: mimeHTML}},
 		{post, "/inspections", roles, inspectionWriters, s.startInspectionForm, doc{Tag: "ui",
 			Summary: "开始检查（网页表单，字段 client_id、template_id、org_unit_id、patrol_stop_id、follow_up_of、lat、lng；重复提交得到同一条记录）", Status: 303}},
 		{get, "/inspections/:id", roles, inspectionReaders, s.inspectionPage, doc{Tag: "ui", Summary: "填写或查看一次检查（网页）",
@@ -35,7 +37,8 @@ func (s *server) supervisionPageRoutes() []route {
 
 		// Rectifications (R7.3).
 		{get, "/rectifications", roles, rectReaders, s.rectificationsPage, doc{Tag: "ui", Summary: "整改列表（网页，逾期标出）",
-			Query: []param{{"status", "string", "open|submitted|verified|waived|cancelled"}, {"overdue", "boolean", "只看逾期"}, {"page", "integer", "页码"}}, File: mimeHTML}},
+			Query: []param{{"status", "string", "open|submitted|verified|waived|cancelled"}, {"overdue", "boolean", "只看逾期"},
+				{"from", "string", "下发日期起 YYYY-MM-DD（含）"}, {"to", "string", "下发日期止 YYYY-MM-DD（含）"}, {"page", "integer", "页码"}}, File: mimeHTML}},
 		{get, "/rectifications/:id", roles, rectReaders, s.rectificationPage, doc{Tag: "ui", Summary: "整改详情：问题、期限、时间线、照片与可做的操作（网页）",
 			Query: []param{{"done", "string", "photo|submit|verify|reject|waive：提示刚完成的操作"}}, File: mimeHTML}},
 		{post, "/rectifications/:id/photos", roles, rectAnswerers, s.rectPhotoForm, doc{Tag: "ui", Summary: "上传整改照片（网页表单，multipart 字段 file）",
@@ -59,6 +62,7 @@ func (s *server) supervisionPageRoutes() []route {
 		{post, "/cases/:id/persons/:person_id/decision", roles, caseRoles, s.decideForm, doc{Tag: "ui",
 			Summary: "作出处理决定（网页表单，字段 severity、outcome、penalty_yuan（元，最多两位小数）、agg/mit 及其 agg_ev_CODE/mit_ev_CODE 证据、note；R6.5–R6.8）", Status: 303}},
 		{post, "/cases/:id/close", roles, caseRoles, s.closeCaseForm, doc{Tag: "ui", Summary: "不予处理并结案（网页表单，字段 reason）", Status: 303}},
+		{get, "/patrols/:id", roles, patrolReaders, s.patrolPage, doc{Tag: "ui", Summary: "巡查计划详情：各站点及其状态，待检站点可直接开始检查（网页）", File: mimeHTML}},
 		{get, "/patrols", roles, patrolReaders, s.patrolsPage, doc{Tag: "ui", Summary: "巡查计划及覆盖：计划、完成、漏检、待完成（网页）",
 			Query: []param{{"page", "integer", "页码"}}, File: mimeHTML}},
 	}

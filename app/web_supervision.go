@@ -5,11 +5,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"math"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -173,10 +176,35 @@ func (s *server) inspectionsPage(c *fiber.Ctx) error {
 	q := newQuery(c)
 	f := models.InspectionFilter{UnitID: q.uint("unit_id"), Status: q.choice("status", inspectionStatuses),
 		Result: q.choice("result", inspectionResults), Page: q.page()}
+	from, to := rectDate(q, "from"), rectDate(q, "to")
 	if err := q.err(); err != nil {
 		return err
 	}
 	f.PerPage = supervisionPerPage
+	// The page's days are both included; the filter's To is the next midnight.
+	filters := url.Values{}
+	if !from.IsZero() {
+		f.From = localMidnight(from, s.cfg.Location)
+		filters.Set("from", from.String())
+	}
+	exportTo := ""
+	if !to.IsZero() {
+		f.To = localMidnight(to, s.cfg.Location).AddDate(0, 0, 1)
+		exportTo = models.DateOf(f.To.In(s.cfg.Location)).String()
+	}
+	for k, v := range map[string]string{"status": f.Status, "result": f.Result} {
+		if v != "" {
+			filters.Set(k, v)
+		}
+	}
+	if f.UnitID != 0 {
+		filters.Set("unit_id", strconv.FormatUint(uint64(f.UnitID), 10))
+	}
+	export := cloneValues(filters)
+	if exportTo != "" {
+		filters.Set("to", to.String())
+		export.Set("to", exportTo) // the API's "to" is the first day left out
+	}
 	list, err := models.ListInspections(c.UserContext(), s.db, scopeOf(c), f)
 	if err != nil {
 		return err
@@ -189,8 +217,45 @@ func (s *server) inspectionsPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "inspections", "supervisionweb.inspections", fiber.Map{
 		"List": list, "Units": byID, "UnitChoices": unitFilterChoices(units), "Filter": f, "Statuses": inspectionStatuses,
 		"Results": inspectionResults, "Page": page.Page, "HasNext": int64(page.Page*page.PerPage) < list.Total,
+		"From": dateText(from), "To": dateText(to), "Export": listURL("/api/v1/inspections.xlsx", export, 0),
+		"Prev": listURL("/inspections", filters, page.Page-1), "Next": listURL("/inspections", filters, page.Page+1),
 		"CanStart": accounts.HasRole(currentUser(c), inspectionWriters...),
 	})
+}
+
+// localMidnight is the start of day d in loc.
+func localMidnight(d models.Date, loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+// dateText is d for a date input, "" when unset.
+func dateText(d models.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// cloneValues copies a query.
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+// listURL is path with the filters and, when page > 0, the page: a link built here from
+// allow-listed values, so the template does not escape its "&" and "=".
+func listURL(path string, filters url.Values, page int) template.URL {
+	v := cloneValues(filters)
+	if page > 0 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return template.URL(path)
+	}
+	return template.URL(path + "?" + v.Encode())
 }
 
 // newInspectionData is the new-inspection form: its client id, the choices and what
@@ -212,7 +277,7 @@ type newInspectionData struct {
 
 // stopChoice is a pending stop of one of the caller's patrol plans.
 type stopChoice struct {
-	ID                       uint
+	ID, OrgUnitID            uint
 	Plan, Outlet, OutletCode string
 	Due                      string
 	Selected                 bool
@@ -220,11 +285,16 @@ type stopChoice struct {
 
 func (s *server) newInspectionPage(c *fiber.Ctx) error {
 	q := newQuery(c)
-	county, followUp := q.uint("county"), q.uint("follow_up_of")
+	county, followUp, stop := q.uint("county"), q.uint("follow_up_of"), q.uint("patrol_stop_id")
 	if err := q.err(); err != nil {
 		return err
 	}
 	d := newInspectionData{ClientID: newClientID(), County: county}
+	if stop != 0 {
+		if err := s.stopChoice(c, &d, stop); err != nil {
+			return err
+		}
+	}
 	if followUp != 0 {
 		if err := s.followUpChoice(c, &d, followUp); err != nil {
 			return err
@@ -293,7 +363,7 @@ func (s *server) stopChoices(c *fiber.Ctx) ([]stopChoice, error) {
 		}
 		for _, st := range v.Stops {
 			if st.InspectionID == nil {
-				out = append(out, stopChoice{ID: st.ID, Plan: v.Title, Outlet: st.UnitName, OutletCode: st.UnitCode, Due: st.DueOn.String()})
+				out = append(out, stopChoice{ID: st.ID, OrgUnitID: st.OrgUnitID, Plan: v.Title, Outlet: st.UnitName, OutletCode: st.UnitCode, Due: st.DueOn.String()})
 			}
 		}
 	}

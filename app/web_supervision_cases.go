@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"quality/accountability"
+	"quality/accounts"
 	"quality/models"
 	"quality/patrols"
 )
@@ -138,4 +139,24 @@ func (s *server) patrolsPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "patrols", "supervisionweb.patrols", fiber.Map{
 		"List": list, "Page": page.Page, "HasNext": int64(page.Page*page.PerPage) < list.Total,
 	})
+}
+
+// patrolPageData is one plan's page: its stops with their status, and whether the
+// caller is its inspector (who alone starts inspections for its stops).
+type patrolPageData struct {
+	Plan  *patrols.PlanView
+	IsOwn bool
+}
+
+func (s *server) patrolPage(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.patrolService().Get(c.UserContext(), scopeOf(c), id)
+	if err != nil {
+		return err
+	}
+	own := v.InspectorID == currentUser(c).ID && accounts.HasRole(currentUser(c), inspectionWriters...)
+	return s.render(c, fiber.StatusOK, "patrol", "supervisionweb.patrol", patrolPageData{Plan: v, IsOwn: own})
 }

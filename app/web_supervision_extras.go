@@ -75,3 +75,26 @@ func (s *server) followUpChoice(c *fiber.Ctx, d *newInspectionData, id uint) err
 	d.County = parentID(outlet.Path)
 	return nil
 }
+
+// stopChoice prefills the new-inspection form for a pending stop of one of the
+// caller's plans (the link of /patrols/:id): the stop and its outlet. A stop that is
+// not one of them is not offered, as on the form itself (404).
+func (s *server) stopChoice(c *fiber.Ctx, d *newInspectionData, id uint) error {
+	stops, err := s.stopChoices(c)
+	if err != nil {
+		return err
+	}
+	for _, st := range stops {
+		if st.ID != id {
+			continue
+		}
+		d.Chosen.PatrolStopID, d.Chosen.OrgUnitID = &st.ID, st.OrgUnitID
+		outlet, err := models.GetOrgUnit(c.UserContext(), s.db, scopeOf(c), st.OrgUnitID)
+		if err != nil {
+			return err
+		}
+		d.County = parentID(outlet.Path)
+		return nil
+	}
+	return fmt.Errorf("patrol stop %d: %w", id, models.ErrNotFound)
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -18,11 +19,26 @@ var rectNotices = []string{"photo", "submit", "verify", "reject", "waive"}
 
 func (s *server) rectificationsPage(c *fiber.Ctx) error {
 	q := newQuery(c)
-	f := rectifications.Filter{Status: q.choice("status", models.RectificationStatuses), Overdue: q.bool("overdue"), Page: q.page()}
+	f := rectifications.Filter{Status: q.choice("status", models.RectificationStatuses), Overdue: q.bool("overdue"), Page: q.page(),
+		From: rectDate(q, "from"), To: rectDate(q, "to")}
 	if err := q.err(); err != nil {
 		return err
 	}
 	f.PerPage = supervisionPerPage
+	// The days of the created period, both included, as the export takes them.
+	filters := url.Values{}
+	if f.Status != "" {
+		filters.Set("status", f.Status)
+	}
+	if f.Overdue {
+		filters.Set("overdue", "true")
+	}
+	if !f.From.IsZero() {
+		filters.Set("from", f.From.String())
+	}
+	if !f.To.IsZero() {
+		filters.Set("to", f.To.String())
+	}
 	list, err := s.rectService().List(c.UserContext(), scopeOf(c), f)
 	if err != nil {
 		return err
@@ -30,7 +46,9 @@ func (s *server) rectificationsPage(c *fiber.Ctx) error {
 	page := f.Page.Normalize()
 	return s.render(c, fiber.StatusOK, "rectifications", "supervisionweb.rectifications", fiber.Map{
 		"List": list, "Filter": f, "Statuses": models.RectificationStatuses, "Page": page.Page,
-		"HasNext": int64(page.Page*page.PerPage) < list.Total,
+		"HasNext": int64(page.Page*page.PerPage) < list.Total, "From": dateText(f.From), "To": dateText(f.To),
+		"Export": listURL("/api/v1/rectifications.xlsx", filters, 0),
+		"Prev":   listURL("/rectifications", filters, page.Page-1), "Next": listURL("/rectifications", filters, page.Page+1),
 	})
 }
 

@@ -361,7 +361,7 @@ func TestCaseAndPatrolPages(t *testing.T) {
 		res = insp.do(http.MethodGet, "/patrols", nil)
 		require.Equal(t, http.StatusOK, res.Code)
 		assert.Contains(t, res.Body, v.Title)
-		assert.Contains(t, res.Body, v.Title+"</td><td>"+e.units["360102"].Name+"</td>")
+		assert.Contains(t, res.Body, v.Title+"</a></td><td>"+e.units["360102"].Name+"</td>")
 		assert.Contains(t, res.Body, "<td>1</td><td>0</td><td>0</td><td>1</td>", "planned, done, missed, pending")
 	})
 }
