@@ -182,7 +182,10 @@ func appendOnly(db *gorm.DB, table string) error {
 // tableOptions makes MySQL tables InnoDB in utf8mb4.
 func tableOptions(db *gorm.DB) *gorm.DB {
 	if DialectOf(db) == MySQL {
-		return db.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci")
+		// Set returns an instance whose next chained call would write into its own
+		// statement (a later Model would stick and name every table of an AutoMigrate
+		// after it); a new session makes each chain start afresh again.
+		return db.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci").Session(&gorm.Session{})
 	}
 	return db
 }
