@@ -136,11 +136,6 @@ func (s *server) clearSessionCookie(c *fiber.Ctx) {
 
 func (s *server) secure(c *fiber.Ctx) bool { return s.cfg.SecureCookies || c.Protocol() == "https" }
 
-// owner is anyUser for a route whose handler acts only on the caller's own records,
-// found by the caller's employee id (an examinee's attempt): guard needs the session but
-// not the grants, so the exam-day autosave skips that query. Its scope is empty.
-const owner access = roles + 1
-
 // guard enforces a route's access rule: public, any logged-in user, or one of its roles,
 // and stores the scope those roles give the caller.
 func (s *server) guard(r route) fiber.Handler {

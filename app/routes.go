@@ -15,6 +15,10 @@ const (
 	public  access = iota // no session needed
 	anyUser               // any logged-in user; scope = all their grants
 	roles                 // one of route.Roles; scope = the grants of those roles
+	// owner is anyUser for a route whose handler acts only on the caller's own records,
+	// found by the caller's employee id (an examinee's attempt): guard needs the session
+	// but not the grants, so the exam-day autosave skips that query. Its scope is empty.
+	owner
 )
 
 // route is one entry of the route table: what it serves, who may call it, and the
