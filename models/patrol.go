@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -169,9 +170,20 @@ func PatrolStopFacts(ctx context.Context, db *gorm.DB, scope Scope, underPath st
 	return out, err
 }
 
+// EnsureSetting makes the row of settings group key exist, holding no value ("{}": every
+// default applies) when it is new. Call it outside the transaction that then locks the
+// row: on MySQL a locking read of a missing row takes only a gap lock, which parallel
+// writers share, so their inserts deadlock; an existing row is locked one writer at a
+// time.
+func EnsureSetting(ctx context.Context, db *gorm.DB, key string, now time.Time) error {
+	s := Setting{Name: key, Value: "{}", UpdatedAt: now.UTC()}
+	return db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}}, DoNothing: true}).Create(&s).Error
+}
+
 // LockSetting locks the row of settings group key, if it exists, for the rest of tx, so
 // that a change read-modify-writes it without losing a parallel one (the settings API
-// lives with the patrols' routes).
+// lives with the patrols' routes). EnsureSetting first, or parallel first writes
+// deadlock on MySQL.
 func LockSetting(tx *gorm.DB, key string) error {
 	var rows []Setting
 	return tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("name = ?", key).Find(&rows).Error

@@ -49,6 +49,10 @@ func UpdatePolicy(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 	if !scope.All {
 		return inspections.Policy{}, models.ErrForbidden
 	}
+	// The row must exist before it is locked (see models.EnsureSetting).
+	if err := models.EnsureSetting(ctx, db, inspections.PolicyKey, now); err != nil {
+		return inspections.Policy{}, err
+	}
 	var after inspections.Policy
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.LockSetting(tx, inspections.PolicyKey); err != nil {
