@@ -138,7 +138,7 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	case errors.Is(err, accounts.ErrBusy):
 		// The login waited too long for a hashing slot: a retry a little later succeeds.
 		c.Set(fiber.HeaderRetryAfter, "5")
-		p.Status, p.Title = fiber.StatusServiceUnavailable, t("problem.unavailable", nil)
+		p.Status, p.Title = fiber.StatusServiceUnavailable, t("problem.login_busy", nil)
 	case errors.Is(err, accounts.ErrBadCredentials):
 		p.Status, p.Title = fiber.StatusUnauthorized, t("problem.bad_credentials", nil)
 	case errors.As(err, &te):

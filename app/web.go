@@ -53,6 +53,12 @@ func (s *server) loginForm(c *fiber.Ctx) error {
 		return s.render(c, fiber.StatusUnauthorized, "login", "ui.login", fiber.Map{"Next": next, "Error": s.msgs.T(language(c), key,
 			map[string]any{"seconds": retrySeconds(te)})})
 	}
+	if errors.Is(err, accounts.ErrBusy) {
+		// Exam morning: every hashing slot stayed busy; the page asks for a retry.
+		c.Set(fiber.HeaderRetryAfter, "5")
+		return s.render(c, fiber.StatusServiceUnavailable, "login", "ui.login", fiber.Map{"Next": next,
+			"Error": s.msgs.T(language(c), "problem.login_busy", nil)})
+	}
 	if err != nil {
 		return err
 	}
