@@ -129,12 +129,17 @@ func (s *Service) Open(ctx context.Context, by Caller, in OpenInput) (*models.Ac
 		ve.Add("source", "invalid_choice")
 	}
 	// R6.2: the grounds come from the allow-list, each once.
-	if len(in.Grounds) == 0 {
+	switch {
+	case len(in.Grounds) == 0:
 		ve.Add("grounds", "required")
-	}
-	for i, g := range in.Grounds {
-		if !slices.Contains(models.Grounds, g) || slices.Index(in.Grounds, g) != i {
-			ve.Add(fmt.Sprintf("grounds[%d]", i), "invalid_choice")
+	case len(in.Grounds) > len(models.Grounds):
+		// Checked element by element a long list costs quadratic time and an error each.
+		ve.Add("grounds", "case_too_many", "max", len(models.Grounds))
+	default:
+		for i, g := range in.Grounds {
+			if !slices.Contains(models.Grounds, g) || slices.Index(in.Grounds, g) != i {
+				ve.Add(fmt.Sprintf("grounds[%d]", i), "invalid_choice")
+			}
 		}
 	}
 	c.Grounds = models.JSONList[string](in.Grounds)
@@ -291,7 +296,7 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 	for _, p := range persons {
 		pv := PersonView{CasePerson: p, Suggested: []models.Factor{}, PriorCases: []models.PriorCase{}}
 		if p.DecidedAt == nil {
-			if pv.PriorCases, err = priorCases(ctx, s.DB, policy, c, p.EmployeeID); err != nil {
+			if pv.PriorCases, err = priorCases(ctx, s.DB, scope, policy, c, p.EmployeeID); err != nil {
 				return nil, err
 			}
 			if f, ok := repeatFactor(pv.PriorCases); ok {
@@ -308,11 +313,13 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 	return v, nil
 }
 
-// priorCases are the other cases in which the employee was decided on, opened within
-// the policy's repeat window (R6.6 "within one year") before or after this one.
-func priorCases(ctx context.Context, db *gorm.DB, p inspections.Policy, c *models.AccountabilityCase, employeeID uint) ([]models.PriorCase, error) {
+// priorCases are the other cases in scope in which the employee was decided on, opened
+// within the policy's repeat window (R6.6 "within one year") before or after this one.
+// A case of a unit outside the scope is neither shown nor cited: who decides there
+// sees it.
+func priorCases(ctx context.Context, db *gorm.DB, scope models.Scope, p inspections.Policy, c *models.AccountabilityCase, employeeID uint) ([]models.PriorCase, error) {
 	window := time.Duration(p.RepeatWindowDays) * 24 * time.Hour
-	return models.DecidedCasesOf(ctx, db, employeeID, c.ID, c.OpenedAt.Add(-window), c.OpenedAt.Add(window))
+	return models.DecidedCasesOf(ctx, db, scope, employeeID, c.ID, c.OpenedAt.Add(-window), c.OpenedAt.Add(window))
 }
 
 // repeatFactor is the suggested repeat_in_year factor for these prior cases: one other

@@ -187,7 +187,7 @@ func (s *Service) Decide(ctx context.Context, by Caller, caseID, personID uint, 
 		if err != nil {
 			return nil, err
 		}
-		prior, err := priorCases(ctx, s.DB, policy, c, p.EmployeeID)
+		prior, err := priorCases(ctx, s.DB, by.Scope, policy, c, p.EmployeeID)
 		if err != nil {
 			return nil, err
 		}

@@ -232,14 +232,15 @@ type PriorCase struct {
 	DecidedAt time.Time `json:"decided_at"`
 }
 
-// DecidedCasesOf lists the cases other than exceptCase opened in [from, to] in which
-// employee was decided on, oldest first. They are read whatever the caller's scope: the
-// decider must see every earlier act of the person, wherever they worked then.
-func DecidedCasesOf(ctx context.Context, db *gorm.DB, employeeID, exceptCase uint, from, to time.Time) ([]PriorCase, error) {
+// DecidedCasesOf lists the cases of units in scope, other than exceptCase, opened in
+// [from, to] in which employee was decided on, oldest first. Another branch's cases
+// stay out like on every list: their numbers and dates are that branch's.
+func DecidedCasesOf(ctx context.Context, db *gorm.DB, scope Scope, employeeID, exceptCase uint, from, to time.Time) ([]PriorCase, error) {
 	out := []PriorCase{}
 	// GORM names the table of CasePerson "case_people".
 	persons := db.NamingStrategy.TableName("CasePerson")
-	err := db.WithContext(ctx).Table(persons+" AS p").
+	q := scope.onUnit(db.WithContext(ctx).Table(persons+" AS p"), "c.org_unit_id")
+	err := q.
 		Select("c.id AS case_id, c.number, c.opened_at, p.decided_at").
 		Joins("JOIN accountability_cases AS c ON c.id = p.case_id").
 		Where("p.employee_id = ? AND p.case_id <> ? AND p.decided_at IS NOT NULL", employeeID, exceptCase).
