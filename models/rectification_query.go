@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // RectificationFilter selects rectifications; zero fields do not filter.
@@ -151,6 +152,22 @@ func CountRectificationPhotos(tx *gorm.DB, id uint) (int64, error) {
 	var n int64
 	err := tx.Model(&Photo{}).Where("rectification_id = ?", id).Count(&n).Error
 	return n, err
+}
+
+// LockRectificationStatus locks rectification id's row for the rest of tx (FOR UPDATE on
+// MySQL; SQLite's immediate transactions already write one at a time) and returns its
+// status, so a change that depends on the status cannot interleave with a transition.
+func LockRectificationStatus(tx *gorm.DB, id uint) (string, error) {
+	q := tx.Model(&Rectification{}).Select("status").Where("id = ?", id)
+	if DialectOf(tx) == MySQL {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var r Rectification
+	err := q.Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", fmt.Errorf("rectification %d: %w", id, ErrNotFound)
+	}
+	return r.Status, err
 }
 
 // InsertRectificationPhoto records a stored evidence photo with tx.

@@ -40,6 +40,15 @@ func (s *Service) AddPhoto(ctx context.Context, c Caller, id uint, r io.Reader) 
 	p := &models.Photo{SHA256: f.SHA256, Size: f.Size, MIME: f.MIME, Width: f.Width, Height: f.Height,
 		RectificationID: &rect.ID, OrgUnitID: rect.OrgUnitID, UploadedBy: c.User.ID, CreatedAt: now}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Again under the row's lock: the evidence may have been submitted while the
+		// upload was arriving; a submission writes the same row, so the two queue.
+		status, err := models.LockRectificationStatus(tx, rect.ID)
+		if err != nil {
+			return err
+		}
+		if status != models.RectOpen {
+			return ErrNotOpen
+		}
 		if err := models.InsertRectificationPhoto(tx, p); err != nil {
 			return err
 		}
