@@ -2,6 +2,7 @@ package inspections
 
 import (
 	"context"
+	"errors"
 	"io"
 	"strconv"
 	"time"
@@ -29,9 +30,17 @@ func (s *Service) VoidFinding(ctx context.Context, actor models.Actor, scope mod
 		return nil, errFindingVoided
 	}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The inspection's row first, as Submit and Reopen take it: a reopen deletes the
+		// rectification and then the finding, the void writes them the other way round,
+		// so without it the two deadlocked on MySQL.
+		if _, err := models.LockInspection(tx, f.InspectionID); err != nil {
+			return err
+		}
 		now := s.now()
-		if err := models.VoidFinding(tx, f, actor.UserID, reason, now); err != nil {
+		if err := models.VoidFinding(tx, f, actor.UserID, reason, now); errors.Is(err, models.ErrStale) {
 			return errFindingVoided // voided by a parallel request
+		} else if err != nil {
+			return err
 		}
 		summary := map[string]any{"reason": reason}
 		r, err := models.RectificationOf(ctx, tx, f.ID)
