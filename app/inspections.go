@@ -199,8 +199,8 @@ func (s *server) reopenInspection(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	isAdmin := accounts.HasRole(currentUser(c), models.RoleAdmin)
-	v, err := s.inspectionService().Reopen(c.UserContext(), actorOf(c), scopeOf(c), isAdmin, id, in)
+	adminScope := accounts.ScopeOf(currentUser(c), models.RoleAdmin)
+	v, err := s.inspectionService().Reopen(c.UserContext(), actorOf(c), scopeOf(c), adminScope, id, in)
 	if err != nil {
 		return err
 	}

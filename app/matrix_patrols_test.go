@@ -133,7 +133,7 @@ func (e *env) freshPlan(unitCode string) *patrols.PlanView {
 		fixtureUser(e, username, models.RoleInspector, "36")
 	}
 	svc := patrols.NewService(e.db, time.UTC)
-	v, err := svc.Create(context.Background(), patrols.Caller{Actor: models.SystemActor, Scope: models.ScopeAll, Anyone: true}, e.planBody(unitCode, username))
+	v, err := svc.Create(context.Background(), patrols.Caller{Actor: models.SystemActor, Scope: models.ScopeAll, Admin: models.ScopeAll}, e.planBody(unitCode, username))
 	require.NoError(e.t, err)
 	return v
 }

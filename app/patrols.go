@@ -15,7 +15,7 @@ func (s *server) patrolService() *patrols.Service { return patrols.NewService(s.
 
 // patrolCaller: an admin plans for any inspector, an inspector for themself.
 func patrolCaller(c *fiber.Ctx) patrols.Caller {
-	return patrols.Caller{Actor: actorOf(c), Scope: scopeOf(c), Anyone: accounts.HasRole(currentUser(c), models.RoleAdmin)}
+	return patrols.Caller{Actor: actorOf(c), Scope: scopeOf(c), Admin: accounts.ScopeOf(currentUser(c), models.RoleAdmin)}
 }
 
 // dateParam reads a YYYY-MM-DD query parameter.

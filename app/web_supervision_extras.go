@@ -17,8 +17,8 @@ func (s *server) reopenInspectionForm(c *fiber.Ctx) error {
 		return err
 	}
 	in := inspections.ReasonInput{Reason: strings.Clone(c.FormValue("reason"))}
-	isAdmin := accounts.HasRole(currentUser(c), models.RoleAdmin)
-	_, err = s.inspectionService().Reopen(c.UserContext(), actorOf(c), scopeOf(c), isAdmin, id, in)
+	adminScope := accounts.ScopeOf(currentUser(c), models.RoleAdmin)
+	_, err = s.inspectionService().Reopen(c.UserContext(), actorOf(c), scopeOf(c), adminScope, id, in)
 	if status, pe, ok := s.formRefusal(c, err, ""); ok {
 		return s.renderInspection(c, status, id, "", pe)
 	}

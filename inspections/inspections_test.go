@@ -388,14 +388,18 @@ func TestReopen(t *testing.T) {
 		f := newFx(t, db)
 		ctx := context.Background()
 		ins := f.failedInspection()
-		_, err := f.svc.Reopen(ctx, f.insp, f.scope, false, ins.ID, inspections.ReasonInput{})
+		_, err := f.svc.Reopen(ctx, f.insp, f.scope, models.Scope{}, ins.ID, inspections.ReasonInput{})
 		dbtest.RequireFieldError(t, err, "reason", "required")
 		other := models.Actor{UserID: f.insp.UserID + 1000, Username: "other"}
-		_, err = f.svc.Reopen(ctx, other, f.scope, false, ins.ID, inspections.ReasonInput{Reason: "x"})
+		_, err = f.svc.Reopen(ctx, other, f.scope, models.Scope{}, ins.ID, inspections.ReasonInput{Reason: "x"})
 		require.ErrorIs(t, err, models.ErrForbidden)
+		// An admin elsewhere (a unit that is not above the outlet) is not an admin here.
+		elsewhere := models.Scope{Paths: []string{"/999999/"}}
+		_, err = f.svc.Reopen(ctx, other, f.scope, elsewhere, ins.ID, inspections.ReasonInput{Reason: "x"})
+		require.ErrorIs(t, err, models.ErrForbidden, "an admin grant elsewhere does not reopen another's inspection")
 
 		before := f.audits()
-		v, err := f.svc.Reopen(ctx, f.insp, f.scope, false, ins.ID, inspections.ReasonInput{Reason: "第 3 项误判"})
+		v, err := f.svc.Reopen(ctx, f.insp, f.scope, models.Scope{}, ins.ID, inspections.ReasonInput{Reason: "第 3 项误判"})
 		require.NoError(t, err)
 		assert.Equal(t, before+1, f.audits(), "reopen: one audit row")
 		var ev models.AuditEvent
@@ -422,7 +426,7 @@ func TestReopen(t *testing.T) {
 		require.NoError(t, db.Create(&c).Error)
 		require.NoError(t, db.Create(&models.CaseFinding{CaseID: c.ID, FindingID: v.Findings[0].ID}).Error)
 		before = f.audits()
-		_, err = f.svc.Reopen(ctx, f.insp, f.scope, true, ins.ID, inspections.ReasonInput{Reason: "再改"})
+		_, err = f.svc.Reopen(ctx, f.insp, f.scope, models.ScopeAll, ins.ID, inspections.ReasonInput{Reason: "再改"})
 		dbtest.RequireConflict(t, err, "id", "finding_in_case")
 		err = f.svc.DeleteFinding(ctx, f.scope, v.Findings[0].ID)
 		dbtest.RequireConflict(t, err, "id", "finding_in_case")
@@ -434,7 +438,7 @@ func TestReopen(t *testing.T) {
 		require.NoError(t, db.Transaction(func(tx *gorm.DB) error {
 			return models.MoveRectification(tx, r, models.RectSubmitted, nil, models.SystemActor, t0, "")
 		}))
-		_, err = f.svc.Reopen(ctx, f.insp, f.scope, false, second.ID, inspections.ReasonInput{Reason: "x"})
+		_, err = f.svc.Reopen(ctx, f.insp, f.scope, models.Scope{}, second.ID, inspections.ReasonInput{Reason: "x"})
 		dbtest.RequireConflict(t, err, "id", "rectification_moved")
 	})
 }
@@ -536,7 +540,7 @@ func TestPatrolStop(t *testing.T) {
 			OrgUnitID: f.outlet.ID, PatrolStopID: &stop.ID})
 		dbtest.RequireFieldError(t, err, "patrol_stop_id", "patrol_stop_done")
 
-		_, err = f.svc.Reopen(ctx, f.insp, f.scope, false, ins.ID, inspections.ReasonInput{Reason: "补拍照片"})
+		_, err = f.svc.Reopen(ctx, f.insp, f.scope, models.Scope{}, ins.ID, inspections.ReasonInput{Reason: "补拍照片"})
 		require.NoError(t, err)
 		require.NoError(t, db.Take(&got, stop.ID).Error)
 		assert.Nil(t, got.InspectionID, "a reopened inspection covers no stop")

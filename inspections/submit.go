@@ -201,14 +201,19 @@ func (s *Service) followUp(ctx context.Context, tx *gorm.DB, actor models.Actor,
 // escalated, or a finding a case rests on, refuses the reopen (409); a correction is
 // then a new inspection. The rectifications' timelines stay (append-only) and end with
 // a line naming the reopen. What a follow-up inspection did to the finding it
-// re-checked is not undone. isAdmin: the caller may reopen anyone's inspection.
-func (s *Service) Reopen(ctx context.Context, actor models.Actor, scope models.Scope, isAdmin bool, id uint, in ReasonInput) (*InspectionView, error) {
+// re-checked is not undone. adminScope: where the caller is an admin, and so may reopen
+// anyone's inspection; elsewhere only their own.
+func (s *Service) Reopen(ctx context.Context, actor models.Actor, scope, adminScope models.Scope, id uint, in ReasonInput) (*InspectionView, error) {
 	ins, err := models.GetInspection(ctx, s.DB, scope, id)
 	if err != nil {
 		return nil, err
 	}
-	if !isAdmin && ins.InspectorID != actor.UserID {
-		return nil, models.ErrForbidden
+	if ins.InspectorID != actor.UserID {
+		if _, err := models.GetOrgUnit(ctx, s.DB, adminScope, ins.OrgUnitID); errors.Is(err, models.ErrNotFound) {
+			return nil, models.ErrForbidden
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	ve := &models.ValidationError{}
 	reason := checkText(ve, "reason", in.Reason, maxReason, true)

@@ -58,7 +58,7 @@ func TestVoidAndReopenDoNotDeadlock(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-voidWrote
-			_, reopenErr = f.svc.Reopen(ctx, f.insp, f.scope, false, ins.ID, inspections.ReasonInput{Reason: "重填"})
+			_, reopenErr = f.svc.Reopen(ctx, f.insp, f.scope, models.Scope{}, ins.ID, inspections.ReasonInput{Reason: "重填"})
 		}()
 		wg.Wait()
 

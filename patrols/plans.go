@@ -33,11 +33,12 @@ func NewService(db *gorm.DB, loc *time.Location) *Service {
 func (s *Service) today() models.Date { return models.DateOf(s.Now()) }
 
 // Caller is who acts: the actor of the audit log, the scope of the acting roles, and
-// whether they may plan for any inspector (an admin) or only for themselves.
+// Admin, the subtrees where they are an admin and so may plan for any inspector
+// (elsewhere they plan only for themselves).
 type Caller struct {
-	Actor  models.Actor
-	Scope  models.Scope
-	Anyone bool
+	Actor models.Actor
+	Scope models.Scope
+	Admin models.Scope
 }
 
 // PlanInput creates a plan.
@@ -138,14 +139,15 @@ func (s *Service) Create(ctx context.Context, by Caller, in PlanInput) (*PlanVie
 	return s.Get(ctx, by.Scope, p.ID)
 }
 
-// checkInspector: the plan's inspector is the caller unless they plan for anyone, holds
-// the inspector role, and that role's scope covers the plan's unit.
+// checkInspector: the plan's inspector is the caller unless they are an admin over the
+// plan's unit, holds the inspector role, and that role's scope covers the plan's unit.
 func (s *Service) checkInspector(ctx context.Context, ve *models.ValidationError, by Caller, id uint, unit *models.OrgUnit) error {
+	adminHere := unit != nil && by.Admin.Contains(unit.Path)
 	switch {
 	case id == 0:
 		ve.Add("inspector_id", "required")
 		return nil
-	case !by.Anyone && id != by.Actor.UserID:
+	case !adminHere && id != by.Actor.UserID:
 		ve.Add("inspector_id", "patrol_not_self")
 		return nil
 	}
@@ -238,8 +240,14 @@ func (s *Service) writable(ctx context.Context, by Caller, id uint) (*models.Pat
 	if err != nil {
 		return nil, err
 	}
-	if !by.Anyone && p.InspectorID != by.Actor.UserID {
+	if p.InspectorID == by.Actor.UserID {
+		return p, nil
+	}
+	// Another inspector's plan: only an admin over its unit changes it.
+	if _, err := models.GetOrgUnit(ctx, s.DB, by.Admin, p.OrgUnitID); errors.Is(err, models.ErrNotFound) {
 		return nil, models.ErrForbidden
+	} else if err != nil {
+		return nil, err
 	}
 	return p, nil
 }

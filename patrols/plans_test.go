@@ -41,7 +41,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	f.svc = &patrols.Service{DB: db, Now: func() time.Time { return f.now }}
 	require.NoError(t, db.Create(&models.ChecklistTemplate{Code: tplCode, Version: 1, Title: "营业厅检查", Status: models.TemplatePublished, PassMark: 80}).Error)
 	f.insp = f.user("insp-3601", models.RoleInspector, "3601")
-	f.adm = patrols.Caller{Actor: models.Actor{UserID: 1, Username: "admin"}, Scope: models.ScopeAll, Anyone: true}
+	f.adm = patrols.Caller{Actor: models.Actor{UserID: 1, Username: "admin"}, Scope: models.ScopeAll, Admin: models.ScopeAll}
 	return f
 }
 
@@ -108,6 +108,8 @@ func TestCreatePlanValidation(t *testing.T) {
 		f := newFixture(t, db)
 		other := f.user("insp-3604", models.RoleInspector, "3604")
 		trainer := f.user("trainer-x", models.RoleTrainer, "36")
+		adminElsewhere := f.inspector()
+		adminElsewhere.Admin = models.Scope{Paths: []string{f.unit("3604").Path}}
 		bad := []struct {
 			by          patrols.Caller
 			edit        func(*patrols.PlanInput)
@@ -119,6 +121,8 @@ func TestCreatePlanValidation(t *testing.T) {
 			{f.adm, func(in *patrols.PlanInput) { in.InspectorID = trainer.ID }, "inspector_id", "patrol_not_inspector"},
 			{f.adm, func(in *patrols.PlanInput) { in.InspectorID = other.ID }, "inspector_id", "patrol_not_covered"},
 			{f.inspector(), func(in *patrols.PlanInput) { in.InspectorID = other.ID }, "inspector_id", "patrol_not_self"},
+			// An admin of 九江 is only an inspector in 南昌: there they plan for themselves alone.
+			{adminElsewhere, func(in *patrols.PlanInput) { in.InspectorID = other.ID }, "inspector_id", "patrol_not_self"},
 			{f.inspector(), func(in *patrols.PlanInput) { in.OrgUnitID = f.unit("360402").ID }, "org_unit_id", "not_found"},
 			{f.adm, func(in *patrols.PlanInput) { in.Stops = nil }, "stops", "required"},
 			{f.adm, func(in *patrols.PlanInput) { in.Stops = []patrols.StopInput{f.stop("360102", "2026-05-10")} }, "stops[0].org_unit_id", "patrol_not_outlet"},
