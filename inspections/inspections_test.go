@@ -80,6 +80,7 @@ func TestTemplateVersions(t *testing.T) {
 		require.True(t, created)
 		assert.Equal(t, 2, v2.Version)
 		assert.Equal(t, models.TemplateDraft, v2.Status)
+		assert.True(t, v2.CreatedAt.After(v1.CreatedAt), "the new version is made now, not when v1 was")
 		assert.Equal(t, n+1, f.audits())
 		_, _, err = inspections.EditTemplate(ctx, db, f.admin, models.ScopeAll, v1.ID, in)
 		dbtest.RequireConflict(t, err, "id", "template_draft_exists")

@@ -283,7 +283,7 @@ func EditTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 			return errTemplateDraftExists
 		}
 		t.ID, t.Version, t.Status, t.PublishedAt, t.RetiredAt = 0, versions[0].Version+1, models.TemplateDraft, nil, nil
-		t.CreatedBy = nil
+		t.CreatedAt, t.CreatedBy = time.Time{}, nil // a new version is made now, by the caller
 		if actor.UserID != 0 {
 			t.CreatedBy = &actor.UserID
 		}
