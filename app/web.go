@@ -29,10 +29,6 @@ func (s *server) pageError(c *fiber.Ctx, p Problem) error {
 	return s.render(c, p.Status, "error", "ui.error", &p)
 }
 
-func (s *server) homePage(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusOK, "home", "ui.home", nil)
-}
-
 func (s *server) loginPage(c *fiber.Ctx) error {
 	if currentUser(c) != nil {
 		return c.Redirect("/", fiber.StatusSeeOther)
