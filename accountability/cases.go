@@ -356,12 +356,14 @@ type ListInput struct {
 	UnitID   uint
 	From, To time.Time
 	Status   string
-	Page     models.Page
+	// AwaitingStatement keeps the open cases with a person still to be heard (R6.8).
+	AwaitingStatement bool
+	Page              models.Page
 }
 
 // filter resolves the unit (in scope, else ErrNotFound) into a models filter.
 func filter(ctx context.Context, db *gorm.DB, scope models.Scope, in ListInput) (models.CaseFilter, error) {
-	f := models.CaseFilter{From: in.From, To: in.To, Status: in.Status, Page: in.Page}
+	f := models.CaseFilter{From: in.From, To: in.To, Status: in.Status, AwaitingStatement: in.AwaitingStatement, Page: in.Page}
 	if in.UnitID != 0 {
 		u, err := models.GetOrgUnit(ctx, db, scope, in.UnitID)
 		if err != nil {

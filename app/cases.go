@@ -34,7 +34,7 @@ func pathUint(c *fiber.Ctx, name string) (uint, error) {
 func (s *server) caseList(c *fiber.Ctx, paged bool) (accountability.ListInput, error) {
 	q := newQuery(c)
 	in := accountability.ListInput{UnitID: q.uint("unit_id"), From: q.time("from", s.cfg.Location), To: q.time("to", s.cfg.Location),
-		Status: q.choice("status", models.CaseStatuses)}
+		Status: q.choice("status", models.CaseStatuses), AwaitingStatement: q.bool("awaiting_statement")}
 	if paged {
 		in.Page = q.page()
 	}

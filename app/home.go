@@ -161,14 +161,14 @@ func (s *server) managerTiles(ctx context.Context, u *models.User) ([]homeTile, 
 	if err != nil {
 		return nil, err
 	}
-	awaiting, err := models.CountCasesAwaitingStatement(ctx, s.db, accounts.ScopeOf(u, caseRoles...))
+	awaiting, err := s.caseService().List(ctx, accounts.ScopeOf(u, caseRoles...), accountability.ListInput{AwaitingStatement: true, Page: one})
 	if err != nil {
 		return nil, err
 	}
 	out := []homeTile{
 		{ID: "rect_open", Label: "home.rect_open", N: open, Link: "/rectifications?status=open"},
 		{ID: "rect_overdue", Label: "home.rect_overdue", N: overdue, Link: "/rectifications?overdue=true", Alert: overdue > 0},
-		{ID: "cases_statement", Label: "home.cases_statement", N: awaiting, Link: "/cases?status=open"},
+		{ID: "cases_statement", Label: "home.cases_statement", N: awaiting.Total, Link: "/cases?awaiting_statement=1"},
 	}
 	cov, err := s.homeCoverage(ctx, u)
 	if err != nil {
@@ -183,7 +183,7 @@ func (s *server) managerTiles(ctx context.Context, u *models.User) ([]homeTile, 
 		return nil, err
 	}
 	out = append(out, homeTile{ID: "onboarding_overdue", Label: "home.onboarding_overdue", N: late.Total,
-		Link: "/api/v1/onboarding/overdue.xlsx", Alert: late.Total > 0})
+		Link: "/onboarding/overdue", Alert: late.Total > 0})
 	certs, err := s.exams.ListCertificates(ctx, accounts.ScopeOf(u, expiringViewers...),
 		exams.CertificateFilter{Status: models.CertExpiring, Page: one})
 	if err != nil {
@@ -209,7 +209,7 @@ func (s *server) inspectorTiles(ctx context.Context, u *models.User) ([]homeTile
 		return nil, err
 	}
 	drafts, err := models.ListInspections(ctx, s.db, accounts.ScopeOf(u, inspectionReaders...),
-		models.InspectionFilter{Status: models.InspectionDraft, Page: one})
+		models.InspectionFilter{Status: models.InspectionDraft, InspectorID: u.ID, Page: one})
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (s *server) inspectorTiles(ctx context.Context, u *models.User) ([]homeTile
 	return []homeTile{
 		{ID: "stops_due", Label: "home.stops_due", N: due, Link: "/patrols"},
 		{ID: "stops_missed", Label: "home.stops_missed", N: missed, Link: "/patrols", Alert: missed > 0},
-		{ID: "drafts", Label: "home.drafts", N: drafts.Total, Link: "/inspections?status=draft"},
+		{ID: "drafts", Label: "home.drafts", N: drafts.Total, Link: "/inspections?inspector=me&status=draft"},
 		{ID: "rect_submitted", Label: "home.rect_submitted", N: submitted, Link: "/rectifications?status=submitted"},
 	}, nil
 }
@@ -256,20 +256,21 @@ func (s *server) myStops(ctx context.Context, u *models.User) (due, missed int64
 	return due, missed, nil
 }
 
-// adminTiles are the subtree's overdue rectifications, recent escalations to the
-// caller's own units and open cases.
+// adminTiles are the subtree's overdue rectifications, the escalations of the last
+// homeDays days at the level of the caller's own units and open cases.
 func (s *server) adminTiles(ctx context.Context, u *models.User) ([]homeTile, error) {
 	overdue, err := s.rectTotal(ctx, u, rectifications.Filter{Overdue: true})
 	if err != nil {
 		return nil, err
 	}
-	var units []uint
-	for _, g := range u.Grants {
-		if g.Role == models.RoleAdmin {
-			units = append(units, g.OrgUnitID)
-		}
+	rs := s.rectService()
+	level, err := s.adminEscalationLevel(ctx, u)
+	if err != nil {
+		return nil, err
 	}
-	escalated, err := models.CountEscalationsSince(ctx, s.db, units, s.rectService().Now().AddDate(0, 0, -homeDays))
+	today := rectifications.Today(rs.Now())
+	ef := rectifications.EscalationFilter{Level: level, From: models.DateOf(today.Time().AddDate(0, 0, 1-homeDays)), Page: one}
+	escalated, err := rs.ListEscalations(ctx, accounts.ScopeOf(u, rectReaders...), ef)
 	if err != nil {
 		return nil, err
 	}
@@ -279,9 +280,39 @@ func (s *server) adminTiles(ctx context.Context, u *models.User) ([]homeTile, er
 	}
 	return []homeTile{
 		{ID: "admin_rect_overdue", Label: "home.rect_overdue", N: overdue, Link: "/rectifications?overdue=true", Alert: overdue > 0},
-		{ID: "escalations", Label: "home.escalations", N: escalated, Link: "/rectifications?overdue=true"},
+		{ID: "escalations", Label: "home.escalations", N: escalated.Total, Link: string(listURL("/escalations", escalationQuery(ef), 0))},
 		{ID: "cases_open", Label: "home.cases_open", N: cases.Total, Link: "/cases?status=open"},
 	}, nil
+}
+
+// escalationLevels is the escalation level that tells a unit of each org level.
+var escalationLevels = map[string]string{models.LevelProvince: models.EscalateProvince, models.LevelCity: models.EscalateCity}
+
+// adminEscalationLevel is the level of the escalations that tell the caller's highest
+// admin unit: province, city, or the reminders of a branch.
+func (s *server) adminEscalationLevel(ctx context.Context, u *models.User) (string, error) {
+	var ids []uint
+	for _, g := range u.Grants {
+		if g.Role == models.RoleAdmin {
+			ids = append(ids, g.OrgUnitID)
+		}
+	}
+	units, err := models.RectificationUnits(ctx, s.db, ids)
+	if err != nil {
+		return "", err
+	}
+	top := len(models.Levels)
+	for _, unit := range units {
+		if i := models.LevelIndex(unit.Level); i >= 0 && i < top {
+			top = i
+		}
+	}
+	if top < len(models.Levels) {
+		if l, ok := escalationLevels[models.Levels[top]]; ok {
+			return l, nil
+		}
+	}
+	return models.EscalateReminder, nil
 }
 
 // trainerTiles are the draft exams and the handbook coverage of the caller's subtree.

@@ -3,9 +3,11 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/rectifications"
 	"quality/seeds"
 )
 
@@ -33,7 +36,7 @@ func homeTiles(t *testing.T, c *client) map[string]homeTile {
 	require.Equal(t, http.StatusOK, res.Code, res.Body)
 	out := map[string]homeTile{}
 	for _, m := range tileRE.FindAllStringSubmatch(res.Body, -1) {
-		out[m[1]] = homeTile{Link: m[2], Value: m[3]}
+		out[m[1]] = homeTile{Link: html.UnescapeString(m[2]), Value: m[3]}
 	}
 	return out
 }
@@ -58,6 +61,28 @@ func apiTotal(t *testing.T, c *client, url string) int64 {
 	return l.Total
 }
 
+var listTotalRE = regexp.MustCompile(`id="list-total">(\d+)<`)
+
+// pageTotal is the total a list page shows.
+func pageTotal(t *testing.T, c *client, url string) int64 {
+	t.Helper()
+	res := c.do(http.MethodGet, url, nil)
+	require.Equal(t, http.StatusOK, res.Code, res.Body)
+	m := listTotalRE.FindStringSubmatch(res.Body)
+	require.NotNil(t, m, "%s shows no total", url)
+	v, err := strconv.ParseInt(m[1], 10, 64)
+	require.NoError(t, err)
+	return v
+}
+
+// api is the API list of a page link, one row a page.
+func api(link string) string {
+	if strings.Contains(link, "?") {
+		return "/api/v1" + link + "&per_page=1"
+	}
+	return "/api/v1" + link + "?per_page=1"
+}
+
 // TestHomeBoards: each role sees its own tiles and no others', and each count is what
 // the list behind its link holds, in the same scope (manager over 东湖区, inspector over
 // 南昌), on the demo supervision data plus a few fresh records.
@@ -67,9 +92,17 @@ func TestHomeBoards(t *testing.T) {
 		_, err := seeds.LoadDemoSupervision(context.Background(), db, t.TempDir(), time.Now())
 		require.NoError(t, err)
 		e.freshInspection(inspector, "360102-01", draftInspection, false)
+		// A draft in the inspector's scope that is not theirs.
+		e.freshInspection(seeds.AdminUsername, "360102-01", draftInspection, false)
 		e.freshFinding("360102-01") // an open rectification of 东湖区
 		e.freshCase("360102", "360102-01001", false)
+		heard := e.freshCase("360102", "360102-01001", false) // open, its person heard
+		require.NoError(t, db.Model(&models.CasePerson{}).Where("case_id = ?", heard.ID).
+			Updates(map[string]any{"statement": "已陈述", "statement_at": time.Now().UTC()}).Error)
 		e.freshPlan("360102")
+		e.openRect("360102-02", models.Date{Year: 2025, Month: 1, Day: 1}) // escalated to the province now
+		_, err = rectifications.Sweep(context.Background(), db, time.Now())
+		require.NoError(t, err)
 
 		mine := []string{"handbook", "exams", "my_certs"}
 		roleTiles := map[string][]string{
@@ -110,9 +143,15 @@ func TestHomeBoards(t *testing.T) {
 			assert.Equal(t, apiTotal(t, mc, url), mb[id].n(t), id)
 		}
 		assert.Equal(t, "/rectifications?status=open", mb["rect_open"].Link)
-		// The fresh case has a statement pending; every such case is an open one.
+		// The fresh case has a statement pending, the heard one not: the tile counts
+		// what its list shows, on the page and on the API, fewer than the open cases.
+		assert.Equal(t, "/cases?awaiting_statement=1", mb["cases_statement"].Link)
 		assert.Positive(t, mb["cases_statement"].n(t))
-		assert.LessOrEqual(t, mb["cases_statement"].n(t), apiTotal(t, mc, "/api/v1/cases?status=open&per_page=1"))
+		assert.Equal(t, pageTotal(t, mc, mb["cases_statement"].Link), mb["cases_statement"].n(t))
+		assert.Equal(t, apiTotal(t, mc, api(mb["cases_statement"].Link)), mb["cases_statement"].n(t))
+		assert.Less(t, mb["cases_statement"].n(t), apiTotal(t, mc, "/api/v1/cases?status=open&per_page=1"))
+		assert.Equal(t, "/onboarding/overdue", mb["onboarding_overdue"].Link)
+		assert.Equal(t, pageTotal(t, mc, mb["onboarding_overdue"].Link), mb["onboarding_overdue"].n(t))
 		// The page behind a link answers for the manager.
 		for _, id := range roleTiles[manager] {
 			res := mc.do(http.MethodGet, mb[id].Link, nil)
@@ -122,8 +161,12 @@ func TestHomeBoards(t *testing.T) {
 		// Inspector (南昌).
 		ic := e.login(inspector)
 		ib := boards[inspector]
+		// Drafts: the inspector's own, not the admin's in the same scope.
 		assert.Positive(t, ib["drafts"].n(t))
-		assert.Equal(t, apiTotal(t, ic, "/api/v1/inspections?status=draft&per_page=1"), ib["drafts"].n(t))
+		assert.Equal(t, "/inspections?inspector=me&status=draft", ib["drafts"].Link)
+		assert.Equal(t, apiTotal(t, ic, api(ib["drafts"].Link)), ib["drafts"].n(t))
+		assert.Equal(t, pageTotal(t, ic, ib["drafts"].Link), ib["drafts"].n(t))
+		assert.Less(t, ib["drafts"].n(t), apiTotal(t, ic, "/api/v1/inspections?status=draft&per_page=1"))
 		assert.Equal(t, apiTotal(t, ic, "/api/v1/rectifications?status=submitted&per_page=1"), ib["rect_submitted"].n(t))
 		var me models.User
 		require.NoError(t, db.Where("username = ?", inspector).Take(&me).Error)
@@ -167,6 +210,23 @@ func TestHomeBoards(t *testing.T) {
 		for _, id := range roleTiles[inspector] {
 			res := ic.do(http.MethodGet, ib[id].Link, nil)
 			assert.Equal(t, http.StatusOK, res.Code, ib[id].Link)
+		}
+
+		// Admin (the province): escalations to the province of the last 7 days, and
+		// the open cases, as their pages and the API list them.
+		ac := e.login(seeds.AdminUsername)
+		ab := boards[seeds.AdminUsername]
+		from := models.DateOf(rectifications.Today(time.Now()).Time().AddDate(0, 0, -6)).String()
+		assert.Equal(t, "/escalations?from="+from+"&level=province", ab["escalations"].Link)
+		assert.Positive(t, ab["escalations"].n(t))
+		assert.Equal(t, pageTotal(t, ac, ab["escalations"].Link), ab["escalations"].n(t))
+		assert.Equal(t, apiTotal(t, ac, api(ab["escalations"].Link)), ab["escalations"].n(t))
+		assert.Less(t, ab["escalations"].n(t), apiTotal(t, ac, "/api/v1/escalations?per_page=1"), "the reminders and city levels are not the province's")
+		assert.Equal(t, pageTotal(t, ac, ab["cases_open"].Link), ab["cases_open"].n(t))
+		assert.Equal(t, apiTotal(t, ac, api(ab["cases_open"].Link)), ab["cases_open"].n(t))
+		for _, id := range roleTiles[seeds.AdminUsername] {
+			res := ac.do(http.MethodGet, ab[id].Link, nil)
+			assert.Equal(t, http.StatusOK, res.Code, ab[id].Link)
 		}
 	})
 }

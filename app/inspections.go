@@ -24,9 +24,21 @@ var (
 	inspectionResults  = []string{models.ResultPass, models.ResultFail, models.ResultNoScore}
 )
 
+// inspectorMe is the one value of the inspector filter: the caller's own inspections.
+var inspectorMe = []string{"me"}
+
+// inspectorOf reads the inspector filter: the caller's user id for inspector=me, else 0.
+func inspectorOf(q *query) uint {
+	if q.choice("inspector", inspectorMe) == "" {
+		return 0
+	}
+	return currentUser(q.c).ID
+}
+
 func inspectionFilter(q *query, loc *time.Location) models.InspectionFilter {
 	return models.InspectionFilter{UnitID: q.uint("unit_id"), From: q.time("from", loc), To: q.time("to", loc),
-		Status: q.choice("status", inspectionStatuses), Result: q.choice("result", inspectionResults), TemplateCode: q.str("template", 32)}
+		Status: q.choice("status", inspectionStatuses), Result: q.choice("result", inspectionResults), TemplateCode: q.str("template", 32),
+		InspectorID: inspectorOf(q)}
 }
 
 // optBool reads an optional boolean filter: nil when absent.

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -43,7 +44,30 @@ func caseMatrixRows() []matrixRow {
 			}},
 		{method: get, route: "/api/v1/cases", name: "unit_id=360402", want: only(ok, admin).but(notFound, inspector, manager),
 			prep: func(e *env, _ string) (string, any) { return "/api/v1/cases?unit_id=" + idStr(e.unit("360402")), nil }},
+		{method: get, route: "/api/v1/cases", name: "awaiting_statement=1", want: only(ok, caseCallers...),
+			prep: func(e *env, _ string) (string, any) {
+				e.freshCase("360102", "360102-01001", false)
+				heard := e.freshCase("360102", "360102-01001", false)
+				require.NoError(e.t, e.db.Model(&models.CasePerson{}).Where("case_id = ?", heard.ID).
+					Updates(map[string]any{"statement": "已陈述", "statement_at": time.Now().UTC()}).Error)
+				return "/api/v1/cases?awaiting_statement=1&per_page=200", nil
+			},
+			check: func(t *testing.T, e *env, as string, res response) {
+				var list models.List[accountability.CaseRow]
+				res.JSON(t, &list)
+				require.NotEmpty(t, list.Items, "%s sees no case awaiting a statement", as)
+				for _, c := range list.Items {
+					assert.Equal(t, models.CaseOpen, c.Status)
+					var waiting int64
+					require.NoError(t, e.db.Model(&models.CasePerson{}).Where("case_id = ? AND statement_at IS NULL AND decided_at IS NULL", c.ID).
+						Count(&waiting).Error)
+					assert.Positive(t, waiting, "%s: case %s has nobody to hear", as, c.Number)
+				}
+			}},
+		{method: get, route: "/api/v1/cases", name: "awaiting_statement=maybe", want: only(http.StatusBadRequest, caseCallers...),
+			prep: static("/api/v1/cases?awaiting_statement=maybe")},
 		{method: get, route: "/api/v1/cases.xlsx", want: only(ok, caseCallers...), prep: static("/api/v1/cases.xlsx?status=open")},
+		{method: get, route: "/api/v1/cases.xlsx", name: "awaiting_statement=1", want: only(ok, caseCallers...), prep: static("/api/v1/cases.xlsx?awaiting_statement=1")},
 		{method: post, route: "/api/v1/cases", name: "in 360102", want: only(created, caseCallers...),
 			prep: func(e *env, _ string) (string, any) { return "/api/v1/cases", e.caseBody("360102", "360102-01001") }},
 		{method: post, route: "/api/v1/cases", name: "in 360402", want: only(created, admin).but(invalid, inspector, manager),

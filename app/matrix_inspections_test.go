@@ -81,7 +81,28 @@ func checklistMatrixRows() []matrixRow {
 					assert.True(t, inScope(e, as, u.Path), "%s sees an inspection of %s", as, u.Code)
 				}
 			}},
+		{method: get, route: "/api/v1/inspections", name: "inspector=me: the caller's own", want: only(ok, inspectionReaders...),
+			prep: func(e *env, _ string) (string, any) {
+				e.freshInspection("inspector", "360102-01", draftInspection, false)
+				e.freshInspection(admin, "360102-01", draftInspection, false)
+				return "/api/v1/inspections?inspector=me&status=draft&per_page=200", nil
+			},
+			check: func(t *testing.T, e *env, as string, res response) {
+				var list models.List[models.Inspection]
+				res.JSON(t, &list)
+				me := e.actor(as).UserID
+				if as != manager {
+					require.NotEmpty(t, list.Items, "%s sees no own draft", as)
+				}
+				for _, ins := range list.Items {
+					assert.Equal(t, me, ins.InspectorID, "%s sees another's inspection", as)
+					assert.Equal(t, models.InspectionDraft, ins.Status)
+				}
+			}},
+		{method: get, route: "/api/v1/inspections", name: "inspector=bogus", want: only(http.StatusBadRequest, inspectionReaders...),
+			prep: static("/api/v1/inspections?inspector=42")},
 		{method: get, route: "/api/v1/inspections.xlsx", prep: static("/api/v1/inspections.xlsx?status=submitted"), want: only(ok, inspectionReaders...)},
+		{method: get, route: "/api/v1/inspections.xlsx", name: "inspector=me", prep: static("/api/v1/inspections.xlsx?inspector=me"), want: only(ok, inspectionReaders...)},
 		{method: post, route: "/api/v1/inspections", name: "an outlet of 东湖区", want: only(created, inspectionWriters...),
 			prep: func(e *env, _ string) (string, any) {
 				return "/api/v1/inspections", map[string]any{"client_id": fmt.Sprintf("m-%d", uniq()), "template_id": e.matrixTemplate().ID, "org_unit_id": e.unit("360102-01")}

@@ -196,6 +196,21 @@ func rectificationMatrixRows() []matrixRow {
 			}},
 		{method: get, route: "/api/v1/escalations", name: "level=bogus", want: only(http400, rectReaders...),
 			prep: static("/api/v1/escalations?level=bogus")},
+		{method: get, route: "/api/v1/escalations", name: "from tomorrow: none", want: only(ok, rectReaders...),
+			prep: func(e *env, _ string) (string, any) {
+				e.openRect("360102-01", models.Date{Year: 2025, Month: 1, Day: 1})
+				_, err := rectifications.Sweep(context.Background(), e.db, time.Now())
+				require.NoError(e.t, err)
+				tomorrow := models.DateOf(rectifications.Today(time.Now()).Time().AddDate(0, 0, 1))
+				return "/api/v1/escalations?from=" + tomorrow.String(), nil
+			},
+			check: func(t *testing.T, _ *env, as string, res response) {
+				var list models.List[rectifications.EscalationView]
+				res.JSON(t, &list)
+				assert.Zero(t, list.Total, "%s sees an escalation sent tomorrow", as)
+			}},
+		{method: get, route: "/api/v1/escalations", name: "to=bogus", want: only(http400, rectReaders...),
+			prep: static("/api/v1/escalations?to=2026-13-01")},
 	}
 }
 

@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"quality/models"
+	"quality/rectifications"
 )
 
 // supervisionPageMatrixRows are the rows of the supervision pages: they admit the
@@ -82,6 +84,10 @@ func supervisionPageMatrixRows() []matrixRow {
 			check: showsOutlet("360102-01", outOfScope)},
 		{method: get, route: "/inspections", name: "status=bogus", want: page(http.StatusBadRequest, readers...), redirect: toLogin,
 			prep: static("/inspections?status=bogus")},
+		{method: get, route: "/inspections", name: "inspector=me", want: page(ok, readers...), redirect: toLogin,
+			prep: static("/inspections?inspector=me&status=draft"), check: pageShows(`name="inspector" value="me" checked`, readers...)},
+		{method: get, route: "/inspections", name: "inspector=bogus", want: page(http.StatusBadRequest, readers...), redirect: toLogin,
+			prep: static("/inspections?inspector=someone")},
 		{method: get, route: "/inspections/new", want: page(ok, writers...), redirect: toLogin, prep: static("/inspections/new"),
 			check: pageShows(`name="client_id"`, writers...)},
 		{method: get, route: "/inspections/new", name: "follow-up of a finding of 360102-01", want: page(ok, writers...), redirect: toLogin,
@@ -173,6 +179,24 @@ func supervisionPageMatrixRows() []matrixRow {
 				return "/rectifications", nil
 			},
 			check: showsOutlet("360102-01", "360402-01")},
+		{method: get, route: "/escalations", name: "cut to the notified unit", want: page(ok, readers...), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				e.openRect("360102-01", models.Date{Year: 2025, Month: 1, Day: 1})
+				e.openRect("360402-01", models.Date{Year: 2025, Month: 1, Day: 1})
+				_, err := rectifications.Sweep(context.Background(), e.db, time.Now())
+				require.NoError(e.t, err)
+				return "/escalations?level=city", nil
+			},
+			check: func(t *testing.T, e *env, as string, res response) {
+				if as == manager {
+					assert.NotContains(t, res.Body, e.units["3601"].Name, "a branch is not told at the city level")
+					return
+				}
+				assert.Contains(t, res.Body, e.units["3601"].Name, "%s sees the escalation to 南昌", as)
+				assert.Equal(t, as == admin, strings.Contains(res.Body, e.units["3604"].Name), "%s and the escalation to 九江", as)
+			}},
+		{method: get, route: "/escalations", name: "level=bogus", want: page(http.StatusBadRequest, readers...), redirect: toLogin,
+			prep: static("/escalations?level=bogus")},
 		{method: get, route: "/rectifications/:id", name: "in 360102-01", want: page(ok, readers...), redirect: toLogin,
 			prep: rectURL("/rectifications/:id", "360102-01", nil),
 			check: func(t *testing.T, _ *env, as string, res response) {
@@ -219,6 +243,8 @@ func supervisionPageMatrixRows() []matrixRow {
 				return "/cases", nil
 			},
 			check: showsOutlet("360102", "360402")},
+		{method: get, route: "/cases", name: "awaiting_statement=1", want: page(ok, caseCallers...), redirect: toLogin,
+			prep: static("/cases?awaiting_statement=1"), check: pageShows(`name="awaiting_statement" value="1" checked`, caseCallers...)},
 		{method: get, route: "/cases/:id", name: "in 360102", want: page(ok, caseCallers...), redirect: toLogin,
 			prep: func(e *env, _ string) (string, any) {
 				return withID("/cases/:id", e.freshCase("360102", "360102-01001", false).ID), nil

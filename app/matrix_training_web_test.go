@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +37,19 @@ func trainingPageMatrixRows() []matrixRow {
 				return "/handbook/acknowledge", formBody{"version_id": {idStr(e.currentHandbook())}}
 			}},
 
+		{method: get, route: "/onboarding/overdue", want: only(ok, staff...).but(seeOther, anon), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				e.overdueHires()
+				return "/onboarding/overdue", nil
+			},
+			check: func(t *testing.T, e *env, as string, res response) {
+				assert.Contains(t, res.Body, e.units["360102-01"].Name, "%s: the 东湖区 new hire", as)
+				assert.Equal(t, as == admin || as == trainer, strings.Contains(res.Body, e.units["360402-01"].Name), "%s and the 濂溪区 new hire", as)
+			}},
+		{method: get, route: "/onboarding/overdue", name: "unit_id=360402", want: only(ok, staff...).but(notFound, inspector, manager).but(seeOther, anon),
+			redirect: toLogin, prep: func(e *env, _ string) (string, any) {
+				return "/onboarding/overdue?unit_id=" + idStr(e.unit("360402")), nil
+			}},
 		{method: get, route: "/training", want: signedIn(ok).but(seeOther, anon), redirect: toLogin,
 			prep: static("/training"), check: pageShows("账号未关联员工", admin)},
 		{method: post, route: "/training/sign-in", name: "valid code", want: signedIn(conflict).but(seeOther, employee).but(http.StatusUnauthorized, anon),

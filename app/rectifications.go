@@ -201,9 +201,15 @@ func (s *server) waiveRectification(c *fiber.Ctx) error {
 	})
 }
 
+// escalationFilter reads the filters of the escalation list and page.
+func escalationFilter(q *query) rectifications.EscalationFilter {
+	return rectifications.EscalationFilter{Level: q.choice("level", rectifications.EscalationLevels), UnitID: q.uint("unit_id"),
+		From: rectDate(q, "from"), To: rectDate(q, "to"), Page: q.page()}
+}
+
 func (s *server) listEscalations(c *fiber.Ctx) error {
 	q := newQuery(c)
-	f := rectifications.EscalationFilter{Level: q.choice("level", rectifications.EscalationLevels), UnitID: q.uint("unit_id"), Page: q.page()}
+	f := escalationFilter(q)
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -17,7 +17,8 @@ var caseRoles = []string{models.RoleAdmin, models.RoleInspector, models.RoleMana
 
 // caseParams filter the case list and its export.
 var caseParams = []param{{"unit_id", "integer", "该单位及其全部下级（须在管辖范围内）"}, {"from", "string", "立案时间起（RFC 3339 或日期，含）"},
-	{"to", "string", "立案时间止（不含）"}, {"status", "string", "open|decided|closed"}}
+	{"to", "string", "立案时间止（不含）"}, {"status", "string", "open|decided|closed"},
+	{"awaiting_statement", "boolean", "只列待记录陈述的未结案件（有当事人既无陈述也未处理，R6.8）"}}
 
 // caseRoutes are accountability cases (issue 4 point 7); see inspectionRoutes.
 func (s *server) caseRoutes() []route {

@@ -21,7 +21,8 @@ var (
 
 var (
 	inspectionParams = []param{{"unit_id", "integer", "该单位及其全部下级（须在管辖范围内）"}, {"from", "string", "开始时间起（RFC 3339 或日期，含）"},
-		{"to", "string", "开始时间止（不含）"}, {"status", "string", "draft|submitted"}, {"result", "string", "pass|fail|no_score"}, {"template", "string", "检查表编码"}}
+		{"to", "string", "开始时间止（不含）"}, {"status", "string", "draft|submitted"}, {"result", "string", "pass|fail|no_score"}, {"template", "string", "检查表编码"},
+		{"inspector", "string", "me：只列本人的检查"}}
 	findingParams = []param{{"unit_id", "integer", "该单位及其全部下级（须在管辖范围内）"}, {"from", "string", "发现时间起（含）"}, {"to", "string", "发现时间止（不含）"},
 		{"rule_ref", "string", "规则编号，如 R1.2"}, {"critical", "boolean", "只看（或排除）否决项"}, {"voided", "boolean", "只看（或排除）已作废"}}
 )

@@ -56,6 +56,7 @@ func (s *server) rectificationRoutes() []route {
 			Summary: "豁免整改（待整改 → 已豁免，须填原因；由管理员或市、省级稽核员批准）", Body: rectifications.ReasonInput{}, Resp: rectifications.Detail{}}},
 		{get, "/api/v1/escalations", roles, rectReaders, s.listEscalations, doc{Tag: tag, Summary: "催办与上报记录（被通知单位在管辖范围内；新的在前）",
 			Resp: models.List[rectifications.EscalationView]{}, Query: slices.Concat([]param{{"level", "string", "reminder|city|province"},
-				{"unit_id", "integer", "被通知单位在该单位及其全部下级"}}, pageParams)}},
+				{"unit_id", "integer", "被通知单位在该单位及其全部下级"},
+				{"from", "string", "催办或上报日起（YYYY-MM-DD，含当天，北京时间）"}, {"to", "string", "催办或上报日止（YYYY-MM-DD，含当天）"}}, pageParams)}},
 	}
 }

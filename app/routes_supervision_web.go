@@ -15,7 +15,8 @@ func (s *server) supervisionPageRoutes() []route {
 		// Inspections (R7.2, R7.3): /inspections/new comes before /inspections/:id.
 		{get, "/inspections", roles, inspectionReaders, s.inspectionsPage, doc{Tag: "ui", Summary: "检查记录（网页，管辖范围内）",
 			Query: []param{{"status", "string", "draft|submitted"}, {"result", "string", "pass|fail|no_score"}, {"unit_id", "integer", "该单位及其全部下级"},
-				{"from", "string", "开始日期 YYYY-MM-DD（含）"}, {"to", "string", "截止日期 YYYY-MM-DD（含）"}, {"page", "integer", "页码"}},
+				{"from", "string", "开始日期 YYYY-MM-DD（含）"}, {"to", "string", "截止日期 YYYY-MM-DD（含）"},
+				{"inspector", "string", "me：只列本人的检查"}, {"page", "integer", "页码"}},
 			File: mimeHTML}},
 		{get, "/inspections/new", roles, inspectionWriters, s.newInspectionPage, doc{Tag: "ui", Summary: "开始检查：选择检查表、营业厅和巡查点（网页）",
 			Query: []param{{"county", "integer", "只列该县分公司的营业厅"}, {"follow_up_of", "integer", "复查该问题：预选其营业厅和检查表"},
@@ -39,6 +40,10 @@ func (s *server) supervisionPageRoutes() []route {
 		{get, "/rectifications", roles, rectReaders, s.rectificationsPage, doc{Tag: "ui", Summary: "整改列表（网页，逾期标出）",
 			Query: []param{{"status", "string", "open|submitted|verified|waived|cancelled"}, {"overdue", "boolean", "只看逾期"},
 				{"from", "string", "下发日期起 YYYY-MM-DD（含）"}, {"to", "string", "下发日期止 YYYY-MM-DD（含）"}, {"page", "integer", "页码"}}, File: mimeHTML}},
+		{get, "/escalations", roles, rectReaders, s.escalationsPage, doc{Tag: "ui", Summary: "催办与上报记录（网页，被通知单位在管辖范围内；新的在前）",
+			Query: []param{{"level", "string", "reminder|city|province"}, {"unit_id", "integer", "被通知单位在该单位及其全部下级"},
+				{"from", "string", "催办或上报日起 YYYY-MM-DD（含，北京时间）"},
+				{"to", "string", "催办或上报日止 YYYY-MM-DD（含）"}, {"page", "integer", "页码"}}, File: mimeHTML}},
 		{get, "/rectifications/:id", roles, rectReaders, s.rectificationPage, doc{Tag: "ui", Summary: "整改详情：问题、期限、时间线、照片与可做的操作（网页）",
 			Query: []param{{"done", "string", "photo|submit|verify|reject|waive：提示刚完成的操作"}}, File: mimeHTML}},
 		{post, "/rectifications/:id/photos", roles, rectAnswerers, s.rectPhotoForm, doc{Tag: "ui", Summary: "上传整改照片（网页表单，multipart 字段 file）",
@@ -50,7 +55,8 @@ func (s *server) supervisionPageRoutes() []route {
 
 		// Accountability cases (R6) and patrol plans (R7.3).
 		{get, "/cases", roles, caseRoles, s.casesPage, doc{Tag: "ui", Summary: "问责案件（网页，管辖范围内）",
-			Query: []param{{"status", "string", "open|decided|closed"}, {"page", "integer", "页码"}}, File: mimeHTML}},
+			Query: []param{{"status", "string", "open|decided|closed"},
+				{"awaiting_statement", "boolean", "只列待记录陈述的未结案件（有当事人既无陈述也未处理）"}, {"page", "integer", "页码"}}, File: mimeHTML}},
 		{get, "/cases/new", roles, caseRoles, s.newCasePage, doc{Tag: "ui", Summary: "立案表单：来自检查发现（finding_id，预填）或客户投诉（先选单位 unit_id，再选当事人）（网页）",
 			Query: []param{{"finding_id", "integer", "预填该问题"}, {"unit_id", "integer", "案件单位（须在管辖范围内）"}}, File: mimeHTML}},
 		{post, "/cases", roles, caseRoles, s.openCaseForm, doc{Tag: "ui",

@@ -15,6 +15,8 @@ func (s *server) trainingPageRoutes() []route {
 			Query: []param{{"done", "string", "sign_in|complete：提示刚完成的操作"}}, File: mimeHTML}},
 		{post, "/training/sign-in", anyUser, nil, s.signInForm, doc{Tag: "ui", Summary: "凭签到码签到（网页表单，字段 session_id、code）", Status: 303}},
 		{post, "/training/courses/:id/complete", anyUser, nil, s.completeCourseForm, doc{Tag: "ui", Summary: "完成线上课程（网页表单）", Status: 303}},
+		{get, "/onboarding/overdue", roles, staffRoles, s.onboardingOverduePage, doc{Tag: "ui", Summary: "入职培训逾期的新员工（网页，管辖范围内；可下载 .xlsx）",
+			Query: []param{{"unit_id", "integer", "该单位及其全部下级（须在管辖范围内）"}, {"page", "integer", "页码"}}, File: mimeHTML}},
 		{get, "/certificates", anyUser, nil, s.certificatesPage, doc{Tag: "ui", Summary: "我的证书；管理员和负责人另见即将到期名单（网页）", File: mimeHTML}},
 		{get, "/verify", public, nil, s.verifyPage, doc{Tag: "ui", Summary: "证书核验（网页，无需登录）", Query: []param{{"code", "string", "证书验证码"}}, File: mimeHTML}},
 	}

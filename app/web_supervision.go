@@ -175,7 +175,7 @@ func unitFilterChoices(units []models.OrgUnit) []models.OrgUnit {
 func (s *server) inspectionsPage(c *fiber.Ctx) error {
 	q := newQuery(c)
 	f := models.InspectionFilter{UnitID: q.uint("unit_id"), Status: q.choice("status", inspectionStatuses),
-		Result: q.choice("result", inspectionResults), Page: q.page()}
+		Result: q.choice("result", inspectionResults), InspectorID: inspectorOf(q), Page: q.page()}
 	from, to := rectDate(q, "from"), rectDate(q, "to")
 	if err := q.err(); err != nil {
 		return err
@@ -200,6 +200,9 @@ func (s *server) inspectionsPage(c *fiber.Ctx) error {
 	if f.UnitID != 0 {
 		filters.Set("unit_id", strconv.FormatUint(uint64(f.UnitID), 10))
 	}
+	if f.InspectorID != 0 {
+		filters.Set("inspector", inspectorMe[0])
+	}
 	export := cloneValues(filters)
 	if exportTo != "" {
 		filters.Set("to", to.String())
@@ -219,7 +222,7 @@ func (s *server) inspectionsPage(c *fiber.Ctx) error {
 		"Results": inspectionResults, "Page": page.Page, "HasNext": int64(page.Page*page.PerPage) < list.Total,
 		"From": dateText(from), "To": dateText(to), "Export": listURL("/api/v1/inspections.xlsx", export, 0),
 		"Prev": listURL("/inspections", filters, page.Page-1), "Next": listURL("/inspections", filters, page.Page+1),
-		"CanStart": accounts.HasRole(currentUser(c), inspectionWriters...),
+		"CanStart": accounts.HasRole(currentUser(c), inspectionWriters...), "Mine": f.InspectorID != 0,
 	})
 }
 

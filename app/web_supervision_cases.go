@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,7 +18,7 @@ var caseNotices = []string{"statement", "open", "decision", "close"}
 
 func (s *server) casesPage(c *fiber.Ctx) error {
 	q := newQuery(c)
-	in := accountability.ListInput{Status: q.choice("status", models.CaseStatuses), Page: q.page()}
+	in := accountability.ListInput{Status: q.choice("status", models.CaseStatuses), AwaitingStatement: q.bool("awaiting_statement"), Page: q.page()}
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -26,10 +27,18 @@ func (s *server) casesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	filters := url.Values{}
+	if in.Status != "" {
+		filters.Set("status", in.Status)
+	}
+	if in.AwaitingStatement {
+		filters.Set("awaiting_statement", "1")
+	}
 	page := in.Page.Normalize()
 	return s.render(c, fiber.StatusOK, "cases", "supervisionweb.cases", fiber.Map{
-		"List": list, "Status": in.Status, "Statuses": models.CaseStatuses, "Page": page.Page,
-		"HasNext": int64(page.Page*page.PerPage) < list.Total,
+		"List": list, "Status": in.Status, "Awaiting": in.AwaitingStatement, "Statuses": models.CaseStatuses, "Page": page.Page,
+		"HasNext": int64(page.Page*page.PerPage) < list.Total, "Export": listURL("/api/v1/cases.xlsx", filters, 0),
+		"Prev": listURL("/cases", filters, page.Page-1), "Next": listURL("/cases", filters, page.Page+1),
 	})
 }
 

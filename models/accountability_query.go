@@ -23,6 +23,9 @@ type CaseFilter struct {
 	// From and To bound the opening time, To excluded.
 	From, To time.Time
 	Status   string
+	// AwaitingStatement limits to the open cases with a person who has neither a
+	// recorded statement (R6.8) nor a decision.
+	AwaitingStatement bool
 	Page
 }
 
@@ -39,6 +42,11 @@ func casesQuery(ctx context.Context, db *gorm.DB, scope Scope, f CaseFilter) *go
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
+	}
+	if f.AwaitingStatement {
+		persons := db.NamingStrategy.TableName("CasePerson")
+		q = q.Where("status = ?", CaseOpen).
+			Where("id IN (SELECT case_id FROM " + persons + " WHERE statement_at IS NULL AND decided_at IS NULL)")
 	}
 	return q
 }

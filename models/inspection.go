@@ -163,6 +163,8 @@ type InspectionFilter struct {
 	Status       string
 	Result       string
 	TemplateCode string
+	// InspectorID limits to the inspections of one inspector (the caller's own drafts).
+	InspectorID uint
 	Page
 }
 
@@ -190,6 +192,9 @@ func inspectionsQuery(ctx context.Context, db *gorm.DB, scope Scope, f Inspectio
 	}
 	if f.TemplateCode != "" {
 		q = q.Where("template_id IN (SELECT id FROM checklist_templates WHERE code = ?)", f.TemplateCode)
+	}
+	if f.InspectorID != 0 {
+		q = q.Where("inspector_id = ?", f.InspectorID)
 	}
 	return q, nil
 }

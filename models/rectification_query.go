@@ -230,6 +230,8 @@ type EscalationFilter struct {
 	Level string
 	// UnitID limits to notified units in this unit's subtree; it must be in scope.
 	UnitID uint
+	// From and To bound the time of the escalation: From ≤ at < To.
+	From, To time.Time
 	Page
 }
 
@@ -247,6 +249,12 @@ func ListEscalations(ctx context.Context, db *gorm.DB, scope Scope, f Escalation
 	}
 	if f.Level != "" {
 		q = q.Where("escalations.level = ?", f.Level)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("escalations.at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("escalations.at < ?", f.To.UTC())
 	}
 	if err := q.Count(&out.Total).Error; err != nil {
 		return out, err

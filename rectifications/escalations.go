@@ -16,10 +16,12 @@ type EscalationView struct {
 	Rectification View `json:"rectification"`
 }
 
-// EscalationFilter selects escalations: by level, and by notified unit (its subtree).
+// EscalationFilter selects escalations: by level, by notified unit (its subtree), and
+// by period: From and To are days in Asia/Shanghai, both included.
 type EscalationFilter struct {
-	Level  string
-	UnitID uint
+	Level    string
+	UnitID   uint
+	From, To models.Date
 	models.Page
 }
 
@@ -27,7 +29,14 @@ type EscalationFilter struct {
 // first: a city company sees what was escalated to it and the reminders of its
 // branches, the provincial office everything.
 func (s *Service) ListEscalations(ctx context.Context, scope models.Scope, f EscalationFilter) (models.List[EscalationView], error) {
-	list, err := models.ListEscalations(ctx, s.DB, scope, models.EscalationFilter{Level: f.Level, UnitID: f.UnitID, Page: f.Page})
+	mf := models.EscalationFilter{Level: f.Level, UnitID: f.UnitID, Page: f.Page}
+	if !f.From.IsZero() {
+		mf.From = midnight(f.From)
+	}
+	if !f.To.IsZero() {
+		mf.To = midnight(f.To).AddDate(0, 0, 1)
+	}
+	list, err := models.ListEscalations(ctx, s.DB, scope, mf)
 	out := models.List[EscalationView]{Items: make([]EscalationView, 0, len(list.Items)), Total: list.Total}
 	if err != nil {
 		return out, err
