@@ -17,7 +17,7 @@ import (
 const trainerPerPage = 50
 
 // examManageNotices are the outcomes a redirect back to /exams/manage may announce.
-var examManageNotices = []string{"publish"}
+var examManageNotices = []string{"publish", "created", "saved"}
 
 // questionsPageData is the question bank page: one page of the latest versions, the
 // filter, and the outcome of an import (a report, or the rows that refused it).
