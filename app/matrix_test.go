@@ -442,6 +442,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, trainingPageMatrixRows()...)
 	rows = append(rows, trainerPageMatrixRows()...)
 	rows = append(rows, supervisionPageMatrixRows()...)
+	rows = append(rows, checklistPageMatrixRows()...)
 	return rows
 }
 

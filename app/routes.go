@@ -125,6 +125,7 @@ func (s *server) routeTable() []route {
 	routes = append(routes, s.trainerPageRoutes()...)
 	routes = append(routes, s.inspectionRoutes()...)
 	routes = append(routes, s.supervisionPageRoutes()...)
+	routes = append(routes, s.checklistPageRoutes()...)
 	return routes
 }
 
