@@ -2,6 +2,7 @@ package inspections
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -34,6 +35,12 @@ type Policy struct {
 	PhotoMaxBytes int64 `json:"photo_max_bytes"`
 	// PassMark is the pass mark of a new template, a percentage.
 	PassMark int `json:"pass_mark"`
+	// Holidays are public holidays: days off that would be working days (Monday to
+	// Friday), which the statement window skips. ExtraWorkdays are the Saturdays and
+	// Sundays worked instead (调休), which it counts. Both are sorted, without repeats
+	// and without a date in common (patrols.UpdatePolicy sees to it).
+	Holidays      []models.Date `json:"holidays"`
+	ExtraWorkdays []models.Date `json:"extra_workdays"`
 }
 
 // DefaultPolicy is the policy until the provincial office sets another.
@@ -47,12 +54,21 @@ var DefaultPolicy = Policy{
 	FarFromOutletMeters:  500,
 	PhotoMaxBytes:        8 << 20,
 	PassMark:             80,
+	Holidays:             []models.Date{},
+	ExtraWorkdays:        []models.Date{},
 }
 
 // LoadPolicy reads the policy; fields never set keep their defaults.
 func LoadPolicy(ctx context.Context, db *gorm.DB) (Policy, error) {
 	p := DefaultPolicy
 	err := models.LoadSetting(ctx, db, PolicyKey, &p)
+	// A policy stored before the lists existed (or with null) reads as empty lists.
+	if p.Holidays == nil {
+		p.Holidays = []models.Date{}
+	}
+	if p.ExtraWorkdays == nil {
+		p.ExtraWorkdays = []models.Date{}
+	}
 	return p, err
 }
 
@@ -66,15 +82,26 @@ func (p Policy) DueOn(found models.Date, critical bool) models.Date {
 }
 
 // StatementDueOn is the last day of the statement window of a case opened on day
-// opened: StatementWorkingDays working days (Monday to Friday) after it. Public
-// holidays are not known to the system and count as working days.
+// opened: StatementWorkingDays working days after it. A working day is a Monday to
+// Friday not in Holidays, or a day in ExtraWorkdays.
 func (p Policy) StatementDueOn(opened models.Date) models.Date {
 	d := opened.Time()
 	for n := 0; n < p.StatementWorkingDays; {
 		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+		if p.IsWorkingDay(models.DateOf(d)) {
 			n++
 		}
 	}
 	return models.DateOf(d)
+}
+
+// IsWorkingDay reports whether d is a working day under p.
+func (p Policy) IsWorkingDay(d models.Date) bool {
+	if slices.Contains(p.ExtraWorkdays, d) {
+		return true
+	}
+	if wd := d.Time().Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return false
+	}
+	return !slices.Contains(p.Holidays, d)
 }

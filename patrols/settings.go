@@ -2,7 +2,9 @@ package patrols
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +27,14 @@ type PolicyInput struct {
 	FarFromOutletMeters  *int   `json:"far_from_outlet_meters"`
 	PhotoMaxBytes        *int64 `json:"photo_max_bytes"`
 	PassMark             *int   `json:"pass_mark"`
+	// Holidays and ExtraWorkdays replace the whole list when given (YYYY-MM-DD dates, at
+	// most MaxPolicyDates each, none in both); they are stored sorted, without repeats.
+	Holidays      *[]string `json:"holidays"`
+	ExtraWorkdays *[]string `json:"extra_workdays"`
 }
+
+// MaxPolicyDates bounds each list of dates of the policy (holidays, extra working days).
+const MaxPolicyDates = 200
 
 // PolicyRanges are the bounds of each setting, by JSON name.
 var PolicyRanges = map[string][2]int64{
@@ -65,6 +74,18 @@ func UpdatePolicy(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 		after = before
 		ve := &models.ValidationError{}
 		pairs := apply(ve, in, &after, before)
+		hOK := applyDates(ve, "holidays", in.Holidays, &after.Holidays, before.Holidays, pairs)
+		xOK := applyDates(ve, "extra_workdays", in.ExtraWorkdays, &after.ExtraWorkdays, before.ExtraWorkdays, pairs)
+		if hOK && xOK {
+			if d, both := common(after.Holidays, after.ExtraWorkdays); both {
+				if in.Holidays != nil {
+					ve.Add("holidays", "settings_date_in_both", "value", d.String())
+				}
+				if in.ExtraWorkdays != nil {
+					ve.Add("extra_workdays", "settings_date_in_both", "value", d.String())
+				}
+			}
+		}
 		if after.CriticalRectifyDays > after.RectifyDays {
 			ve.Add("critical_rectify_days", "patrol_critical_days", "max", after.RectifyDays)
 		}
@@ -91,7 +112,7 @@ func apply(ve *models.ValidationError, in PolicyInput, p *inspections.Policy, be
 	for i := range src.NumField() {
 		f := src.Type().Field(i)
 		v := src.Field(i)
-		if v.IsNil() {
+		if v.IsNil() || v.Elem().Kind() == reflect.Slice { // lists: see applyDates
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -105,4 +126,46 @@ func apply(ve *models.ValidationError, in PolicyInput, p *inspections.Policy, be
 		pairs[name] = [2]any{old.FieldByName(f.Name).Int(), n}
 	}
 	return pairs
+}
+
+// applyDates checks the list of dates in (nil: unchanged) and puts it, sorted and without
+// repeats, in *dst, with the before/after pair under name. It reports whether the list
+// is valid (an unchanged one is).
+func applyDates(ve *models.ValidationError, name string, in *[]string, dst *[]models.Date, before []models.Date, pairs map[string][2]any) bool {
+	if in == nil {
+		return true
+	}
+	if len(*in) > MaxPolicyDates {
+		ve.Add(name, "settings_too_many_dates", "max", MaxPolicyDates)
+		return false
+	}
+	ok := true
+	dates := make([]models.Date, 0, len(*in))
+	for i, s := range *in {
+		d, err := models.ParseDate(s)
+		if err != nil || d.IsZero() {
+			ve.Add(fmt.Sprintf("%s[%d]", name, i), "invalid_date")
+			ok = false
+			continue
+		}
+		dates = append(dates, d)
+	}
+	if !ok {
+		return false
+	}
+	slices.SortFunc(dates, func(a, b models.Date) int { return a.Time().Compare(b.Time()) })
+	dates = slices.Compact(dates)
+	*dst = dates
+	pairs[name] = [2]any{before, dates}
+	return true
+}
+
+// common returns the first date of sorted lists a and b that is in both.
+func common(a, b []models.Date) (models.Date, bool) {
+	for _, d := range a {
+		if slices.Contains(b, d) {
+			return d, true
+		}
+	}
+	return models.Date{}, false
 }
