@@ -174,6 +174,9 @@ func TestDecisionValidation(t *testing.T) {
 				Mitigating: []accountability.FactorInput{{Code: models.MitApologised}}}, "mitigating[0].evidence", "required"},
 			{accountability.DecisionInput{Severity: models.SeverityMinor, Outcome: models.OutcomeWarning,
 				Mitigating: append(ev, ev...)}, "mitigating[1].code", "duplicate"},
+			// R6.5: no leadership responsibility for a minor severity.
+			{accountability.DecisionInput{Severity: models.SeverityMinor, Outcome: models.OutcomeWarning, LeaderAccountable: true},
+				"leader_accountable", "case_leader_not_for_minor"},
 		}
 		before := f.audits()
 		for _, b := range bad {
@@ -183,12 +186,14 @@ func TestDecisionValidation(t *testing.T) {
 		assert.Equal(t, before, f.audits())
 		// R6.7: serious with a mitigating factor may be a warning; R6.5 penalty with an amount.
 		got, err := f.svc.Decide(f.ctx, f.caller("3601"), c.ID, p, accountability.DecisionInput{
-			Severity: models.SeveritySerious, Outcome: models.OutcomeWarning, Mitigating: ev})
+			Severity: models.SeveritySerious, Outcome: models.OutcomeWarning, Mitigating: ev, LeaderAccountable: true})
 		require.NoError(t, err)
 		assert.Equal(t, models.OutcomeWarning, got.Outcome)
+		assert.True(t, got.LeaderAccountable)
 		var stored models.CasePerson
 		require.NoError(t, db.Take(&stored, p).Error)
 		assert.Equal(t, models.SeveritySerious, stored.Severity)
+		assert.True(t, stored.LeaderAccountable, "R6.5: serious may warn the unit head")
 		require.Len(t, stored.Mitigating, 1)
 		assert.Equal(t, "客户书面表示谅解", stored.Mitigating[0].Evidence)
 		require.NotNil(t, stored.DecidedAt)
@@ -347,7 +352,7 @@ func TestCaseWorkbook(t *testing.T) {
 		require.NoError(t, err)
 		f.at(2026, 3, 20)
 		_, err = f.svc.Decide(f.ctx, f.caller("3601"), c.ID, f.person(c.ID, a), accountability.DecisionInput{
-			Severity: models.SeverityVerySerious, Outcome: models.OutcomePenalty, PenaltyCents: 50050, Note: "@note"})
+			Severity: models.SeverityVerySerious, Outcome: models.OutcomePenalty, PenaltyCents: 50050, Note: "@note", LeaderAccountable: true})
 		require.NoError(t, err)
 		f.open("360102", f.staff("360102-02"))
 
@@ -368,8 +373,10 @@ func TestCaseWorkbook(t *testing.T) {
 		persons, err := x.GetRows(accountability.PersonsSheet)
 		require.NoError(t, err)
 		require.Len(t, persons, 2)
+		assert.Equal(t, accountability.PersonColumns, persons[0])
 		assert.Equal(t, "500.50", persons[1][6])
-		assert.Equal(t, "@note", persons[1][10])
+		assert.Equal(t, "追究主要负责人领导责任", persons[1][7])
+		assert.Equal(t, "@note", persons[1][11])
 
 		buf.Reset()
 		require.NoError(t, f.svc.WriteWorkbook(f.ctx, f.scope("360402"), accountability.ListInput{}, &buf))

@@ -85,10 +85,13 @@ type DecisionInput struct {
 	// Outcome: warning|no_awards|circulated_criticism|penalty; see Allowed.
 	Outcome string `json:"outcome"`
 	// PenaltyCents is the economic penalty in cents, > 0 exactly when Outcome is penalty.
-	PenaltyCents int64         `json:"penalty_cents"`
-	Aggravating  []FactorInput `json:"aggravating"`
-	Mitigating   []FactorInput `json:"mitigating"`
-	Note         string        `json:"note"`
+	PenaltyCents int64 `json:"penalty_cents"`
+	// LeaderAccountable also warns the unit head (serious) or holds the unit's main
+	// leader accountable (very serious), R6.5; refused for a minor severity.
+	LeaderAccountable bool          `json:"leader_accountable"`
+	Aggravating       []FactorInput `json:"aggravating"`
+	Mitigating        []FactorInput `json:"mitigating"`
+	Note              string        `json:"note"`
 }
 
 // Aggravating (R6.6) and mitigating (R6.7) factor codes.
@@ -173,6 +176,9 @@ func (s *Service) Decide(ctx context.Context, by Caller, caseID, personID uint, 
 	case in.Outcome != models.OutcomePenalty && in.PenaltyCents != 0:
 		ve.Add("penalty_cents", "must_be_empty")
 	}
+	if in.LeaderAccountable && in.Severity == models.SeverityMinor {
+		ve.Add("leader_accountable", "case_leader_not_for_minor")
+	}
 	note := strings.TrimSpace(in.Note)
 	checkText(ve, "note", note, false, maxText)
 	if err := ve.Err(); err != nil {
@@ -195,6 +201,7 @@ func (s *Service) Decide(ctx context.Context, by Caller, caseID, personID uint, 
 	}
 	now := s.Now().UTC()
 	p.Severity, p.Outcome, p.PenaltyCents = in.Severity, in.Outcome, in.PenaltyCents
+	p.LeaderAccountable = in.LeaderAccountable
 	p.Aggravating, p.Mitigating, p.DecisionNote = agg, mit, note
 	p.DecidedAt, p.DecidedBy = &now, &by.Actor.UserID
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -213,7 +220,7 @@ func (s *Service) Decide(ctx context.Context, by Caller, caseID, personID uint, 
 		}
 		if err := models.Audit(tx, by.Actor, "decide", "case_person", p.ID, map[string]any{
 			"case": c.Number, "employee_id": p.EmployeeID, "severity": p.Severity, "outcome": p.Outcome,
-			"penalty_cents": p.PenaltyCents, "aggravating": p.Aggravating, "mitigating": p.Mitigating}); err != nil {
+			"penalty_cents": p.PenaltyCents, "leader_accountable": p.LeaderAccountable, "aggravating": p.Aggravating, "mitigating": p.Mitigating}); err != nil {
 			return err
 		}
 		left, err := models.CountUndecided(tx, c.ID)

@@ -21,7 +21,7 @@ const (
 // CaseColumns and PersonColumns are the header rows of the two sheets.
 var (
 	CaseColumns   = []string{"编号", "标题", "单位编码", "单位", "来源", "投诉编号", "问责事由", "状态", "立案时间", "陈述截止日", "当事人数", "已处理人数", "结案时间", "结案理由"}
-	PersonColumns = []string{"案件编号", "工号", "姓名", "陈述时间", "情节", "处理结果", "罚款（元）", "从重情节", "从轻情节", "处理时间", "说明"}
+	PersonColumns = []string{"案件编号", "工号", "姓名", "陈述时间", "情节", "处理结果", "罚款（元）", "领导责任", "从重情节", "从轻情节", "处理时间", "说明"}
 )
 
 // Labels of codes in the workbook.
@@ -31,7 +31,11 @@ var (
 	groundNames   = map[string]string{models.GroundLawPolicy: "违反法律法规或政策", models.GroundServiceRules: "违反服务制度损害形象", models.GroundDereliction: "其他失职造成不良影响"}
 	severityNames = map[string]string{models.SeverityMinor: "情节轻微", models.SeveritySerious: "情节较重", models.SeverityVerySerious: "情节严重"}
 	outcomeNames  = map[string]string{models.OutcomeWarning: "警告", models.OutcomeNoAwards: "取消评优评先资格", models.OutcomeCirculated: "通报批评", models.OutcomePenalty: "行政及经济处罚"}
-	factorNames   = map[string]string{
+	// leaderNames: R6.5's leadership clause by severity, empty when not held.
+	leaderNames = map[string]map[bool]string{
+		models.SeveritySerious: {true: "警示单位负责人"}, models.SeverityVerySerious: {true: "追究主要负责人领导责任"},
+	}
+	factorNames = map[string]string{
 		models.AggRetaliation: "打击报复投诉人或调查人", models.AggRepeat: "一年内两次以上", models.AggObstruction: "阻挠调查", models.AggDefiance: "拒不执行监督决定",
 		models.MitApologised: "已道歉并获客户谅解", models.MitPrevented: "有效防止不良后果", models.MitRecovered: "已纠正并挽回损失",
 	}
@@ -64,7 +68,7 @@ func (s *Service) WriteWorkbook(ctx context.Context, scope models.Scope, in List
 	if err != nil {
 		return err
 	}
-	persons, err := newSheet(x, PersonsSheet, PersonColumns, []float64{18, 14, 10, 18, 10, 16, 12, 30, 30, 18, 30})
+	persons, err := newSheet(x, PersonsSheet, PersonColumns, []float64{18, 14, 10, 18, 10, 16, 12, 22, 30, 30, 18, 30})
 	if err != nil {
 		return err
 	}
@@ -130,7 +134,7 @@ func personCells(c models.AccountabilityCase, p models.CasePerson, loc *time.Loc
 		penalty = strconv.FormatInt(p.PenaltyCents/100, 10) + "." + strconv.FormatInt(p.PenaltyCents%100+100, 10)[1:]
 	}
 	return []any{c.Number, job, name, stamp(p.StatementAt, loc), severityNames[p.Severity], outcomeNames[p.Outcome], penalty,
-		factors(p.Aggravating), factors(p.Mitigating), stamp(p.DecidedAt, loc), p.DecisionNote}
+		leaderNames[p.Severity][p.LeaderAccountable], factors(p.Aggravating), factors(p.Mitigating), stamp(p.DecidedAt, loc), p.DecisionNote}
 }
 
 func factors(fs []models.Factor) string {

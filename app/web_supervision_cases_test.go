@@ -104,10 +104,16 @@ func TestCasePagesFromFinding(t *testing.T) {
 		res = insp.postPageForm(page, decide, url.Values{"severity": {"serious"}, "outcome": {"no_awards"}, "agg": {"obstruction"}})
 		assert.Equal(t, http.StatusUnprocessableEntity, res.Code)
 		assert.Contains(t, res.Body, "从重情节「阻挠调查」证据：必填")
+		// R6.5: leadership responsibility is refused for a minor severity; the box stays ticked.
+		assert.Contains(t, res.Body, `name="leader_accountable" value="1" >`)
+		res = insp.postPageForm(page, decide, url.Values{"severity": {"minor"}, "outcome": {"warning"}, "leader_accountable": {"1"}})
+		assert.Equal(t, http.StatusUnprocessableEntity, res.Code)
+		assert.Contains(t, res.Body, "领导责任：情节轻微的不追究领导责任")
+		assert.Contains(t, res.Body, `name="leader_accountable" value="1" checked>`)
 		assert.Zero(t, e.auditCountSince(mark))
 
 		res = insp.postPageForm(page, decide, url.Values{"severity": {"very_serious"}, "outcome": {"penalty"}, "penalty_yuan": {"1234.5"},
-			"agg": {"obstruction"}, "agg_ev_obstruction": {"拒绝提供监控录像"}, "note": {"按制度处罚"}})
+			"agg": {"obstruction"}, "agg_ev_obstruction": {"拒绝提供监控录像"}, "note": {"按制度处罚"}, "leader_accountable": {"1"}})
 		require.Equal(t, http.StatusSeeOther, res.Code, res.Body)
 		assert.Equal(t, fmt.Sprintf("%s?done=decision#person-%d", page, p.ID), res.Header.Get("Location"))
 		assert.Equal(t, int64(1), e.auditOf("decide", mark))
@@ -115,12 +121,14 @@ func TestCasePagesFromFinding(t *testing.T) {
 		require.NoError(t, db.Take(&p, p.ID).Error)
 		assert.Equal(t, int64(123450), p.PenaltyCents)
 		assert.Equal(t, models.OutcomePenalty, p.Outcome)
+		assert.True(t, p.LeaderAccountable)
 		require.Len(t, p.Aggravating, 1)
 		assert.Equal(t, models.Factor{Code: models.AggObstruction, Evidence: "拒绝提供监控录像"}, p.Aggravating[0])
 
 		res = insp.do(http.MethodGet, page+"?done=decision", nil)
 		assert.Contains(t, res.Body, "处理决定已作出")
 		assert.Contains(t, res.Body, "¥1234.50")
+		assert.Contains(t, res.Body, "追究主要负责人领导责任")
 		assert.Contains(t, res.Body, "已处理", "the only person is decided: the case is decided")
 		assert.NotContains(t, res.Body, `action="`+decide+`"`)
 		assert.NotContains(t, res.Body, `action="`+page+`/close"`)

@@ -223,6 +223,7 @@ func centsToYuan(ct int64) string { return fmt.Sprintf("%d.%02d", ct/100, ct%100
 // what was sent after a refusal.
 type decisionDraft struct {
 	Severity, Outcome, PenaltyYuan, Note string
+	LeaderAccountable                    bool
 	Aggravating, Mitigating              []factorChoice
 }
 
@@ -291,8 +292,9 @@ func (s *server) decideForm(c *fiber.Ctx) error {
 	}
 	yuan := strings.TrimSpace(c.FormValue("penalty_yuan"))
 	in := accountability.DecisionInput{Severity: strings.Clone(c.FormValue("severity")), Outcome: strings.Clone(c.FormValue("outcome")),
-		Note: strings.Clone(c.FormValue("note")), Aggravating: readFactors(c, "agg", accountability.AggravatingCodes),
-		Mitigating: readFactors(c, "mit", accountability.MitigatingCodes)}
+		Note: strings.Clone(c.FormValue("note")), LeaderAccountable: c.FormValue("leader_accountable") != "",
+		Aggravating: readFactors(c, "agg", accountability.AggravatingCodes),
+		Mitigating:  readFactors(c, "mit", accountability.MitigatingCodes)}
 	cents, ok := yuanToCents(yuan)
 	if ok {
 		in.PenaltyCents = cents
@@ -302,7 +304,8 @@ func (s *server) decideForm(c *fiber.Ctx) error {
 		err = &models.ValidationError{Fields: []models.FieldError{{Field: "penalty_yuan", Code: "case_penalty_yuan"}}}
 	}
 	if status, pe, ok := s.formRefusal(c, err, ""); ok {
-		draft := decisionDraft{Severity: in.Severity, Outcome: in.Outcome, PenaltyYuan: strings.Clone(yuan), Note: in.Note}
+		draft := decisionDraft{Severity: in.Severity, Outcome: in.Outcome, PenaltyYuan: strings.Clone(yuan), Note: in.Note,
+			LeaderAccountable: in.LeaderAccountable}
 		toFactors := func(l []accountability.FactorInput) []models.Factor {
 			out := make([]models.Factor, len(l))
 			for i, f := range l {

@@ -103,12 +103,15 @@ type CasePerson struct {
 	StatementAt *time.Time `json:"statement_at"`
 	StatementBy *uint      `json:"statement_by"`
 	// The decision.
-	Severity     string           `gorm:"size:16;not null" json:"severity"`
-	Outcome      string           `gorm:"size:32;not null" json:"outcome"`
-	PenaltyCents int64            `gorm:"not null" json:"penalty_cents"`
-	Aggravating  JSONList[Factor] `gorm:"not null" json:"aggravating"`
-	Mitigating   JSONList[Factor] `gorm:"not null" json:"mitigating"`
-	DecisionNote string           `gorm:"size:4000;not null" json:"decision_note"`
-	DecidedAt    *time.Time       `gorm:"index" json:"decided_at"`
-	DecidedBy    *uint            `json:"decided_by"`
+	Severity     string `gorm:"size:16;not null" json:"severity"`
+	Outcome      string `gorm:"size:32;not null" json:"outcome"`
+	PenaltyCents int64  `gorm:"not null" json:"penalty_cents"`
+	// LeaderAccountable: the decision also warns the unit head (serious) or holds the
+	// unit's main leader accountable (very serious, R6.5); never for a minor severity.
+	LeaderAccountable bool             `gorm:"not null" json:"leader_accountable"`
+	Aggravating       JSONList[Factor] `gorm:"not null" json:"aggravating"`
+	Mitigating        JSONList[Factor] `gorm:"not null" json:"mitigating"`
+	DecisionNote      string           `gorm:"size:4000;not null" json:"decision_note"`
+	DecidedAt         *time.Time       `gorm:"index" json:"decided_at"`
+	DecidedBy         *uint            `json:"decided_by"`
 }

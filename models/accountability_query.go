@@ -204,7 +204,7 @@ func RecordCaseStatement(tx *gorm.DB, personID uint, text string, by uint, at ti
 // NULL), and reports whether it did: of two parallel decisions exactly one is stored.
 func DecideCasePerson(tx *gorm.DB, p *CasePerson) (bool, error) {
 	res := tx.Model(&CasePerson{}).Where("id = ? AND decided_at IS NULL", p.ID).Updates(map[string]any{
-		"severity": p.Severity, "outcome": p.Outcome, "penalty_cents": p.PenaltyCents,
+		"severity": p.Severity, "outcome": p.Outcome, "penalty_cents": p.PenaltyCents, "leader_accountable": p.LeaderAccountable,
 		"aggravating": p.Aggravating, "mitigating": p.Mitigating, "decision_note": p.DecisionNote,
 		"decided_at": p.DecidedAt, "decided_by": p.DecidedBy,
 	})
