@@ -66,25 +66,8 @@ func ListCases(ctx context.Context, db *gorm.DB, scope Scope, f CaseFilter) (Lis
 // EachCase calls fn with every case of ListCases (f.Page is ignored) in id order, a
 // batch at a time (keyset paging), so an export never holds them all.
 func EachCase(ctx context.Context, db *gorm.DB, scope Scope, f CaseFilter, fn func([]AccountabilityCase) error) error {
-	const batch = 500
-	var after uint
-	for {
-		var items []AccountabilityCase
-		err := casesQuery(ctx, db, scope, f).Preload("OrgUnit").Where("id > ?", after).Order("id").Limit(batch).Find(&items).Error
-		if err != nil {
-			return err
-		}
-		if len(items) == 0 {
-			return nil
-		}
-		if err := fn(items); err != nil {
-			return err
-		}
-		if len(items) < batch {
-			return nil
-		}
-		after = items[len(items)-1].ID
-	}
+	query := func() (*gorm.DB, error) { return casesQuery(ctx, db, scope, f).Preload("OrgUnit"), nil }
+	return eachByID(query, "id", false, func(c *AccountabilityCase) uint { return c.ID }, fn)
 }
 
 // GetCase loads one case (with its unit) inside scope or fails with ErrNotFound.

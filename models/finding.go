@@ -71,31 +71,14 @@ func ListFindings(ctx context.Context, db *gorm.DB, scope Scope, f FindingFilter
 // EachFinding calls fn with every finding of ListFindings (f.Page is ignored), newest
 // id first, a batch at a time, with the outlet loaded.
 func EachFinding(ctx context.Context, db *gorm.DB, scope Scope, f FindingFilter, fn func([]Finding) error) error {
-	const batch = 1000
-	var after uint
-	for {
+	query := func() (*gorm.DB, error) {
 		q, err := findingsQuery(ctx, db, scope, f)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if after != 0 {
-			q = q.Where("id < ?", after)
-		}
-		var items []Finding
-		if err := q.Preload("OrgUnit").Order("id DESC").Limit(batch).Find(&items).Error; err != nil {
-			return err
-		}
-		if len(items) == 0 {
-			return nil
-		}
-		if err := fn(items); err != nil {
-			return err
-		}
-		if len(items) < batch {
-			return nil
-		}
-		after = items[len(items)-1].ID
+		return q.Preload("OrgUnit"), nil
 	}
+	return eachByID(query, "id", true, func(f *Finding) uint { return f.ID }, fn)
 }
 
 // GetFinding loads a finding whose outlet lies in scope, or ErrNotFound.

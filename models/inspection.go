@@ -219,31 +219,14 @@ func ListInspections(ctx context.Context, db *gorm.DB, scope Scope, f Inspection
 // newest id first, a batch at a time (keyset paging), with outlet and template loaded,
 // so an export never holds them all.
 func EachInspection(ctx context.Context, db *gorm.DB, scope Scope, f InspectionFilter, fn func([]Inspection) error) error {
-	const batch = 1000
-	var after uint
-	for {
+	query := func() (*gorm.DB, error) {
 		q, err := inspectionsQuery(ctx, db, scope, f)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if after != 0 {
-			q = q.Where("id < ?", after)
-		}
-		var items []Inspection
-		if err := q.Preload("OrgUnit").Preload("Template").Preload("Inspector").Order("id DESC").Limit(batch).Find(&items).Error; err != nil {
-			return err
-		}
-		if len(items) == 0 {
-			return nil
-		}
-		if err := fn(items); err != nil {
-			return err
-		}
-		if len(items) < batch {
-			return nil
-		}
-		after = items[len(items)-1].ID
+		return q.Preload("OrgUnit").Preload("Template").Preload("Inspector"), nil
 	}
+	return eachByID(query, "id", true, func(i *Inspection) uint { return i.ID }, fn)
 }
 
 // GetInspection loads one inspection whose outlet lies in scope, or ErrNotFound.

@@ -87,27 +87,14 @@ func ListRectifications(ctx context.Context, db *gorm.DB, scope Scope, f Rectifi
 // ignored), in id order, a batch at a time (keyset paging), so an export never holds
 // them all.
 func EachRectification(ctx context.Context, db *gorm.DB, scope Scope, f RectificationFilter, fn func([]Rectification) error) error {
-	const batch = 500
-	var after uint
-	for {
+	query := func() (*gorm.DB, error) {
 		q, err := rectifications(ctx, db, scope, f)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		var items []Rectification
-		err = withRectificationRelations(q).Where("rectifications.id > ?", after).
-			Order("rectifications.id").Limit(batch).Find(&items).Error
-		if err != nil || len(items) == 0 {
-			return err
-		}
-		if err := fn(items); err != nil {
-			return err
-		}
-		if len(items) < batch {
-			return nil
-		}
-		after = items[len(items)-1].ID
+		return withRectificationRelations(q), nil
 	}
+	return eachByID(query, "rectifications.id", false, func(r *Rectification) uint { return r.ID }, fn)
 }
 
 // GetRectification loads one rectification whose outlet is in scope, with its finding,

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Date is a calendar date without time or zone (a hire date), stored as DATE.
@@ -141,4 +143,41 @@ func (p Page) Offset() int { p = p.Normalize(); return (p.Page - 1) * p.PerPage 
 type List[T any] struct {
 	Items []T   `json:"items"`
 	Total int64 `json:"total"`
+}
+
+// exportBatch is how many rows an export loop reads at a time.
+const exportBatch = 1000
+
+// eachByID runs query afresh for each batch of rows in id order on column (keyset
+// paging: descending with desc), calling fn with each batch, so an export never holds
+// every row at once. id reads a row's id.
+func eachByID[T any](query func() (*gorm.DB, error), column string, desc bool, id func(*T) uint, fn func([]T) error) error {
+	order, cmp := column, column+" > ?"
+	if desc {
+		order, cmp = column+" DESC", column+" < ?"
+	}
+	var after uint
+	for first := true; ; first = false {
+		q, err := query()
+		if err != nil {
+			return err
+		}
+		if !first {
+			q = q.Where(cmp, after)
+		}
+		var items []T
+		if err := q.Order(order).Limit(exportBatch).Find(&items).Error; err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		if err := fn(items); err != nil {
+			return err
+		}
+		if len(items) < exportBatch {
+			return nil
+		}
+		after = id(&items[len(items)-1])
+	}
 }
