@@ -34,6 +34,17 @@ type view struct {
 }
 
 // T translates a message key into the page's language.
+// doneNotice reads the ?done= notice of a page a form redirected to (one of allowed)
+// and translates it as key+notice; "" when there is none.
+func (s *server) doneNotice(c *fiber.Ctx, allowed []string, key string) (string, error) {
+	q := newQuery(c)
+	notice := q.choice("done", allowed)
+	if err := q.err(); err != nil || notice == "" {
+		return "", err
+	}
+	return s.msgs.T(language(c), key+notice, nil), nil
+}
+
 func (v view) T(key string) string { return v.msgs.T(v.Lang, key, nil) }
 
 // Tn translates a message key whose text holds an {n} placeholder.

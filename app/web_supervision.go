@@ -447,14 +447,9 @@ func (s *server) inspectionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := newQuery(c)
-	notice := q.choice("done", inspectionNotices)
-	if err := q.err(); err != nil {
+	msg, err := s.doneNotice(c, inspectionNotices, "supervisionweb.done_")
+	if err != nil {
 		return err
-	}
-	msg := ""
-	if notice != "" {
-		msg = s.msgs.T(language(c), "supervisionweb.done_"+notice, nil)
 	}
 	return s.renderInspection(c, fiber.StatusOK, id, msg, nil)
 }

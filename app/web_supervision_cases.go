@@ -47,14 +47,9 @@ func (s *server) casePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := newQuery(c)
-	notice := q.choice("done", caseNotices)
-	if err := q.err(); err != nil {
+	msg, err := s.doneNotice(c, caseNotices, "supervisionweb.case_done_")
+	if err != nil {
 		return err
-	}
-	msg := ""
-	if notice != "" {
-		msg = s.msgs.T(language(c), "supervisionweb.case_done_"+notice, nil)
 	}
 	return s.renderCase(c, fiber.StatusOK, id, msg, nil)
 }

@@ -70,14 +70,9 @@ func (s *server) rectificationPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := newQuery(c)
-	notice := q.choice("done", rectNotices)
-	if err := q.err(); err != nil {
+	msg, err := s.doneNotice(c, rectNotices, "supervisionweb.rect_done_")
+	if err != nil {
 		return err
-	}
-	msg := ""
-	if notice != "" {
-		msg = s.msgs.T(language(c), "supervisionweb.rect_done_"+notice, nil)
 	}
 	return s.renderRectification(c, fiber.StatusOK, id, msg, nil)
 }

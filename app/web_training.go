@@ -136,14 +136,9 @@ func formID(c *fiber.Ctx, name string) (uint, error) {
 }
 
 func (s *server) trainingPage(c *fiber.Ctx) error {
-	q := newQuery(c)
-	notice := q.choice("done", trainingNotices)
-	if err := q.err(); err != nil {
+	msg, err := s.doneNotice(c, trainingNotices, "trainingweb.done_")
+	if err != nil {
 		return err
-	}
-	msg := ""
-	if notice != "" {
-		msg = s.msgs.T(language(c), "trainingweb.done_"+notice, nil)
 	}
 	return s.renderTraining(c, fiber.StatusOK, msg, "")
 }
