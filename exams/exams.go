@@ -305,11 +305,11 @@ func Visible(ctx context.Context, db *gorm.DB, u *models.User, id uint) (*models
 	if err != nil || Trainer(u) {
 		return e, err
 	}
-	ok, err := takes(ctx, db, u, e)
+	mine, err := takenBy(ctx, db, u, []models.Exam{*e})
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
+	if len(mine) == 0 {
 		return nil, fmt.Errorf("exam %d: %w", id, models.ErrNotFound)
 	}
 	return e, nil
@@ -324,34 +324,42 @@ func ListVisible(ctx context.Context, db *gorm.DB, u *models.User, p models.Page
 	if err != nil {
 		return all, err
 	}
-	out := models.List[models.Exam]{Items: []models.Exam{}}
-	for _, e := range all.Items {
-		ok, err := takes(ctx, db, u, &e)
-		if err != nil {
-			return out, err
-		}
-		if ok {
-			out.Items = append(out.Items, e)
-		}
-	}
-	out.Total = int64(len(out.Items))
-	return out, nil
+	mine, err := takenBy(ctx, db, u, all.Items)
+	return models.List[models.Exam]{Items: mine, Total: int64(len(mine))}, err
 }
 
-// takes reports whether the user's employee is in a published exam's audience.
-func takes(ctx context.Context, db *gorm.DB, u *models.User, e *models.Exam) (bool, error) {
-	if e.Status != models.ExamPublished || u.EmployeeID == nil {
-		return false, nil
+// takenBy keeps the published exams whose audience includes the user's employee,
+// with the employee and every audience unit loaded once, whatever the number of exams.
+func takenBy(ctx context.Context, db *gorm.DB, u *models.User, all []models.Exam) ([]models.Exam, error) {
+	out := []models.Exam{}
+	if u.EmployeeID == nil {
+		return out, nil
 	}
 	emp, err := models.GetEmployee(ctx, db, models.ScopeAll, *u.EmployeeID)
 	if err != nil {
-		return false, err
+		return out, err
 	}
-	var paths []string
-	for _, id := range e.OrgUnitIDs {
-		if unit, err := models.GetOrgUnit(ctx, db, models.ScopeAll, id); err == nil {
-			paths = append(paths, unit.Path)
+	var ids []uint
+	for _, e := range all {
+		ids = append(ids, e.OrgUnitIDs...)
+	}
+	pathOf, err := models.UnitPaths(ctx, db, ids)
+	if err != nil {
+		return out, err
+	}
+	for _, e := range all {
+		if e.Status != models.ExamPublished {
+			continue
+		}
+		var paths []string
+		for _, id := range e.OrgUnitIDs {
+			if p, ok := pathOf[id]; ok {
+				paths = append(paths, p)
+			}
+		}
+		if InAudience(&e, emp.Position, emp.OrgUnit.Path, paths) {
+			out = append(out, e)
 		}
 	}
-	return InAudience(e, emp.Position, emp.OrgUnit.Path, paths), nil
+	return out, nil
 }

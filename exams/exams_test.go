@@ -239,6 +239,13 @@ func TestVisibleAndListVisible(t *testing.T) {
 		all := f.exam(fixedInput())
 		draft, err := exams.CreateExam(f.ctx, f.db, trainer, fixedInput())
 		require.NoError(t, err)
+		// Audiences by unit: 东湖区 (above the clerk's outlet) and 濂溪区 (another city).
+		in = fixedInput()
+		in.OrgUnitIDs = []uint{f.unit("360102")}
+		donghu := f.exam(in)
+		in = fixedInput()
+		in.OrgUnitIDs = []uint{f.unit("360402")}
+		lianxi := f.exam(in)
 
 		clerkUser := &models.User{EmployeeID: f.emp(clerk)}
 		managerUser := &models.User{EmployeeID: f.emp(manager)}
@@ -247,16 +254,18 @@ func TestVisibleAndListVisible(t *testing.T) {
 
 		list, err := exams.ListVisible(f.ctx, f.db, clerkUser, models.Page{})
 		require.NoError(t, err)
-		require.ElementsMatch(t, []uint{windows.ID, all.ID}, examIDs(list.Items))
+		require.ElementsMatch(t, []uint{windows.ID, all.ID, donghu.ID}, examIDs(list.Items))
 		list, err = exams.ListVisible(f.ctx, f.db, managerUser, models.Page{})
 		require.NoError(t, err)
-		require.Equal(t, []uint{all.ID}, examIDs(list.Items))
+		require.ElementsMatch(t, []uint{all.ID, donghu.ID}, examIDs(list.Items))
+		_, err = exams.Visible(f.ctx, f.db, clerkUser, lianxi.ID)
+		require.ErrorIs(t, err, models.ErrNotFound, "an exam for another city's branch")
 		list, err = exams.ListVisible(f.ctx, f.db, noEmployee, models.Page{})
 		require.NoError(t, err)
 		require.Empty(t, list.Items)
 		list, err = exams.ListVisible(f.ctx, f.db, trainerUser, models.Page{})
 		require.NoError(t, err)
-		require.ElementsMatch(t, []uint{windows.ID, all.ID, draft.ID}, examIDs(list.Items))
+		require.ElementsMatch(t, []uint{windows.ID, all.ID, draft.ID, donghu.ID, lianxi.ID}, examIDs(list.Items))
 
 		_, err = exams.Visible(f.ctx, f.db, managerUser, windows.ID)
 		require.ErrorIs(t, err, models.ErrNotFound)

@@ -232,3 +232,19 @@ func AncestorAt(ctx context.Context, db *gorm.DB, u *OrgUnit, level string) (*Or
 	}
 	return &a, err
 }
+
+// UnitPaths maps each of ids to its unit's path, in one query; unknown ids are absent.
+func UnitPaths(ctx context.Context, db *gorm.DB, ids []uint) (map[uint]string, error) {
+	out := make(map[uint]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var units []OrgUnit
+	if err := db.WithContext(ctx).Select("id", "path").Where("id IN ?", ids).Find(&units).Error; err != nil {
+		return nil, err
+	}
+	for _, u := range units {
+		out[u.ID] = u.Path
+	}
+	return out, nil
+}
