@@ -12,7 +12,6 @@ import (
 	"quality/accounts"
 	"quality/exams"
 	"quality/models"
-	"quality/patrols"
 	"quality/rectifications"
 	"quality/training"
 )
@@ -134,21 +133,9 @@ func (s *server) myTiles(ctx context.Context, u *models.User) ([]homeTile, error
 	return append(out, t), nil
 }
 
-// openExamsFor counts the published exams of the /exams page open now that the caller
-// has not passed.
+// openExamsFor counts the exams of the /exams page the caller may take now and has not passed.
 func (s *server) openExamsFor(ctx context.Context, u *models.User, now time.Time) (int64, error) {
-	list, err := exams.ListVisible(ctx, s.db, u, models.Page{PerPage: 50})
-	if err != nil {
-		return 0, err
-	}
-	var open []uint
-	for _, e := range list.Items {
-		if e.Status == models.ExamPublished && !now.Before(e.OpensAt) && now.Before(e.ClosesAt) {
-			open = append(open, e.ID)
-		}
-	}
-	passed, err := models.PassedExamsOf(ctx, s.db, *u.EmployeeID, open)
-	return int64(len(open) - len(passed)), err
+	return exams.OpenNotPassed(ctx, s.db, u, now)
 }
 
 // managerTiles are the branch's: rectifications, cases, handbook, onboarding, certificates.
@@ -225,35 +212,9 @@ func (s *server) inspectorTiles(ctx context.Context, u *models.User) ([]homeTile
 	}, nil
 }
 
-// myStops counts the stops of the caller's own plans (the /patrols list, at most a page
-// of MaxPerPage plans) still pending and due within homeDays, and those missed, by the
-// patrols rule.
+// myStops counts the caller's own stops due within homeDays and missed (patrols.MyStops).
 func (s *server) myStops(ctx context.Context, u *models.User) (due, missed int64, err error) {
-	svc := s.patrolService()
-	scope := accounts.ScopeOf(u, patrolReaders...)
-	plans, err := svc.List(ctx, scope, patrols.ListInput{InspectorID: u.ID, Page: models.Page{PerPage: models.MaxPerPage}})
-	if err != nil {
-		return 0, 0, err
-	}
-	mine := map[uint]bool{}
-	for _, p := range plans.Items {
-		mine[p.ID] = true
-		missed += int64(p.Coverage.Missed)
-	}
-	if len(mine) == 0 {
-		return 0, missed, nil
-	}
-	today := models.DateOf(svc.Now())
-	facts, err := models.PatrolStopFacts(ctx, s.db, scope, "", today, models.DateOf(today.Time().AddDate(0, 0, homeDays-1)))
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, f := range facts {
-		if mine[f.PlanID] && patrols.StopStatus(f.Done, f.DueOn, today) == patrols.StopPending {
-			due++
-		}
-	}
-	return due, missed, nil
+	return s.patrolService().MyStops(ctx, accounts.ScopeOf(u, patrolReaders...), u.ID, homeDays)
 }
 
 // adminTiles are the subtree's overdue rectifications, the escalations of the last

@@ -363,3 +363,23 @@ func takenBy(ctx context.Context, db *gorm.DB, u *models.User, all []models.Exam
 	}
 	return out, nil
 }
+
+// OpenNotPassed counts the exams the user may take (ListVisible, its first page of 50)
+// that are published and open at now and that their employee has not passed.
+func OpenNotPassed(ctx context.Context, db *gorm.DB, u *models.User, now time.Time) (int64, error) {
+	if u.EmployeeID == nil {
+		return 0, nil
+	}
+	list, err := ListVisible(ctx, db, u, models.Page{PerPage: 50})
+	if err != nil {
+		return 0, err
+	}
+	var open []uint
+	for _, e := range list.Items {
+		if e.Status == models.ExamPublished && !now.Before(e.OpensAt) && now.Before(e.ClosesAt) {
+			open = append(open, e.ID)
+		}
+	}
+	passed, err := models.PassedExamsOf(ctx, db, *u.EmployeeID, open)
+	return int64(len(open) - len(passed)), err
+}

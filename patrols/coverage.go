@@ -321,3 +321,32 @@ func (s *Service) WriteCoverageWorkbook(ctx context.Context, scope models.Scope,
 	_, err = x.WriteTo(w)
 	return err
 }
+
+// MyStops counts the stops of the inspector's own plans in scope (the plans list, at
+// most MaxPerPage plans) still pending and due within days from today, and those
+// missed, by StopStatus.
+func (s *Service) MyStops(ctx context.Context, scope models.Scope, inspectorID uint, days int) (due, missed int64, err error) {
+	plans, err := s.List(ctx, scope, ListInput{InspectorID: inspectorID, Page: models.Page{PerPage: models.MaxPerPage}})
+	if err != nil {
+		return 0, 0, err
+	}
+	mine := map[uint]bool{}
+	for _, p := range plans.Items {
+		mine[p.ID] = true
+		missed += int64(p.Coverage.Missed)
+	}
+	if len(mine) == 0 {
+		return 0, missed, nil
+	}
+	today := s.today()
+	facts, err := models.PatrolStopFacts(ctx, s.DB, scope, "", today, models.DateOf(today.Time().AddDate(0, 0, days-1)))
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, f := range facts {
+		if mine[f.PlanID] && StopStatus(f.Done, f.DueOn, today) == StopPending {
+			due++
+		}
+	}
+	return due, missed, nil
+}
