@@ -53,14 +53,7 @@ func casesQuery(ctx context.Context, db *gorm.DB, scope Scope, f CaseFilter) *go
 
 // ListCases returns one page of the cases in scope, newest first.
 func ListCases(ctx context.Context, db *gorm.DB, scope Scope, f CaseFilter) (List[AccountabilityCase], error) {
-	q := casesQuery(ctx, db, scope, f)
-	out := List[AccountabilityCase]{Items: []AccountabilityCase{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err := q.Preload("OrgUnit").Order("opened_at DESC, id DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[AccountabilityCase](casesQuery(ctx, db, scope, f).Preload("OrgUnit"), f.Page, "opened_at DESC, id DESC")
 }
 
 // EachCase calls fn with every case of ListCases (f.Page is ignored) in id order, a

@@ -151,13 +151,7 @@ func ListCertificates(ctx context.Context, db *gorm.DB, scope Scope, f Certifica
 		v.Add("status", "invalid_choice")
 		return List[Certificate]{}, v
 	}
-	out := List[Certificate]{Items: []Certificate{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err := q.Preload("Employee.OrgUnit").Order("expires_at, id").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[Certificate](q.Preload("Employee.OrgUnit"), f.Page, "expires_at, id")
 }
 
 // RevokeCertificate marks a certificate revoked, once: it reports false when it was

@@ -109,13 +109,7 @@ func ListTemplates(ctx context.Context, db *gorm.DB, f TemplateFilter) (List[Che
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
 	}
-	out := List[ChecklistTemplate]{Items: []ChecklistTemplate{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err := q.Order("code, version DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[ChecklistTemplate](q, f.Page, "code, version DESC")
 }
 
 // GetTemplate loads one template version or fails with ErrNotFound.

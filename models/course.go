@@ -163,13 +163,7 @@ func ListCourses(ctx context.Context, db *gorm.DB, f CourseFilter) (List[Course]
 	if f.Mode != "" {
 		q = q.Where("mode = ?", f.Mode)
 	}
-	out := List[Course]{Items: []Course{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err := q.Order("id DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[Course](q, f.Page, "id DESC")
 }
 
 // CoursesByID loads the courses with the given ids, in id order; missing ids are left out.
@@ -319,13 +313,7 @@ func ListOverdueEmployees(ctx context.Context, db *gorm.DB, scope Scope, f Overd
 	if err != nil {
 		return List[Employee]{}, err
 	}
-	out := List[Employee]{Items: []Employee{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err = q.Preload("OrgUnit").Order("employees.hire_date, employees.job_number").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[Employee](q.Preload("OrgUnit"), f.Page, "employees.hire_date, employees.job_number")
 }
 
 // EachOverdueEmployee calls fn with every overdue employee of ListOverdueEmployees

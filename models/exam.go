@@ -153,13 +153,7 @@ func ListExams(ctx context.Context, db *gorm.DB, publishedOnly bool, p Page) (Li
 	if publishedOnly {
 		q = q.Where("status = ?", ExamPublished)
 	}
-	out := List[Exam]{Items: []Exam{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p = p.Normalize()
-	err := q.Order("id DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[Exam](q, p, "id DESC")
 }
 
 // CountAttempts counts the attempts of an exam (any person).

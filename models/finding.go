@@ -60,12 +60,7 @@ func ListFindings(ctx context.Context, db *gorm.DB, scope Scope, f FindingFilter
 	if err != nil {
 		return out, err
 	}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err = q.Order("found_at DESC, id DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[Finding](q, f.Page, "found_at DESC, id DESC")
 }
 
 // EachFinding calls fn with every finding of ListFindings (f.Page is ignored), newest

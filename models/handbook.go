@@ -92,13 +92,7 @@ func LatestPublishedHandbook(tx *gorm.DB) (*HandbookVersion, error) {
 // ListHandbookVersions returns one page of versions, highest number first.
 func ListHandbookVersions(ctx context.Context, db *gorm.DB, p Page) (List[HandbookVersion], error) {
 	q := db.WithContext(ctx).Model(&HandbookVersion{})
-	out := List[HandbookVersion]{Items: []HandbookVersion{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p = p.Normalize()
-	err := q.Order("major DESC, minor DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[HandbookVersion](q, p, "major DESC, minor DESC")
 }
 
 // UnsetCurrentHandbook clears the current mark; tx must be the transaction that then
@@ -216,13 +210,7 @@ func ListPendingEmployees(ctx context.Context, db *gorm.DB, scope Scope, f Handb
 	if err != nil {
 		return List[Employee]{}, err
 	}
-	out := List[Employee]{Items: []Employee{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err = q.Preload("OrgUnit").Order("employees.job_number").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[Employee](q.Preload("OrgUnit"), f.Page, "employees.job_number")
 }
 
 // EachPendingEmployee calls fn with every pending employee of ListPendingEmployees (f.Page

@@ -207,12 +207,7 @@ func ListInspections(ctx context.Context, db *gorm.DB, scope Scope, f Inspection
 	if err != nil {
 		return out, err
 	}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err = q.Order("started_at DESC, id DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[Inspection](q, f.Page, "started_at DESC, id DESC")
 }
 
 // EachInspection calls fn with every inspection of ListInspections (f.Page is ignored),

@@ -89,13 +89,7 @@ func ListOrgUnits(ctx context.Context, db *gorm.DB, scope Scope, f OrgFilter) (L
 	if f.Q != "" {
 		q = q.Where("("+likeClause("name")+" OR "+likeClause("code")+")", containsPattern(f.Q), containsPattern(f.Q))
 	}
-	out := List[OrgUnit]{Items: []OrgUnit{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err := q.Order("code").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[OrgUnit](q, f.Page, "code")
 }
 
 // OrgUnitsInScope returns every unit in scope ordered by path, for trees.

@@ -40,14 +40,7 @@ func patrolPlans(ctx context.Context, db *gorm.DB, scope Scope, f PatrolFilter) 
 
 // ListPatrolPlans returns one page of the plans of units in scope, latest period first.
 func ListPatrolPlans(ctx context.Context, db *gorm.DB, scope Scope, f PatrolFilter) (List[PatrolPlan], error) {
-	q := patrolPlans(ctx, db, scope, f)
-	out := List[PatrolPlan]{Items: []PatrolPlan{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err := q.Preload("OrgUnit").Preload("Inspector").Order("starts_on DESC, id DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[PatrolPlan](patrolPlans(ctx, db, scope, f).Preload("OrgUnit").Preload("Inspector"), f.Page, "starts_on DESC, id DESC")
 }
 
 // GetPatrolPlan loads one plan of a unit in scope, with its unit and inspector, or

@@ -70,13 +70,7 @@ func ListQuestions(ctx context.Context, db *gorm.DB, f QuestionFilter) (List[Que
 	if f.Difficulty != 0 {
 		q = q.Where("difficulty = ?", f.Difficulty)
 	}
-	out := List[Question]{Items: []Question{}}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err := q.Order("category, difficulty, id").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[Question](q, f.Page, "category, difficulty, id")
 }
 
 // GetQuestion loads one question version by id.

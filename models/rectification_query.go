@@ -74,13 +74,7 @@ func ListRectifications(ctx context.Context, db *gorm.DB, scope Scope, f Rectifi
 	if err != nil {
 		return out, err
 	}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err = withRectificationRelations(q).Order("rectifications.due_on, rectifications.id").
-		Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[Rectification](withRectificationRelations(q), f.Page, "rectifications.due_on, rectifications.id")
 }
 
 // EachRectification calls fn with every rectification of ListRectifications (f.Page is
@@ -243,13 +237,8 @@ func ListEscalations(ctx context.Context, db *gorm.DB, scope Scope, f Escalation
 	if !f.To.IsZero() {
 		q = q.Where("escalations.at < ?", f.To.UTC())
 	}
-	if err := q.Count(&out.Total).Error; err != nil {
-		return out, err
-	}
-	p := f.Page.Normalize()
-	err := q.Preload("Rectification.Finding.OrgUnit").Preload("Rectification.AssigneeUnit").
-		Order("escalations.at DESC, escalations.id DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	return pageOf[Escalation](q.Preload("Rectification.Finding.OrgUnit").Preload("Rectification.AssigneeUnit"),
+		f.Page, "escalations.at DESC, escalations.id DESC")
 }
 
 // RectificationUnits maps id to unit for the given ids (names for views; no scope, the

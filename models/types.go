@@ -181,3 +181,15 @@ func eachByID[T any](query func() (*gorm.DB, error), column string, desc bool, i
 		after = id(&items[len(items)-1])
 	}
 }
+
+// pageOf counts the rows of q and reads page p of them in order; preloads on q apply
+// to the page only.
+func pageOf[T any](q *gorm.DB, p Page, order string) (List[T], error) {
+	out := List[T]{Items: []T{}}
+	if err := q.Count(&out.Total).Error; err != nil {
+		return out, err
+	}
+	p = p.Normalize()
+	err := q.Order(order).Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
+	return out, err
+}
