@@ -156,25 +156,35 @@ func (c *client) upload(url, field, name string, content []byte) response {
 	return c.send(req)
 }
 
+// send sends req with the client's cookies and the CSRF header, as an API client does,
+// and keeps the cookies the reply sets.
 func (c *client) send(req *http.Request) response {
 	c.e.t.Helper()
-	for k, v := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
 	if tok := c.cookies["csrf_"]; tok != "" && req.Method != http.MethodGet && req.Method != http.MethodHead {
 		req.Header.Set("X-Csrf-Token", tok)
 	}
-	res, err := c.e.app.Test(req, -1)
-	require.NoError(c.e.t, err)
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	require.NoError(c.e.t, err)
-	for _, ck := range res.Cookies() {
+	r, cookies := c.exchange(req)
+	for _, ck := range cookies {
 		if ck.MaxAge < 0 || ck.Value == "" {
 			delete(c.cookies, ck.Name)
 		} else {
 			c.cookies[ck.Name] = ck.Value
 		}
 	}
-	return response{Code: res.StatusCode, Header: res.Header, Body: string(body)}
+	return r
+}
+
+// exchange sends req with the client's cookies and reads the reply and the cookies it
+// sets.
+func (c *client) exchange(req *http.Request) (response, []*http.Cookie) {
+	c.e.t.Helper()
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := c.e.app.Test(req, -1)
+	require.NoError(c.e.t, err)
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	require.NoError(c.e.t, err)
+	return response{Code: res.StatusCode, Header: res.Header, Body: string(body)}, res.Cookies()
 }

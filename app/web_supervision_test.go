@@ -1,13 +1,9 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -25,30 +21,7 @@ import (
 // postPageUpload posts a photo as a browser's multipart form does: the CSRF token only
 // in the form's hidden field, read from the page at from.
 func (c *client) postPageUpload(from, target string, content []byte) response {
-	c.e.t.Helper()
-	page := c.do(http.MethodGet, from, nil)
-	require.Equal(c.e.t, http.StatusOK, page.Code, page.Body)
-	m := csrfField.FindStringSubmatch(page.Body)
-	require.NotNil(c.e.t, m, "no _csrf field on %s", from)
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	require.NoError(c.e.t, w.WriteField("_csrf", m[1]))
-	fw, err := w.CreateFormFile("file", "现场.png")
-	require.NoError(c.e.t, err)
-	_, err = fw.Write(content)
-	require.NoError(c.e.t, err)
-	require.NoError(c.e.t, w.Close())
-	req := httptest.NewRequest(http.MethodPost, target, &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	for k, v := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
-	res, err := c.e.app.Test(req, -1)
-	require.NoError(c.e.t, err)
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	require.NoError(c.e.t, err)
-	return response{Code: res.StatusCode, Header: res.Header, Body: string(body)}
+	return c.postPage(from, target, nil, "现场.png", content)
 }
 
 // hidden reads the value of the first hidden field name on a page after marker.

@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -29,35 +26,7 @@ import (
 // CSRF token only in the form's hidden field (read from the page at from) and the
 // other form fields.
 func (c *client) postPageWorkbook(from, target string, fields url.Values, content []byte) response {
-	c.e.t.Helper()
-	page := c.do(http.MethodGet, from, nil)
-	require.Equal(c.e.t, http.StatusOK, page.Code, page.Body)
-	m := csrfField.FindStringSubmatch(page.Body)
-	require.NotNil(c.e.t, m, "no _csrf field on %s", from)
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	require.NoError(c.e.t, w.WriteField("_csrf", m[1]))
-	for k, vs := range fields {
-		for _, v := range vs {
-			require.NoError(c.e.t, w.WriteField(k, v))
-		}
-	}
-	fw, err := w.CreateFormFile("file", "题库.xlsx")
-	require.NoError(c.e.t, err)
-	_, err = fw.Write(content)
-	require.NoError(c.e.t, err)
-	require.NoError(c.e.t, w.Close())
-	req := httptest.NewRequest(http.MethodPost, target, &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	for k, v := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
-	}
-	res, err := c.e.app.Test(req, -1)
-	require.NoError(c.e.t, err)
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	require.NoError(c.e.t, err)
-	return response{Code: res.StatusCode, Header: res.Header, Body: string(body)}
+	return c.postPage(from, target, fields, "题库.xlsx", content)
 }
 
 // badBankWorkbook is a bank upload with one good row and two bad ones: row 3 has an

@@ -1,8 +1,10 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -26,23 +28,45 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 // postPageForm posts values as a browser would: the token only in the form's hidden
 // field, read from the page at from, not in a header.
 func (c *client) postPageForm(from, target string, values url.Values) response {
+	return c.postPage(from, target, values, "", nil)
+}
+
+// postPage posts a page's form as a browser does: the CSRF token only in the form's
+// hidden field (read from the page at from), the values, and with a file name the
+// content as the multipart field "file".
+func (c *client) postPage(from, target string, values url.Values, fileName string, content []byte) response {
 	c.e.t.Helper()
 	page := c.do(http.MethodGet, from, nil)
 	require.Equal(c.e.t, http.StatusOK, page.Code, page.Body)
 	m := csrfField.FindStringSubmatch(page.Body)
 	require.NotNil(c.e.t, m, "no _csrf field on %s", from)
-	values.Set("_csrf", m[1])
-	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(values.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for k, v := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	form := url.Values{"_csrf": {m[1]}}
+	for k, vs := range values {
+		form[k] = vs
 	}
-	res, err := c.e.app.Test(req, -1)
-	require.NoError(c.e.t, err)
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	require.NoError(c.e.t, err)
-	return response{Code: res.StatusCode, Header: res.Header, Body: string(body)}
+	var body io.Reader
+	contentType := "application/x-www-form-urlencoded"
+	if fileName == "" {
+		body = strings.NewReader(form.Encode())
+	} else {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		for k, vs := range form {
+			for _, v := range vs {
+				require.NoError(c.e.t, w.WriteField(k, v))
+			}
+		}
+		fw, err := w.CreateFormFile("file", fileName)
+		require.NoError(c.e.t, err)
+		_, err = fw.Write(content)
+		require.NoError(c.e.t, err)
+		require.NoError(c.e.t, w.Close())
+		body, contentType = &buf, w.FormDataContentType()
+	}
+	req := httptest.NewRequest(http.MethodPost, target, body)
+	req.Header.Set("Content-Type", contentType)
+	res, _ := c.exchange(req)
+	return res
 }
 
 // auditOf counts the audit events with action since mark (an audit count before).
