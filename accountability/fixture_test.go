@@ -96,7 +96,7 @@ func (f *fixture) finding(outletCode string, voided bool) uint {
 	require.NoError(f.t, f.db.Create(tpl).Error)
 	unit := f.unit(outletCode)
 	in := &models.Inspection{ClientID: fmt.Sprintf("case-%d", f.seq), InspectorID: f.insp.ID, TemplateID: tpl.ID, OrgUnitID: unit.ID,
-		Status: models.InspectionSubmitted, StartedAt: now, SubmittedAt: &now, Result: models.ResultFail, Revision: 1}
+		Status: models.InspectionSubmitted, StartedAt: now, SubmittedAt: &now, Result: models.ResultFail}
 	require.NoError(f.t, f.db.Omit("Inspector", "Template", "OrgUnit").Create(in).Error)
 	item := &models.InspectionItem{InspectionID: in.ID, Key: "1.1", Section: "公示", Text: "公示服务承诺", RuleRef: "R1.1",
 		Response: models.ResponsePassFail, MaxScore: 1, Weight: 1, Outcome: models.OutcomeFail}

@@ -152,7 +152,7 @@ func (s *Service) Start(ctx context.Context, actor models.Actor, scope models.Sc
 		return nil, false, err
 	}
 	ins := &models.Inspection{ClientID: in.ClientID, RequestHash: hash, InspectorID: actor.UserID, Status: models.InspectionDraft,
-		PatrolStopID: in.PatrolStopID, FollowUpOf: in.FollowUpOf, Lat: in.Lat, Lng: in.Lng, StartedAt: s.now(), Revision: 1}
+		PatrolStopID: in.PatrolStopID, FollowUpOf: in.FollowUpOf, Lat: in.Lat, Lng: in.Lng, StartedAt: s.now()}
 	t, outlet, err := s.checkStart(ctx, ve, actor, scope, in)
 	if err != nil {
 		return nil, false, err

@@ -82,7 +82,6 @@ func (s *Service) submit(ctx context.Context, tx *gorm.DB, pol Policy, actor mod
 	now := s.now()
 	ins.Status, ins.SubmittedAt, ins.Confirmation = models.InspectionSubmitted, &now, confirmation
 	ins.Earned, ins.Possible, ins.Score, ins.Result, ins.CriticalFailed = sc.Earned, sc.Possible, sc.Score, sc.Result, sc.CriticalFailed
-	ins.Revision++
 	if err := models.SaveInspectionResult(tx, ins); err != nil {
 		return err
 	}
@@ -278,7 +277,6 @@ func (s *Service) Reopen(ctx context.Context, actor models.Actor, scope, adminSc
 			"submitted_at": ins.SubmittedAt, "removed_findings": ids}
 		ins.Status, ins.SubmittedAt, ins.Confirmation = models.InspectionDraft, nil, ""
 		ins.Earned, ins.Possible, ins.Score, ins.Result, ins.CriticalFailed = 0, 0, nil, "", false
-		ins.Revision++
 		ins.ReopenCount++
 		if err := models.SaveInspectionResult(tx, ins); err != nil {
 			return err

@@ -64,16 +64,14 @@ type Inspection struct {
 	Confirmation string `gorm:"size:200;not null" json:"confirmation"`
 	// Earned and Possible are the exact sums of the scoring rule; Score is
 	// 100 × Earned / Possible rounded half-up, nil when nothing was scored.
-	Earned         int      `gorm:"not null" json:"earned"`
-	Possible       int      `gorm:"not null" json:"possible"`
-	Score          *Percent `json:"score"`
-	Result         string   `gorm:"size:16;not null;index" json:"result"`
-	CriticalFailed bool     `gorm:"not null" json:"critical_failed"`
-	// Revision grows with every change of the inspection or its answers.
-	Revision    int       `gorm:"not null" json:"revision"`
-	ReopenCount int       `gorm:"not null" json:"reopen_count"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	Earned         int       `gorm:"not null" json:"earned"`
+	Possible       int       `gorm:"not null" json:"possible"`
+	Score          *Percent  `json:"score"`
+	Result         string    `gorm:"size:16;not null;index" json:"result"`
+	CriticalFailed bool      `gorm:"not null" json:"critical_failed"`
+	ReopenCount    int       `gorm:"not null" json:"reopen_count"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // InspectionItem is one item as the inspection showed it (a snapshot of the template
@@ -291,8 +289,7 @@ func GetInspectionItem(ctx context.Context, db *gorm.DB, inspectionID uint, key 
 }
 
 // SaveInspectionItemAnswer writes the answer of it, only if its revision is still
-// rev (then it.Rev becomes rev+1), and counts a new revision of the inspection;
-// ErrStale when another save came first.
+// rev (then it.Rev becomes rev+1); ErrStale when another save came first.
 func SaveInspectionItemAnswer(tx *gorm.DB, it *InspectionItem, rev int) error {
 	res := tx.Model(&InspectionItem{}).Where("id = ? AND rev = ?", it.ID, rev).Updates(map[string]any{
 		"outcome": it.Outcome, "points": it.Points, "note": it.Note, "rev": rev + 1, "answered_at": it.AnsweredAt,
@@ -304,15 +301,14 @@ func SaveInspectionItemAnswer(tx *gorm.DB, it *InspectionItem, rev int) error {
 		return fmt.Errorf("inspection item %d: %w", it.ID, ErrStale)
 	}
 	it.Rev = rev + 1
-	return tx.Model(&Inspection{}).Where("id = ?", it.InspectionID).
-		Updates(map[string]any{"revision": gorm.Expr("revision + 1"), "updated_at": time.Now().UTC()}).Error
+	return nil
 }
 
 // SaveInspectionResult writes the status, submission and result columns of ins.
 func SaveInspectionResult(tx *gorm.DB, ins *Inspection) error {
 	ins.UpdatedAt = time.Now().UTC()
 	return tx.Model(&Inspection{}).Where("id = ?", ins.ID).Select("status", "submitted_at", "confirmation", "earned", "possible",
-		"score", "result", "critical_failed", "revision", "reopen_count", "updated_at").Updates(ins).Error
+		"score", "result", "critical_failed", "reopen_count", "updated_at").Updates(ins).Error
 }
 
 // InsertPhoto records a stored photo with tx.

@@ -93,7 +93,7 @@ func (f *fixture) cover(planID uint, code string) {
 	require.NoError(f.t, f.db.Where("plan_id = ? AND org_unit_id = ?", planID, f.unit(code).ID).Take(&st).Error)
 	now := time.Now().UTC()
 	in := &models.Inspection{ClientID: "cover-" + code, InspectorID: f.insp.ID, TemplateID: 1, OrgUnitID: st.OrgUnitID, PatrolStopID: &st.ID,
-		Status: models.InspectionSubmitted, StartedAt: now, SubmittedAt: &now, Result: models.ResultPass, Revision: 1}
+		Status: models.InspectionSubmitted, StartedAt: now, SubmittedAt: &now, Result: models.ResultPass}
 	var tpl models.ChecklistTemplate
 	require.NoError(f.t, f.db.Where("code = ?", tplCode).Take(&tpl).Error)
 	in.TemplateID = tpl.ID

@@ -246,7 +246,7 @@ func (d *demoSupervision) inspection(ctx context.Context, tx *gorm.DB, rng *rand
 		ClientID: fmt.Sprintf("demo-%d-%d", outlet.ID, at.Unix()), RequestHash: "demo", InspectorID: inspector,
 		TemplateID: tpl.ID, OrgUnitID: outlet.ID, Status: models.InspectionSubmitted, StartedAt: at, SubmittedAt: &submitted,
 		Lat: lat, Lng: lng, Confirmation: "本人确认以上检查结果属实", Earned: s.Earned, Possible: s.Possible, Score: s.Score,
-		Result: s.Result, CriticalFailed: s.CriticalFailed, Revision: len(items) + 2, CreatedAt: at, UpdatedAt: submitted,
+		Result: s.Result, CriticalFailed: s.CriticalFailed, CreatedAt: at, UpdatedAt: submitted,
 	}
 	if lat != nil {
 		ins.DistanceM = &dist

@@ -61,7 +61,7 @@ func Open(t testing.TB, db *gorm.DB, outletCode string, o Options) *models.Recti
 	require.NoError(t, db.Transaction(func(tx *gorm.DB) error {
 		ins := &models.Inspection{ClientID: fmt.Sprintf("rectest-%d-%d", time.Now().UnixNano(), n), InspectorID: inspector,
 			TemplateID: tpl, OrgUnitID: outlet.ID, Status: models.InspectionSubmitted, StartedAt: o.At, SubmittedAt: &o.At,
-			Result: models.ResultFail, CriticalFailed: o.Critical, Revision: 1}
+			Result: models.ResultFail, CriticalFailed: o.Critical}
 		if err := tx.Omit("Inspector", "Template", "OrgUnit").Create(ins).Error; err != nil {
 			return err
 		}
