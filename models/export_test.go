@@ -5,3 +5,6 @@ var (
 	TrainingModels   = trainingModels
 	InspectionModels = inspectionModels
 )
+
+// RankingModels are the tables of schema version 4.
+var RankingModels = rankingModels

@@ -47,6 +47,7 @@ var migrations = []migration{
 		}
 		return appendOnly(tx, "rectification_events")
 	}},
+	{Version: 4, Name: "service metrics and ranking exports", Up: migrateV4},
 }
 
 // allModels is the current schema, in creation order (parents before children).
@@ -56,7 +57,8 @@ func allModels() []any {
 		&Session{}, &LoginThrottle{}, &AuditEvent{},
 	}
 	all = append(all, trainingModels()...)
-	return append(all, inspectionModels()...)
+	all = append(all, inspectionModels()...)
+	return append(all, rankingModels()...)
 }
 
 // trainingModels are the tables of the training side (version 2).
@@ -80,6 +82,11 @@ func inspectionModels() []any {
 		&Finding{}, &Rectification{}, &RectificationEvent{}, &Escalation{},
 		&AccountabilityCase{}, &CaseFinding{}, &CasePerson{},
 	}
+}
+
+// rankingModels are the tables of the ranking (version 4).
+func rankingModels() []any {
+	return []any{&ServiceMetric{}, &RankingExport{}}
 }
 
 // SchemaVersion is the version this release's schema has.

@@ -2,6 +2,8 @@ package models_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -69,7 +71,7 @@ func TestUpgradeFromFoundation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		m := db.Migrator()
-		later := append(models.TrainingModels(), models.InspectionModels()...)
+		later := slices.Concat(models.TrainingModels(), models.InspectionModels(), models.RankingModels())
 		for i := len(later) - 1; i >= 0; i-- {
 			require.NoError(t, m.DropTable(later[i]))
 		}
@@ -79,7 +81,7 @@ func TestUpgradeFromFoundation(t *testing.T) {
 
 		ran, err := models.Migrate(ctx, db)
 		require.NoError(t, err)
-		require.Equal(t, []string{"training and exams", "inspections and accountability"}, ran)
+		require.Equal(t, []string{"training and exams", "inspections and accountability", "service metrics and ranking exports"}, ran)
 		for _, model := range later {
 			require.True(t, m.HasTable(model), "%T", model)
 		}
@@ -93,4 +95,59 @@ func TestUpgradeFromFoundation(t *testing.T) {
 		require.NoError(t, err)
 		require.Empty(t, ran)
 	})
+}
+
+// TestUpgradeFromSupervision: a database of the supervision release (schema 3) gets the
+// service metrics and ranking export tables from step 4's frozen copies, with the same
+// columns, types, nullability and indexes as a database made from today's models.
+func TestUpgradeFromSupervision(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		m := db.Migrator()
+		tables := []string{"service_metrics", "ranking_exports"}
+		for _, table := range tables {
+			require.NoError(t, m.DropTable(table))
+		}
+		require.NoError(t, db.Where("version > 3").Delete(&models.SchemaMigration{}).Error)
+
+		ran, err := models.Migrate(ctx, db)
+		require.NoError(t, err)
+		require.Equal(t, []string{"service metrics and ranking exports"}, ran)
+
+		fresh := dbtest.SQLite(t)
+		if models.DialectOf(db) == models.MySQL {
+			fresh = dbtest.MySQL(t)
+		}
+		for _, table := range tables {
+			require.Equal(t, tableShape(t, fresh, table), tableShape(t, db, table), table)
+		}
+		ran, err = models.Migrate(ctx, db)
+		require.NoError(t, err)
+		require.Empty(t, ran)
+	})
+}
+
+// tableShape lists a table's columns (name, type, nullability, default, key) and its
+// indexes (name, columns, uniqueness) in a comparable form.
+func tableShape(t *testing.T, db *gorm.DB, table string) []string {
+	t.Helper()
+	m := db.Migrator()
+	cols, err := m.ColumnTypes(table)
+	require.NoError(t, err)
+	var out []string
+	for _, c := range cols {
+		null, _ := c.Nullable()
+		def, _ := c.DefaultValue()
+		pk, _ := c.PrimaryKey()
+		full, _ := c.ColumnType()
+		out = append(out, fmt.Sprintf("column %s %s (%s) null=%v default=%q pk=%v", c.Name(), c.DatabaseTypeName(), full, null, def, pk))
+	}
+	idx, err := m.GetIndexes(table)
+	require.NoError(t, err)
+	for _, i := range idx {
+		unique, _ := i.Unique()
+		out = append(out, fmt.Sprintf("index %s %v unique=%v", i.Name(), i.Columns(), unique))
+	}
+	slices.Sort(out)
+	return out
 }
