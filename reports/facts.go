@@ -118,23 +118,14 @@ func (s *Service) gather(ctx context.Context, w Window) (*unitFacts, error) {
 // current at the cut-off, and for each position the courses meant for it that were
 // published by then (R8.1–R8.4).
 func (s *Service) gatherStaff(ctx context.Context, w Window, f *unitFacts) error {
-	major, err := models.HandbookMajorAt(ctx, s.DB, w.CutOff)
+	q, err := s.staffRowsQuery(ctx, w)
 	if err != nil {
 		return err
 	}
-	f.handbook = major > 0
-	courses, err := models.CoursesPublishedBefore(ctx, s.DB, w.CutOff)
-	if err != nil {
-		return err
-	}
+	f.handbook = q.HandbookMajor > 0
 	for _, pos := range models.Positions {
-		var ids []uint
-		for _, c := range courses {
-			if c.For(pos) {
-				ids = append(ids, c.ID)
-			}
-		}
-		rows, err := models.StaffTotalsByUnit(ctx, s.DB, models.StaffQuery{Position: pos, HandbookMajor: major, CourseIDs: ids, End: w.CutOff, HiredBefore: w.DayLimit()})
+		rows, err := models.StaffTotalsByUnit(ctx, s.DB, models.StaffQuery{Position: pos, HandbookMajor: q.HandbookMajor,
+			CourseIDs: q.Courses[pos], End: w.CutOff, HiredBefore: w.DayLimit()})
 		if err != nil {
 			return err
 		}
