@@ -1,0 +1,68 @@
+package workbook_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"quality/workbook"
+)
+
+type hundredths int64
+
+func TestWriterSheets(t *testing.T) {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	require.NoError(t, err)
+	w, err := workbook.NewWriter(loc)
+	require.NoError(t, err)
+	defer w.Close()
+	w.SetRowLimit(6) // title, header and four rows a part
+	cols := []workbook.Column{{Title: "名称"}, {Title: "数量", Kind: workbook.Int}, {Title: "得分", Kind: workbook.Hundredths},
+		{Title: "合格率", Kind: workbook.Percent}, {Title: "提交时间", Kind: workbook.DateTime}}
+	s, err := w.NewSheet("巡查明细", cols, workbook.SheetOptions{Title: "2026年第3季度"})
+	require.NoError(t, err)
+	at := time.Date(2026, 9, 30, 15, 30, 0, 0, time.UTC) // 23:30 in Beijing
+	score := hundredths(9026)
+	for i := range 10 {
+		require.NoError(t, s.Add("=HYPERLINK(\"http://x\")", 1234+i, score, &score, at))
+	}
+	require.NoError(t, s.Add("无分", nil, "无数据", (*hundredths)(nil), time.Time{}))
+	require.NoError(t, s.Close())
+	var buf bytes.Buffer
+	_, err = w.WriteTo(&buf)
+	require.NoError(t, err)
+
+	f, err := excelize.OpenReader(&buf)
+	require.NoError(t, err)
+	defer f.Close()
+	assert.Equal(t, []string{"巡查明细", "巡查明细 (2)", "巡查明细 (3)"}, f.GetSheetList(), "11 rows, 4 a part")
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet)
+		require.NoError(t, err)
+		assert.Equal(t, "2026年第3季度", rows[0][0])
+		assert.Equal(t, []string{"名称", "数量", "得分", "合格率", "提交时间"}, rows[1])
+		formula, err := f.GetCellFormula(sheet, "A3")
+		require.NoError(t, err)
+		assert.Empty(t, formula, "text is never a formula")
+	}
+	v, _ := f.GetCellValue("巡查明细", "A3")
+	assert.Equal(t, `=HYPERLINK("http://x")`, v)
+	for cell, want := range map[string]string{"B3": "1,234", "C3": "90.26", "D3": "90.26%", "E3": "2026-09-30 23:30"} {
+		v, _ := f.GetCellValue("巡查明细", cell)
+		assert.Equal(t, want, v, cell)
+	}
+	raw, _ := f.GetCellValue("巡查明细", "D3", excelize.Options{RawCellValue: true})
+	assert.Equal(t, "0.9026", raw, "a share is stored as a number")
+	typ, _ := f.GetCellType("巡查明细", "C3")
+	assert.NotEqual(t, excelize.CellTypeSharedString, typ)
+	last, _ := f.GetRows("巡查明细 (3)")
+	assert.Equal(t, []string{"无分", "", "无数据"}, last[len(last)-1])
+	panes, err := f.GetPanes("巡查明细")
+	require.NoError(t, err)
+	assert.True(t, panes.Freeze)
+	assert.Equal(t, 2, panes.YSplit)
+}
