@@ -32,6 +32,8 @@ usage:
   quality user create --username NAME --role ROLE --unit CODE [--name NAME] [--employee JOB_NUMBER]
   quality user reset-password --username NAME
                                 the password comes from QUALITY_USER_PASSWORD, or a random one is printed
+  quality report --period 2026-Q3 [--level county] [--out FILE]
+                                write the ranking workbook (服务水平排名_2026-Q3.xlsx) offline
   quality version
 
 configuration (environment):
@@ -51,6 +53,8 @@ func run(args []string) error {
 		return seed(args[1:])
 	case "user":
 		return user(args[1:])
+	case "report":
+		return report(args[1:])
 	case "version":
 		fmt.Println("quality", app.Version, "schema", models.SchemaVersion())
 		return nil

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	"quality/models/dbtest"
 )
@@ -165,4 +166,25 @@ func freeAddr(t *testing.T) string {
 	require.NoError(t, err)
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// `quality report` writes the same workbook as the API, offline; a bad period or level
+// names its flag.
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("QUALITY_DB", "sqlite:"+filepath.Join(dir, "q.db"))
+	t.Setenv("QUALITY_ADMIN_PASSWORD", "admin-pass-123")
+	require.NoError(t, run([]string{"seed"}))
+	out := filepath.Join(dir, "ranking.xlsx")
+	require.NoError(t, run([]string{"report", "--period", "2026-Q3", "--level", "city", "--out", out}))
+	f, err := excelize.OpenFile(out)
+	require.NoError(t, err)
+	defer f.Close()
+	require.Contains(t, f.GetSheetList(), "县分公司排名")
+	rows, err := f.GetRows("市公司排名")
+	require.NoError(t, err)
+	require.Len(t, rows, 2+11, "the 11 city companies, unranked without data")
+	require.ErrorContains(t, run([]string{"report", "--period", "2026-Q5", "--out", out}), "--period")
+	require.ErrorContains(t, run([]string{"report", "--period", "2026-Q3", "--level", "outlet", "--out", out}), "--level")
+	require.ErrorContains(t, run([]string{"report", "--period", "2099", "--out", out}), "not started")
 }
