@@ -443,6 +443,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, trainerPageMatrixRows()...)
 	rows = append(rows, supervisionPageMatrixRows()...)
 	rows = append(rows, checklistPageMatrixRows()...)
+	rows = append(rows, metricMatrixRows()...)
 	return rows
 }
 

@@ -36,7 +36,7 @@ func (s *server) openAPIDocument() map[string]any {
 		for _, m := range pathParamRE.FindAllStringSubmatch(r.Path, -1) {
 			// Ids are positive integers; other parameters (a certificate code) are text.
 			schema := map[string]any{"type": "string"}
-			if m[1] == "id" || m[1] == "question" {
+			if m[1] == "id" || m[1] == "question" || m[1] == "unit_id" {
 				schema = map[string]any{"type": "integer", "minimum": 1}
 			}
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema})
