@@ -20,6 +20,7 @@ import (
 	"quality/exams"
 	"quality/models"
 	"quality/rectifications"
+	"quality/reports"
 	"quality/seeds"
 )
 
@@ -177,13 +178,15 @@ func serve(args []string) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("QUALITY_DATA_DIR=%s: %w", cfg.DataDir, err)
 	}
-	a, err := app.New(cfg, app.Deps{DB: db})
+	exporter := reports.NewExporter(reports.NewService(db, cfg.Location), filepath.Join(cfg.DataDir, "exports"), nil)
+	a, err := app.New(cfg, app.Deps{DB: db, Exports: exporter})
 	if err != nil {
 		return err
 	}
 	go sweepSessions(ctx, db, cfg.Sessions)
 	go sweepAttempts(ctx, exams.NewService(db))
 	go sweepRectifications(ctx, db)
+	go sweepExports(ctx, exporter)
 
 	errc := make(chan error, 1)
 	go func() { errc <- a.Listen(cfg.Addr) }()
@@ -256,6 +259,27 @@ func sweepRectifications(ctx context.Context, db *gorm.DB) {
 			return
 		case <-t.C:
 			sweep()
+		}
+	}
+}
+
+// sweepExports takes up the workbook jobs no worker holds (queued, or left by a killed
+// server once its lease ran out) at start and every 30 s, and removes expired files;
+// several instances may sweep at once, each job is claimed by one.
+func sweepExports(ctx context.Context, e *reports.Exporter) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		switch ran, removed, err := e.Sweep(ctx); {
+		case err != nil && ctx.Err() == nil:
+			slog.Warn("ranking export sweep failed", "err", err)
+		case ran > 0 || removed > 0:
+			slog.Info("ranking exports swept", "ran", ran, "files_removed", removed)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

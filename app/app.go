@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"quality/accounts"
 	"quality/exams"
 	"quality/models"
+	"quality/reports"
 )
 
 // Deps are the services the app uses; main and tests build them.
@@ -29,6 +31,9 @@ type Deps struct {
 	DB *gorm.DB
 	// Log receives request and error logs; nil means slog.Default().
 	Log *slog.Logger
+	// Exports runs the ranking workbook jobs; nil makes one storing files under
+	// QUALITY_DATA_DIR/exports (tests pass their own to wait for its jobs).
+	Exports *reports.Exporter
 }
 
 // server holds what handlers need; handlers are its methods.
@@ -42,6 +47,7 @@ type server struct {
 	pages    map[string]*template.Template
 	log      *slog.Logger
 	exams    *exams.Service
+	exports  *reports.Exporter
 }
 
 // New builds the whole application: main and every HTTP test use it.
@@ -71,7 +77,12 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	exports := deps.Exports
+	if exports == nil {
+		exports = reports.NewExporter(reports.NewService(deps.DB, cfg.Location), filepath.Join(cfg.DataDir, "exports"), log)
+	}
 	s := &server{
+		exports:  exports,
 		exams:    exams.NewService(deps.DB),
 		log:      log,
 		pages:    pages,

@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 
 	"quality/app"
 	"quality/models"
+	"quality/reports"
 	"quality/seeds"
 )
 
@@ -39,6 +41,8 @@ type env struct {
 	db    *gorm.DB
 	app   *fiber.App
 	units map[string]models.OrgUnit // by code
+	// exports runs the ranking workbook jobs the requests start.
+	exports *reports.Exporter
 }
 
 func newEnv(t testing.TB, db *gorm.DB) *env {
@@ -53,11 +57,15 @@ func newEnv(t testing.TB, db *gorm.DB) *env {
 	require.NoError(t, err)
 	cfg, err := app.ConfigFromEnv()
 	require.NoError(t, err)
-	a, err := app.New(cfg, app.Deps{DB: db, Log: slog.New(slog.DiscardHandler)})
+	// The workbook jobs write under a folder of the test and are waited for before the
+	// database closes.
+	exports := reports.NewExporter(reports.NewService(db, cfg.Location), filepath.Join(t.TempDir(), "exports"), slog.New(slog.DiscardHandler))
+	t.Cleanup(exports.Wait)
+	a, err := app.New(cfg, app.Deps{DB: db, Log: slog.New(slog.DiscardHandler), Exports: exports})
 	require.NoError(t, err)
 	units, err := models.OrgUnitsByCode(ctx, db, models.ScopeAll)
 	require.NoError(t, err)
-	return &env{t: t, db: db, app: a, units: units}
+	return &env{t: t, db: db, app: a, units: units, exports: exports}
 }
 
 // unit returns the id of the unit with code.

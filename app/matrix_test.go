@@ -444,6 +444,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, supervisionPageMatrixRows()...)
 	rows = append(rows, checklistPageMatrixRows()...)
 	rows = append(rows, metricMatrixRows()...)
+	rows = append(rows, rankingMatrixRows()...)
 	return rows
 }
 

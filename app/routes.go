@@ -126,6 +126,7 @@ func (s *server) routeTable() []route {
 	routes = append(routes, s.inspectionRoutes()...)
 	routes = append(routes, s.supervisionPageRoutes()...)
 	routes = append(routes, s.checklistPageRoutes()...)
+	routes = append(routes, s.rankingRoutes()...)
 	routes = append(routes, s.metricRoutes()...)
 	return routes
 }

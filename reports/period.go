@@ -183,3 +183,11 @@ func (w Window) Offset() int {
 	_, off := w.From.Zone()
 	return off
 }
+
+// LastQuarter is the last quarter over at now in loc: what the leadership group ranks by
+// default.
+func LastQuarter(now time.Time, loc *time.Location) Period {
+	l := now.In(loc)
+	p := Period{Kind: Quarter, Year: l.Year(), N: (int(l.Month())-1)/3 + 1}
+	return p.Previous()
+}
