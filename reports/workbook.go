@@ -46,6 +46,8 @@ type Progress func(done, total int64)
 type WorkbookStats struct {
 	Rows  map[string]int64
 	Total int64
+	// Sheets are the sheets as written, continuations included.
+	Sheets []workbook.SheetInfo
 }
 
 // trendPeriods is how many periods the trend sheet shows, the current one included.
@@ -119,6 +121,7 @@ func (s *Service) writeWorkbook(ctx context.Context, req WorkbookRequest, out io
 	if _, err := b.w.WriteTo(out); err != nil {
 		return b.stats, err
 	}
+	b.stats.Sheets = b.w.Sheets()
 	b.report(true)
 	return b.stats, nil
 }

@@ -64,7 +64,19 @@ type Writer struct {
 	title   int
 	used    bool // the first sheet (Sheet1) has been taken
 	rowsCap int
+	parts   []SheetInfo
 }
+
+// SheetInfo tells what one written sheet holds: its data rows (title and header apart)
+// and its columns' kinds.
+type SheetInfo struct {
+	Name  string
+	Kinds []Kind
+	Rows  int
+}
+
+// Sheets lists the sheets closed so far, in order.
+func (w *Writer) Sheets() []SheetInfo { return w.parts }
 
 // NewWriter starts a workbook showing instants in loc.
 func NewWriter(loc *time.Location) (*Writer, error) {
@@ -330,5 +342,10 @@ func (s *Sheet) Close() error {
 	}
 	err := s.sw.Flush()
 	s.sw = nil
+	kinds := make([]Kind, len(s.cols))
+	for i, c := range s.cols {
+		kinds[i] = c.Kind
+	}
+	s.w.parts = append(s.w.parts, SheetInfo{Name: s.name, Kinds: kinds, Rows: s.row - s.first})
 	return err
 }
