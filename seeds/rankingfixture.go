@@ -25,10 +25,11 @@ import (
 //	└── 9903 丙市分公司 (rural)      ├── 990301 丙一县分公司 (rural,   40,000)           ─ 990301-01
 //	                                 └── 990302 丙二县分公司 (rural,   30,000, nothing at all)
 //
-// The handbook 1.0 is published 2026-01-01 and 2.0 on 2026-10-10 (after Q3: Q3's
-// current version is 1.0). Course K1 (everyone) and K2 (window staff) are published
-// 2026-01-01, K3 (everyone) on 2026-10-01 (not required in Q3), K4 is a draft. Staff
-// acknowledge and complete on 2026-03-01 unless said otherwise.
+// The handbook 8.0 is published 2026-01-01 and 9.0 on 2026-10-10 (after Q3: Q3's
+// current version is 8.0; numbered high so the fixture sits beside the base data's
+// 1.0). Course K1 (everyone) and K2 (window staff) are published 2026-01-01, K3
+// (everyone) on 2026-10-01 (not required in Q3), K4 is a draft. Staff acknowledge and
+// complete on 2026-03-01 unless said otherwise.
 //
 // 2026-Q3, county level (default weights: site 30, rectification 15, training 10,
 // onboarding 10, certification 10, timeliness 15, satisfaction 10):
@@ -44,7 +45,7 @@ import (
 //     00:30 Beijing on 09-11: late), 09-20 (still open), 09-02 (verified by a follow-up
 //     on 09-01, no evidence: the verification counts) → 3 of 5 = 60.00.
 //   - training: 25 active staff hired by 09-30 (20 veterans, 5 new hires); 20
-//     acknowledged 1.0; 17 completed K1 (and K2 for window staff; one window's K2 came
+//     acknowledged 8.0; 17 completed K1 (and K2 for window staff; one window's K2 came
 //     10-03, too late) → (20 + 17) / 50 = 74.00.
 //   - onboarding: hires due in Q3 (hired 06-10, 07-01, 07-15, 08-31; due 30 days later):
 //     passed 07-20, 08-10 and 2026-09-30 15:30 UTC (23:30 Beijing on the due day) in time,
@@ -247,7 +248,7 @@ func (f *rankingFixture) structure() {
 		number string
 		major  int
 		at     time.Time
-	}{{"1.0", 1, utc(2026, 1, 1, 0, 0)}, {"2.0", 2, utc(2026, 10, 10, 0, 0)}} {
+	}{{"8.0", 8, utc(2026, 1, 1, 0, 0)}, {"9.0", 9, utc(2026, 10, 10, 0, 0)}} {
 		h := &models.HandbookVersion{Version: v.number, Major: v.major, Title: "员工手册 " + v.number, Body: "……", Status: models.HandbookPublished, PublishedAt: ptrTime(v.at)}
 		f.create(h)
 		f.hb[v.number] = h.ID
@@ -281,7 +282,7 @@ type person struct {
 	position string
 	hired    models.Date
 	status   string
-	ack      *time.Time // of handbook 1.0
+	ack      *time.Time // of handbook 8.0
 	courses  map[string]time.Time
 	cert     *certDates
 	passed   *time.Time // the onboarding exam
@@ -427,7 +428,7 @@ func (f *rankingFixture) steps() []func() {
 			if p.ack != nil {
 				at := *p.ack
 				steps = append(steps, func() {
-					f.create(&models.Acknowledgement{EmployeeID: e.ID, VersionID: f.hb["1.0"], At: at, IP: "127.0.0.1", UserAgent: "fixture"})
+					f.create(&models.Acknowledgement{EmployeeID: e.ID, VersionID: f.hb["8.0"], At: at, IP: "127.0.0.1", UserAgent: "fixture"})
 				})
 			}
 			for name, at := range p.courses {
@@ -445,10 +446,10 @@ func (f *rankingFixture) steps() []func() {
 			}
 		}
 	}
-	// Everyone acknowledges 2.0 in October: it is Q4's concern, not Q3's.
+	// Some acknowledge 9.0 in October: it is Q4's concern, not Q3's.
 	steps = append(steps, func() {
 		for _, e := range f.emps["990201"][:3] {
-			f.create(&models.Acknowledgement{EmployeeID: e.ID, VersionID: f.hb["2.0"], At: utc(2026, 10, 20, 0, 0), IP: "127.0.0.1", UserAgent: "fixture"})
+			f.create(&models.Acknowledgement{EmployeeID: e.ID, VersionID: f.hb["9.0"], At: utc(2026, 10, 20, 0, 0), IP: "127.0.0.1", UserAgent: "fixture"})
 		}
 	})
 	// A failed onboarding attempt in time does not count as passed.
