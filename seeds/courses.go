@@ -110,8 +110,9 @@ func LoadCourses(ctx context.Context, db *gorm.DB) (int, error) {
 // before now) some of the onboarding plan, unless any completion exists: in job-number
 // order, every third finishes every plan course and passes the onboarding exam, every
 // third finishes the courses alone, and the rest have done nothing. So the overdue
-// list shows both kinds and the finished hires stay off it. It returns the number of
-// completions made.
+// list shows both kinds and the finished hires stay off it. Of the staff hired earlier,
+// each branch's own share has completed every course meant for them during the demo's
+// year (demoVeteranCompletions). It returns the number of completions made.
 func LoadDemoTraining(ctx context.Context, db *gorm.DB, now time.Time) (int, error) {
 	var n int64
 	if err := db.WithContext(ctx).Model(&models.Completion{}).Count(&n).Error; err != nil || n > 0 {
@@ -169,6 +170,21 @@ func LoadDemoTraining(ctx context.Context, db *gorm.DB, now time.Time) (int, err
 				events = append(events, models.NewAuditEvent(models.SystemActor, "seed", "attempt", a.ID,
 					map[string]any{"exam_id": exam.ID, "employee_id": emp.ID, "points": a.Points}))
 			}
+		}
+		published := now.UTC().AddDate(0, -demoHistoryMonths, 0)
+		veterans, err := demoVeteranCompletions(ctx, tx, from, published, now.UTC())
+		if err != nil {
+			return err
+		}
+		if len(veterans) > 0 {
+			if err := tx.Omit("Course", "Employee").CreateInBatches(veterans, 500).Error; err != nil {
+				return err
+			}
+			for _, comp := range veterans {
+				events = append(events, models.NewAuditEvent(models.SystemActor, "seed", "completion", comp.ID,
+					map[string]any{"course_id": comp.CourseID, "employee_id": comp.EmployeeID}))
+			}
+			made += len(veterans)
 		}
 		return models.AuditMany(tx, events)
 	})

@@ -169,34 +169,60 @@ func (d *demoSupervision) inspectorOf(county models.OrgUnit) uint {
 // local is the date of t in the company's zone.
 func (d *demoSupervision) local(t time.Time) models.Date { return models.DateOf(t.In(d.loc)) }
 
-// inspections makes about four inspections a year per county, each branch with its own
-// quality, so the scores and the rankings differ.
+// demoPerQuarter is the fewest scored inspections a county branch gets in each quarter
+// the demo's year touches, so the demo's quarterly ranking has enough of a sample
+// (样本不足 starts below 3); each gets up to demoPerQuarter+1.
+const demoPerQuarter = 3
+
+// inspections makes three or four inspections in every quarter of the last twelve
+// months (the quarter in progress included, up to now) per county, each branch with its
+// own quality, so the scores and the rankings differ.
 func (d *demoSupervision) inspections(ctx context.Context, tx *gorm.DB) (int, error) {
 	n := 0
-	for ci, county := range d.counties {
+	start := d.now.AddDate(0, -demoInspectionMonths, 0)
+	for _, county := range d.counties {
 		rng := rand.New(rand.NewPCG(20261127, uint64(county.ID)))
 		quality := 0.78 + 0.2*rng.Float64() // chance an item passes
-		for m := demoInspectionMonths - 1; m >= 0; m-- {
-			if rng.IntN(3) != 0 && !(m == 0 && ci%4 == 0) { // about one month in three
-				continue
+		for _, q := range d.quarters(start) {
+			from, to := q[0], q[1]
+			for range demoPerQuarter + rng.IntN(2) {
+				at := from.Add(time.Duration(rng.Int64N(int64(to.Sub(from)))))
+				outlets := d.outlets[county.ID]
+				outlet := outlets[rng.IntN(len(outlets))]
+				tpl := d.templates[0]
+				if len(d.templates) > 1 && rng.IntN(5) == 0 {
+					tpl = d.templates[1+rng.IntN(len(d.templates)-1)]
+				}
+				if _, err := d.inspection(ctx, tx, rng, tpl, outlet, county, d.inspectorOf(county), at, quality, nil); err != nil {
+					return n, err
+				}
+				n++
 			}
-			at := d.now.AddDate(0, -m, -rng.IntN(28)).Add(-time.Duration(rng.IntN(8*3600)) * time.Second)
-			if at.After(d.now) {
-				at = d.now.Add(-2 * time.Hour)
-			}
-			outlets := d.outlets[county.ID]
-			outlet := outlets[rng.IntN(len(outlets))]
-			tpl := d.templates[0]
-			if len(d.templates) > 1 && rng.IntN(5) == 0 {
-				tpl = d.templates[1+rng.IntN(len(d.templates)-1)]
-			}
-			if _, err := d.inspection(ctx, tx, rng, tpl, outlet, county, d.inspectorOf(county), at, quality, nil); err != nil {
-				return n, err
-			}
-			n++
 		}
 	}
 	return n, nil
+}
+
+// quarters are the spans [from, to) of the calendar quarters (in the company's zone)
+// from start until now, each cut to that window and ending an hour before its end or
+// before now, so that a submission a few minutes after the start stays inside.
+func (d *demoSupervision) quarters(start time.Time) [][2]time.Time {
+	l := start.In(d.loc)
+	q := time.Date(l.Year(), time.Month((int(l.Month())-1)/3*3+1), 1, 0, 0, 0, 0, d.loc)
+	var out [][2]time.Time
+	for ; q.Before(d.now); q = q.AddDate(0, 3, 0) {
+		from, to := q, q.AddDate(0, 3, 0).Add(-time.Hour)
+		if from.Before(start) {
+			from = start
+		}
+		if to.After(d.now.Add(-time.Hour)) {
+			to = d.now.Add(-time.Hour)
+		}
+		if to.After(from) {
+			out = append(out, [2]time.Time{from.UTC(), to.UTC()})
+		}
+	}
+	return out
 }
 
 // inspection inserts one submitted inspection of outlet at the time at, its answers,
@@ -523,6 +549,52 @@ func (d *demoSupervision) cases(ctx context.Context, tx *gorm.DB) error {
 		p = &persons[0]
 		if stage == caseDecided {
 			first, firstUnit, firstNumber = p, c.OrgUnitID, c.Number
+		}
+		if err := models.Audit(tx, models.SystemActor, "seed", "case", c.ID, map[string]any{"number": c.Number}); err != nil {
+			return err
+		}
+	}
+	return d.recentDecisions(tx)
+}
+
+// demoRecentCases is how many decided cases the demo adds in its last half year, so
+// the ranking's deductions show in recent periods.
+const demoRecentCases = 16
+
+// recentDecisions decides a case on each of the first critical findings of the last six
+// months (after the staged ones), the outcome cycling through R6.5's.
+func (d *demoSupervision) recentDecisions(tx *gorm.DB) error {
+	var findings []models.Finding
+	staffed := tx.Model(&models.Employee{}).Select("org_unit_id").Where("status = ?", models.StatusActive)
+	if err := tx.Where("critical = ? AND found_at >= ? AND org_unit_id IN (?) AND id NOT IN (SELECT finding_id FROM case_findings)",
+		true, d.now.AddDate(0, -6, 0), staffed).Order("found_at, id").Limit(demoRecentCases).Find(&findings).Error; err != nil {
+		return err
+	}
+	outcomes := []struct{ severity, outcome string }{{models.SeverityMinor, models.OutcomeWarning}, {models.SeveritySerious, models.OutcomeNoAwards},
+		{models.SeverityVerySerious, models.OutcomeCirculated}, {models.SeverityVerySerious, models.OutcomePenalty}}
+	opener := d.provincial
+	for i, f := range findings {
+		opened := f.FoundAt.Add(48 * time.Hour)
+		decided := opened.Add(5 * 24 * time.Hour)
+		if !decided.Before(d.now) {
+			continue
+		}
+		var staff models.Employee
+		if err := tx.Where("org_unit_id = ? AND status = ?", f.OrgUnitID, models.StatusActive).Order("job_number").Take(&staff).Error; err != nil {
+			continue
+		}
+		heard := opened.Add(24 * time.Hour)
+		o := outcomes[i%len(outcomes)]
+		p := models.CasePerson{EmployeeID: staff.ID, Statement: "本人对检查发现的问题无异议，已整改。", StatementAt: &heard, StatementBy: &opener,
+			Severity: o.severity, Outcome: o.outcome, DecisionNote: "依据督导检查结果作出处理。", DecidedAt: &decided, DecidedBy: &opener}
+		if o.outcome == models.OutcomePenalty {
+			p.PenaltyCents = 20000
+		}
+		c := &models.AccountabilityCase{Title: demoCaseTitle(f), OrgUnitID: f.OrgUnitID, Source: models.CaseFromFinding,
+			Summary: "督导检查发现一票否决项不合格：" + f.Text, Grounds: models.JSONList[string]{models.GroundServiceRules}, Status: models.CaseDecided,
+			OpenedBy: opener, OpenedAt: opened, StatementDueOn: d.policy.StatementDueOn(d.local(opened)), CreatedAt: opened, UpdatedAt: decided}
+		if err := models.InsertCase(tx, c, opened.In(d.loc).Year(), []uint{f.ID}, []models.CasePerson{p}); err != nil {
+			return fmt.Errorf("demo case: %w", err)
 		}
 		if err := models.Audit(tx, models.SystemActor, "seed", "case", c.ID, map[string]any{"number": c.Number}); err != nil {
 			return err

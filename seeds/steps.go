@@ -35,17 +35,21 @@ func BaseSteps(now time.Time) []Step {
 }
 
 // DemoSteps load the demo province after the base data: staff and one user per role,
-// handbook acknowledgements, certificates and course completions, and a year of
-// inspections, rectifications, patrols and cases (photos stored under photoDir).
+// a year of history (the handbook and courses published a year ago), handbook
+// acknowledgements, certificates and course completions, a year of inspections,
+// rectifications, patrols and cases (photos stored under photoDir), and twelve months
+// of service metrics.
 func DemoSteps(password, photoDir string, now time.Time) []Step {
 	return []Step{
 		{"demo employees", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemo(ctx, db, password) }},
+		{"a year of history", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoHistory(ctx, db, now) }},
 		{"handbook acknowledgements", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoAcknowledgements(ctx, db) }},
 		{"certificates", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoCertificates(ctx, db, now) }},
 		{"course completions", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoTraining(ctx, db, now) }},
 		{"inspections", func(ctx context.Context, db *gorm.DB) (int, error) {
 			return LoadDemoSupervision(ctx, db, photoDir, now)
 		}},
+		{"service metrics", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoMetrics(ctx, db, now) }},
 	}
 }
 
