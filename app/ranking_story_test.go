@@ -108,10 +108,11 @@ func TestRankingStory(t *testing.T) {
 		res = adm.do(get, fmt.Sprintf("/api/v1/rankings/exports/%d", job.ID), nil)
 		require.Equal(t, http.StatusOK, res.Code)
 		var view struct {
-			Status              string
-			Percent             int64
-			RowsDone, RowsTotal int64 `json:"rows_done"`
-			File                string
+			Status    string
+			Percent   int64
+			RowsDone  int64 `json:"rows_done"`
+			RowsTotal int64 `json:"rows_total"`
+			File      string
 		}
 		res.JSON(t, &view)
 		require.Equal(t, "done", view.Status)
