@@ -30,6 +30,9 @@ usage:
   quality serve [--demo]        migrate, load base data and serve HTTP (--demo adds demo staff and users)
   quality migrate               bring the database schema up to date
   quality seed [--demo]         load base data (and demo data) without serving
+  quality seed --scale province [--seed N] [--until YYYY-MM-DD]
+                                generate a province-year for benchmarks (400 outlets, 20,000 staff,
+                                50,000 inspections, 200,000 attempts) into a database without staff
   quality user create --username NAME --role ROLE --unit CODE [--name NAME] [--employee JOB_NUMBER]
   quality user reset-password --username NAME
                                 the password comes from QUALITY_USER_PASSWORD, or a random one is printed
@@ -118,8 +121,17 @@ func migrate() error {
 func seed(args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "also load the demo staff and users")
+	scale := fs.String("scale", "", "province: generate a province-year for benchmarks into a database with no staff yet")
+	seedN := fs.Uint64("seed", 1, "the generator's seed (--scale): the same seed and --until give the same data")
+	until := fs.String("until", "", "the day the generated year ends (--scale), YYYY-MM-DD in the company's zone; default today")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *scale != "" && *scale != "province" {
+		return fmt.Errorf("--scale %q: want province", *scale)
+	}
+	if *scale != "" && *demo {
+		return errors.New("--scale and --demo: choose one")
 	}
 	ctx := context.Background()
 	cfg, db, err := openDB(ctx)
@@ -127,7 +139,38 @@ func seed(args []string) error {
 		return err
 	}
 	defer models.Close(db)
-	return loadData(ctx, cfg, db, *demo)
+	if err := loadData(ctx, cfg, db, *demo); err != nil {
+		return err
+	}
+	if *scale == "" {
+		return nil
+	}
+	end, err := generatedUntil(*until, cfg.Location)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	n, err := seeds.LoadProvince(ctx, db, seeds.FullProvince, *seedN, end, func(what string, rows int, took time.Duration) {
+		fmt.Printf("  %-46s %9d rows  %6.1f s\n", what, rows, took.Seconds())
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("province generated in %s: %+v\n", time.Since(start).Round(time.Second), n)
+	return nil
+}
+
+// generatedUntil is the midnight (in loc) that ends the generated year: the start of the
+// day given as YYYY-MM-DD, or of today.
+func generatedUntil(day string, loc *time.Location) (time.Time, error) {
+	if day == "" {
+		day = time.Now().In(loc).Format(time.DateOnly)
+	}
+	t, err := time.ParseInLocation(time.DateOnly, day, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--until %q: want a day as YYYY-MM-DD", day)
+	}
+	return t, nil
 }
 
 // loadData loads the base data, makes sure an admin exists and, with demo, the demo data.
