@@ -68,10 +68,25 @@ type v4RankingExport struct {
 
 func (v4RankingExport) TableName() string { return "ranking_exports" }
 
-// migrateV4 creates the service metrics and ranking export tables. CreateTable (not
-// AutoMigrate) makes the foreign key to org_units without migrating org_units itself.
+// v4Attempt holds the columns of the index step 4 adds to attempts.
+type v4Attempt struct {
+	EmployeeID uint   `gorm:"not null;index:idx_attempt_passes,priority:3"`
+	Status     string `gorm:"size:16;not null;index:idx_attempt_passes,priority:1"`
+	Passed     bool   `gorm:"not null;index:idx_attempt_passes,priority:2"`
+}
+
+func (v4Attempt) TableName() string { return "attempts" }
+
+// migrateV4 creates the service metrics and ranking export tables and the index the
+// ranking's onboarding dimension reads attempts by. CreateTable (not AutoMigrate) makes
+// the foreign key to org_units without migrating org_units itself.
 func migrateV4(tx *gorm.DB) error {
 	m := tx.Migrator()
+	if !m.HasIndex(&v4Attempt{}, "idx_attempt_passes") {
+		if err := m.CreateIndex(&v4Attempt{}, "idx_attempt_passes"); err != nil {
+			return err
+		}
+	}
 	for _, t := range []any{&v4ServiceMetric{}, &v4RankingExport{}} {
 		if m.HasTable(t) {
 			continue
