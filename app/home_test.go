@@ -89,7 +89,8 @@ func api(link string) string {
 func TestHomeBoards(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db)
-		_, err := seeds.LoadDemoSupervision(context.Background(), db, t.TempDir(), time.Now())
+		// The demo's supervision of the harness's two cities, not the province's year.
+		_, err := seeds.LoadDemoSupervision(context.Background(), db, t.TempDir(), time.Now(), "3601", "3604")
 		require.NoError(t, err)
 		e.freshInspection(inspector, "360102-01", draftInspection, false)
 		// A draft in the inspector's scope that is not theirs.

@@ -48,13 +48,15 @@ type demoSupervision struct {
 }
 
 // LoadDemoSupervision loads the demo supervision data unless inspections exist. Photos
-// are stored in photoDir. It returns the number of inspections.
-func LoadDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now time.Time) (int, error) {
+// are stored in photoDir. Given unit code prefixes, only the county branches they name
+// get inspections (tests that need a few; the demo takes all). It returns the number of
+// inspections.
+func LoadDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now time.Time, prefixes ...string) (int, error) {
 	var have int64
 	if err := db.WithContext(ctx).Model(&models.Inspection{}).Count(&have).Error; err != nil || have > 0 {
 		return 0, err
 	}
-	d, err := newDemoSupervision(ctx, db, photoDir, now)
+	d, err := newDemoSupervision(ctx, db, photoDir, now, prefixes)
 	if err != nil || len(d.templates) == 0 || len(d.counties) == 0 {
 		return 0, err
 	}
@@ -72,7 +74,7 @@ func LoadDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now 
 	return n, err
 }
 
-func newDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now time.Time) (*demoSupervision, error) {
+func newDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now time.Time, prefixes []string) (*demoSupervision, error) {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
@@ -102,7 +104,8 @@ func newDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now t
 		}
 	}
 	for _, u := range units {
-		if u.Level == models.LevelCounty && len(d.outlets[u.ID]) > 0 {
+		named := len(prefixes) == 0 || slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(u.Code, p) })
+		if u.Level == models.LevelCounty && len(d.outlets[u.ID]) > 0 && named {
 			d.counties = append(d.counties, u)
 		}
 	}
