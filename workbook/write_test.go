@@ -1,7 +1,10 @@
 package workbook_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -36,6 +39,7 @@ func TestWriterSheets(t *testing.T) {
 	_, err = w.WriteTo(&buf)
 	require.NoError(t, err)
 
+	file := bytes.Clone(buf.Bytes())
 	f, err := excelize.OpenReader(&buf)
 	require.NoError(t, err)
 	defer f.Close()
@@ -61,6 +65,19 @@ func TestWriterSheets(t *testing.T) {
 	assert.NotEqual(t, excelize.CellTypeSharedString, typ)
 	last, _ := f.GetRows("巡查明细 (3)")
 	assert.Equal(t, []string{"无分", "", "无数据"}, last[len(last)-1])
+	// The first sheet opens, and only it is selected (no SetActiveSheet pass over
+	// the streamed sheets).
+	assert.Equal(t, 0, f.GetActiveSheetIndex())
+	zr, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
+	require.NoError(t, err)
+	for i := range f.GetSheetList() {
+		part, err := zr.Open(fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1))
+		require.NoError(t, err)
+		x, err := io.ReadAll(part)
+		require.NoError(t, err)
+		selected := bytes.Contains(x, []byte(`tabSelected="1"`)) || bytes.Contains(x, []byte(`tabSelected="true"`))
+		assert.Equal(t, i == 0, selected, "sheet %d", i+1)
+	}
 	panes, err := f.GetPanes("巡查明细")
 	require.NoError(t, err)
 	assert.True(t, panes.Freeze)
