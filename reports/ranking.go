@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -247,26 +249,46 @@ func (s *Service) Ranking(ctx context.Context, p Period, level string) (*Ranking
 
 // pair computes p and the period before it.
 func (s *Service) pair(ctx context.Context, p Period) (cur, prev *snapshot, err error) {
-	now := s.Now()
-	w, err := WindowAt(p, now, s.Loc)
+	sns, err := s.lastSnapshots(ctx, p, 2)
 	if err != nil {
 		return nil, nil, err
 	}
+	return sns[0], sns[1], nil
+}
+
+// lastSnapshots are the snapshots of p and the n-1 periods of its kind before it, newest
+// first, under one reading of the settings. They are gathered side by side, as many at
+// once as Go has processors: each is read-only and a handful of grouped queries, and at
+// province scale the four of the workbook took 1.9 s one after another on SQLite.
+func (s *Service) lastSnapshots(ctx context.Context, p Period, n int) ([]*snapshot, error) {
+	now := s.Now()
 	set, err := LoadSettings(ctx, s.DB)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if cur, err = s.snapshot(ctx, w, set); err != nil {
-		return nil, nil, err
+	windows := make([]Window, n)
+	for i := range windows {
+		if windows[i], err = WindowAt(p, now, s.Loc); err != nil {
+			return nil, err
+		}
+		p = p.Previous()
 	}
-	pw, err := WindowAt(p.Previous(), now, s.Loc)
-	if err != nil {
-		return nil, nil, err
+	sns := make([]*snapshot, n)
+	errs := make([]error, n)
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i, w := range windows {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			sns[i], errs[i] = s.snapshot(ctx, w, set)
+		})
 	}
-	if prev, err = s.snapshot(ctx, pw, set); err != nil {
-		return nil, nil, err
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
-	return cur, prev, nil
+	return sns, nil
 }
 
 // rankingOf is the ranking of level in cur, with the changes against prev.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -83,26 +84,13 @@ func (s *Service) writeWorkbook(ctx context.Context, req WorkbookRequest, out io
 	}
 	b := &book{s: s, ctx: ctx, req: req, progress: progress, rowLimit: rowLimit, stats: WorkbookStats{Rows: map[string]int64{}}}
 	var err error
-	if b.cur, b.prev, err = s.pair(ctx, req.Period); err != nil {
+	sns, err := s.lastSnapshots(ctx, req.Period, trendPeriods)
+	if err != nil {
 		return b.stats, err
 	}
-	b.trend = []*snapshot{b.cur, b.prev}
-	p := req.Period.Previous()
-	for len(b.trend) < trendPeriods {
-		p = p.Previous()
-		w, err := WindowAt(p, s.Now(), s.Loc)
-		if err != nil {
-			return b.stats, err
-		}
-		sn, err := s.snapshot(ctx, w, b.cur.set)
-		if err != nil {
-			return b.stats, err
-		}
-		b.trend = append(b.trend, sn)
-	}
-	for i, j := 0, len(b.trend)-1; i < j; i, j = i+1, j-1 {
-		b.trend[i], b.trend[j] = b.trend[j], b.trend[i]
-	}
+	b.cur, b.prev = sns[0], sns[1]
+	b.trend = slices.Clone(sns)
+	slices.Reverse(b.trend)
 	if err := b.count(); err != nil {
 		return b.stats, err
 	}
