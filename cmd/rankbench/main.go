@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,6 +53,7 @@ type config struct {
 	explain bool
 	child   string
 	floor   string
+	profile string
 }
 
 func run(args []string) error {
@@ -66,6 +68,7 @@ func run(args []string) error {
 	fs.BoolVar(&cfg.explain, "explain", false, "print the query plan of every statement of one ranking")
 	fs.StringVar(&cfg.child, "child-workbook", "", "(internal) build one workbook: DB|PERIOD")
 	fs.StringVar(&cfg.floor, "child-floor", "", "(internal) write the floor of a sheets spec file")
+	fs.StringVar(&cfg.profile, "cpuprofile", "", "write a CPU profile of each workbook build to DIR/workbook-PERIOD.pprof")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -208,7 +211,7 @@ func child(cfg config, flag, arg string) (*measure, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, flag, arg, "-now", cfg.now.Format(time.RFC3339), "-level", cfg.level)
+	cmd := exec.Command(self, flag, arg, "-now", cfg.now.Format(time.RFC3339), "-level", cfg.level, "-cpuprofile", cfg.profile)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -245,6 +248,17 @@ func childWorkbook(cfg config) error {
 		return err
 	}
 	defer os.Remove(f.Name())
+	if cfg.profile != "" {
+		pf, err := os.Create(filepath.Join(cfg.profile, "workbook-"+ps+".pprof"))
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	stats, err := svc.WriteWorkbook(ctx, reports.WorkbookRequest{Period: p, Level: cfg.level, Scope: models.ScopeAll, By: "rankbench"}, f, nil)
 	if err != nil {
