@@ -50,8 +50,16 @@ type explainDim struct {
 	Rates                  []explainRate
 }
 
-// explainFact is one named number ("" value: nothing to divide by).
-type explainFact struct{ Key, Value string }
+// explainFact is one named number ("" value: nothing to divide by); Pct marks a share
+// in per cent.
+type explainFact struct {
+	Key, Value string
+	Pct        bool
+}
+
+// percentRates are the rates beside a score that are shares in per cent (the others
+// are complaints per 1,000 households and households per installer).
+var percentRates = []string{"pass_rate", "handbook_rate", "courses_rate", "retention"}
 
 // explainRate is one timeliness rate: on time of total, and the share.
 type explainRate struct {
@@ -140,7 +148,7 @@ func explainDimOf(key string, dim *reports.Dimension) explainDim {
 		if v, ok := dim.Facts[k]; ok {
 			out.Facts = append(out.Facts, explainFact{Key: k, Value: metricsCount(v)})
 		} else if r, ok := dim.Rates[k]; ok {
-			f := explainFact{Key: k}
+			f := explainFact{Key: k, Pct: slices.Contains(percentRates, k)}
 			if r != nil {
 				f.Value = r.String()
 			}
