@@ -138,7 +138,7 @@ func TestRankingWebTable(t *testing.T) {
 		assert.Greater(t, strings.Index(page.Body, `data-unit="990301"`), divider, "不参与排名 at the bottom")
 		assert.Contains(t, page.Body, fmt.Sprintf(`<a href="/rankings/%d?period=2026-Q3">甲一区分公司</a>`, fx.Units["990101"].ID))
 		// The chart: a bar per ranked branch up to 12, its value beside it.
-		assert.Contains(t, page.Body, `<svg viewBox="0 0 640`)
+		assert.Contains(t, page.Body, `<svg viewBox="0 0 420`)
 		assert.Contains(t, page.Body, `>1. 甲一区分公司</text>`)
 		assert.Contains(t, page.Body, `class="value">81.24</text>`)
 		ranked := 0
@@ -276,6 +276,14 @@ func TestRankingWebExport(t *testing.T) {
 			}
 		}
 		assert.True(t, found)
+
+		// A job still queued: its page says so and reloads itself every 2 s.
+		queued, _ := e.queuedExportJob(admin)
+		page = adm.do(get, "/rankings/exports/"+idStr(queued), nil)
+		require.Equal(t, http.StatusOK, page.Code)
+		assert.Contains(t, page.Body, `<meta http-equiv="refresh" content="2">`)
+		assert.Contains(t, page.Body, `<strong class="status-queued">排队中</strong>`)
+		assert.NotContains(t, page.Body, "/file\" download")
 
 		// Another's job: 404, on the page and for the file.
 		mgr := e.login(manager)

@@ -165,10 +165,10 @@ func (s *server) rankingRowOf(lang string, it reports.Item, period string) ranki
 // Chart geometry, in SVG user units: the names on the left, the bars after them.
 const (
 	chartMaxBars = 12
-	chartWidth   = 640
-	chartLabelW  = 150
-	chartBarMax  = 420
-	chartRowH    = 26
+	chartWidth   = 420
+	chartLabelW  = 140
+	chartBarMax  = 220
+	chartRowH    = 24
 )
 
 // rankingChart is the bar chart of the composites of the first ranked branches,
@@ -201,8 +201,8 @@ func chartOf(rows []rankingRow) *rankingChart {
 		// The bar's length is only a picture of the number beside it: a float is fine.
 		w := float64(*r.Item.Composite) / 10000 * chartBarMax
 		y := len(bars) * chartRowH
-		bars = append(bars, chartBar{Label: r.Rank + ". " + r.Item.UnitName, Value: r.Composite, Y: y + 4, TextY: y + 18,
-			Width: fmt.Sprintf("%.1f", w), ValueX: fmt.Sprintf("%.1f", chartLabelW+w+6), LabelX: chartLabelW - 6, BarX: chartLabelW, BarH: chartRowH - 8})
+		bars = append(bars, chartBar{Label: r.Rank + ". " + r.Item.UnitName, Value: r.Composite, Y: y + 3, TextY: y + 17,
+			Width: fmt.Sprintf("%.1f", w), ValueX: fmt.Sprintf("%.1f", chartLabelW+w+6), LabelX: chartLabelW - 6, BarX: chartLabelW, BarH: chartRowH - 6})
 	}
 	if len(bars) == 0 {
 		return nil
