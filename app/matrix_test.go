@@ -445,6 +445,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, checklistPageMatrixRows()...)
 	rows = append(rows, metricMatrixRows()...)
 	rows = append(rows, rankingMatrixRows()...)
+	rows = append(rows, rankingPageMatrixRows()...)
 	return rows
 }
 

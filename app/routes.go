@@ -128,6 +128,7 @@ func (s *server) routeTable() []route {
 	routes = append(routes, s.checklistPageRoutes()...)
 	routes = append(routes, s.rankingRoutes()...)
 	routes = append(routes, s.metricRoutes()...)
+	routes = append(routes, s.rankingPageRoutes()...)
 	return routes
 }
 

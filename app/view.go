@@ -87,6 +87,7 @@ func parsePages() (map[string]*template.Template, error) {
 		t, err := template.New("base.html").Funcs(template.FuncMap{
 			"add":    func(a, b int) int { return a + b },
 			"chosen": chosen,
+			"dict":   dict,
 		}).ParseFS(templateFS, "templates/base.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", n, err)
@@ -94,6 +95,22 @@ func parsePages() (map[string]*template.Template, error) {
 		pages[n[len("templates/"):len(n)-len(".html")]] = t
 	}
 	return pages, nil
+}
+
+// dict makes a map of key, value pairs, to pass a sub-template several values.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is no string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }
 
 // render executes a page into a buffer first, so a template error is still a clean 500.
