@@ -62,7 +62,11 @@ func EachInspectionRow(ctx context.Context, db *gorm.DB, f RowsFilter, fn func([
 		q := db.WithContext(ctx).Table("inspections i").
 			Joins("JOIN org_units u ON u.id = i.org_unit_id").
 			Joins("JOIN users usr ON usr.id = i.inspector_id").
-			Joins("JOIN checklist_templates t ON t.id = i.template_id").
+			// LEFT JOIN (template_id is a NOT NULL foreign key, so the same rows): with
+			// an inner join MariaDB reads the four-row templates table through a join
+			// buffer, which loses the id order, and sorts the whole period per page of
+			// 1,000 (0.47 s a page, 20 s for the yearly workbook; 28 ms with this).
+			Joins("LEFT JOIN checklist_templates t ON t.id = i.template_id").
 			Select("i.id AS id, i.submitted_at AS submitted_at, i.org_unit_id AS outlet_id, u.path AS outlet_path, u.code AS outlet_code, "+
 				"u.name AS outlet_name, COALESCE(NULLIF(usr.display_name, ''), usr.username) AS inspector, t.code AS template_code, "+
 				"t.version AS template_version, t.title AS template_title, i.earned AS earned, i.possible AS possible, i.score AS score, "+
