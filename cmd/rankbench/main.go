@@ -26,6 +26,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata"
 
@@ -354,21 +355,27 @@ func peakKB() int64 {
 	return 0
 }
 
-// recorder is a GORM logger that keeps every statement run.
+// recorder is a GORM logger that keeps every statement run and its time. The ranking
+// runs its snapshots side by side, so it locks.
 type recorder struct {
 	logger.Interface
-	sql []string
+	mu   sync.Mutex
+	sql  []string
+	took map[string]time.Duration
 }
 
-func (r *recorder) Trace(_ context.Context, _ time.Time, fc func() (string, int64), _ error) {
+func (r *recorder) Trace(_ context.Context, begin time.Time, fc func() (string, int64), _ error) {
 	s, _ := fc()
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.sql = append(r.sql, s)
+	r.took[s] += time.Since(begin)
 }
 
 // explain runs one county ranking of the first period with a recording logger and
 // prints the query plan of each distinct statement.
 func explain(ctx context.Context, dsn string, loc *time.Location, cfg config) error {
-	rec := &recorder{Interface: logger.Discard}
+	rec := &recorder{Interface: logger.Discard, took: map[string]time.Duration{}}
 	db, err := models.Open(ctx, dsn, models.OpenOptions{AcceptWeakDurability: true, Logger: rec})
 	if err != nil {
 		return err
@@ -419,7 +426,7 @@ func explain(ctx context.Context, dsn string, loc *time.Location, cfg config) er
 			fmt.Fprintln(&out, strings.Join(parts, " "))
 		}
 		rows.Close()
-		fmt.Printf("\n```\n%s\n%s```\n", clip(q), out.String())
+		fmt.Printf("\n```\n-- %s\n%s\n%s```\n", rec.took[q].Round(time.Millisecond), clip(q), out.String())
 	}
 	return nil
 }
