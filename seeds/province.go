@@ -337,7 +337,10 @@ func (p *province) completionsStep() (int, error) {
 // attemptsStep: exam attempts (submitted, scored; no answer rows) of the onboarding exam
 // by everyone and of the etiquette exam by front-line staff, about scale.Attempts in
 // all; a new hire's first onboarding attempt comes within about six weeks of the hire
-// date; the first passed etiquette attempt issues a certificate valid 24 months.
+// date; the first passed etiquette attempt issues a certificate valid 24 months. One
+// employee in examDayCohort has sat no exam yet: the cohort (2,500 at full scale) is
+// who cmd/examload's province-wide exam day takes, since it seats only employees
+// without an attempt.
 func (p *province) attemptsStep() (int, error) {
 	var exams []models.Exam
 	if err := p.db.Where("status = ? AND kind IN ?", models.ExamPublished, []string{models.ExamOnboarding, models.ExamEtiquette}).Order("id").Find(&exams).Error; err != nil {
@@ -353,10 +356,13 @@ func (p *province) attemptsStep() (int, error) {
 		return 0, nil
 	}
 	rng := p.rng(5)
-	// Each employee makes 0…2×per attempts, per on average.
-	per := float64(p.scale.Attempts) / float64(len(p.staff))
+	// Each employee outside the cohort makes 0…2×per attempts, per on average.
+	per := float64(p.scale.Attempts) / float64(len(p.staff)-len(p.staff)/examDayCohort)
 	var attempts []models.Attempt
-	for _, e := range p.staff {
+	for k, e := range p.staff {
+		if k%examDayCohort == examDayCohort-1 {
+			continue
+		}
 		frontline := e.Position == models.PositionWindow || e.Position == models.PositionInstaller || e.Position == models.PositionMarketing
 		lv := p.levelOf(e.OrgUnitID)
 		n := int(2*per*rng.Float64() + 0.5)
@@ -406,6 +412,9 @@ func (p *province) attemptsStep() (int, error) {
 	p.n.Attempts, p.n.Certificates = len(attempts), len(certs)
 	return len(attempts) + len(certs), nil
 }
+
+// examDayCohort: one employee in this many is kept free of attempts for exam day.
+const examDayCohort = 8
 
 // provinceBatch is the rows of one INSERT. The pure-Go SQLite driver binds a statement's
 // parameters in time that grows with the square of their number: with 1,000-row batches

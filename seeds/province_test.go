@@ -66,6 +66,11 @@ func TestProvinceGenerator(t *testing.T) {
 		assert.Greater(t, n.Rectifications, smallProvince.Inspections/20, "about one finding in ten inspections")
 		assert.Equal(t, n.Attempts, count(&models.Attempt{}))
 		assert.InDelta(t, smallProvince.Attempts, n.Attempts, float64(smallProvince.Attempts)/4)
+		// The exam-day cohort: one employee in eight has sat no exam, for cmd/examload.
+		var free int64
+		require.NoError(t, db.Model(&models.Employee{}).Where("status = ? AND id NOT IN (?)", models.StatusActive,
+			db.Model(&models.Attempt{}).Select("employee_id")).Count(&free).Error)
+		assert.GreaterOrEqual(t, free, int64(smallProvince.Employees/8*9/10))
 		assert.Positive(t, n.Certificates)
 		assert.Positive(t, n.Cases)
 		assert.Equal(t, 100*12, n.Metrics, "twelve months per county branch")
