@@ -27,7 +27,9 @@ func TestLoadDemoSupervision(t *testing.T) {
 		_, err := seeds.LoadDemoIn(ctx, db, "demo-pass-1", "3601", "3604")
 		require.NoError(t, err)
 		dir := t.TempDir()
-		n, err := seeds.LoadDemoSupervision(ctx, db, dir, now)
+		// The two cities' county branches: every inspection is rescored below, row by
+		// row, and the province's year made this the slowest test of seeds.
+		n, err := seeds.LoadDemoSupervision(ctx, db, dir, now, "3601", "3604")
 		require.NoError(t, err)
 		require.Greater(t, n, 20, "inspections")
 
