@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"quality/exams"
 	"quality/models"
+	"quality/models/dbtest"
 	"quality/seeds"
 )
 
@@ -65,13 +67,26 @@ type fixture struct {
 	emps  map[string]models.Employee
 }
 
+// fixtureData is what every fixture's database starts with, loaded once per engine and
+// copied into each test's database.
+var fixtureData = &dbtest.Fixture{Load: func(ctx context.Context, db *gorm.DB) error {
+	if _, err := seeds.LoadBase(ctx, db); err != nil {
+		return err
+	}
+	_, err := seeds.LoadDemoIn(ctx, db, "demo-pass-123", "360102-01", "360402")
+	return err
+}}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	fixtureData.Close()
+	os.Exit(code)
+}
+
 func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	_, err := seeds.LoadBase(ctx, db)
-	require.NoError(t, err)
-	_, err = seeds.LoadDemoIn(ctx, db, "demo-pass-123", "360102-01", "360402")
-	require.NoError(t, err)
+	fixtureData.CopyInto(t, db)
 	units, err := models.OrgUnitsByCode(ctx, db, models.ScopeAll)
 	require.NoError(t, err)
 	emps, err := models.EmployeesByJobNumber(ctx, db, []string{clerk, clerk2, clerk3, manager, jiujiang})
