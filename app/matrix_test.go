@@ -380,6 +380,8 @@ func matrixRows() []matrixRow {
 		{method: get, route: "/login", prep: static("/login"), want: everyone(seeOther).but(ok, anon), redirect: redirectTo("/")},
 		{method: get, route: "/lang", prep: static("/lang?to=zh-CN"), want: everyone(seeOther), redirect: redirectTo("/")},
 		{method: get, route: "/static/app.css", prep: static("/static/app.css"), want: everyone(ok)},
+		{method: get, route: "/static/favicon.svg", prep: static("/static/favicon.svg"), want: everyone(ok)},
+		{method: get, route: "/favicon.ico", prep: static("/favicon.ico"), want: everyone(ok)},
 		{method: get, route: "/org", prep: static("/org"), want: signedIn(ok).but(seeOther, anon), redirect: toLogin,
 			check: pageShows("360402-01", admin, trainer)},
 		{method: get, route: "/employees", name: "q=3604", want: only(ok, staff...).but(seeOther, anon), redirect: toLogin,

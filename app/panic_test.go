@@ -40,3 +40,25 @@ func TestUnknownRouteIsProblemJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(res.Body), &p))
 	require.Equal(t, "没有这个接口", p["title"])
 }
+
+// An unknown page answers the page 页面不存在 (404), not the API's "没有这个接口", to a
+// visitor and to a signed-in user; the icon browsers ask for by themselves is there,
+// and every page links it.
+func TestUnknownPageAndFavicon(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	for name, c := range map[string]*client{"anonymous": e.anon(), "manager": e.login(manager)} {
+		res := c.do(http.MethodGet, "/no-such-page", nil)
+		require.Equal(t, http.StatusNotFound, res.Code, name)
+		require.Contains(t, res.Header.Get("Content-Type"), "text/html", name)
+		require.Contains(t, res.Body, "页面不存在", name)
+		require.NotContains(t, res.Body, "没有这个接口", name)
+	}
+	for _, path := range []string{"/favicon.ico", "/static/favicon.svg"} {
+		res := e.anon().do(http.MethodGet, path, nil)
+		require.Equal(t, http.StatusOK, res.Code, path)
+		require.Equal(t, "image/svg+xml", res.Header.Get("Content-Type"), path)
+		require.Contains(t, res.Body, "<svg", path)
+	}
+	res := e.anon().do(http.MethodGet, "/login", nil)
+	require.Contains(t, res.Body, `<link rel="icon" href="/static/favicon.svg"`)
+}

@@ -154,6 +154,9 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		switch fe.Code {
 		case fiber.StatusNotFound:
 			p.Title = t("problem.route_not_found", nil)
+			if isPage(c) {
+				p.Title = t("problem.page_not_found", nil)
+			}
 		case fiber.StatusMethodNotAllowed:
 			p.Title = t("problem.method_not_allowed", nil)
 		case fiber.StatusRequestEntityTooLarge:

@@ -175,6 +175,18 @@ func (s *server) stylesheet(c *fiber.Ctx) error {
 	return c.Send(b)
 }
 
+// favicon is the site's icon, a check mark on the company's blue, for /favicon.ico
+// (which browsers ask for by themselves) and the pages' icon link.
+func (s *server) favicon(c *fiber.Ctx) error {
+	b, err := fs.ReadFile(staticFS, "static/favicon.svg")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "image/svg+xml")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	return c.Send(b)
+}
+
 // script serves an embedded script.
 func (s *server) script(name string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
