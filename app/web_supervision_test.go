@@ -162,6 +162,13 @@ func TestInspectionPagesFlow(t *testing.T) {
 		assert.Contains(t, res.Body, "37.50")
 		assert.Contains(t, res.Body, `<strong class="error">不合格</strong>`)
 		assert.Contains(t, res.Body, "否决项不合格")
+		// A failed item says 不合格 once: the answer of a pass/fail item is the failure;
+		// a score item below its mark shows its points and the failure.
+		for key, want := range map[string]string{"e1": `<span class="error">不合格</span>`, "s1": "3 / 5"} {
+			answer := between(t, between(t, res.Body, `id="item-`+key+`"`, "</section>"), "当前答案", "</p>")
+			assert.Equal(t, 1, strings.Count(answer, "不合格"), "%s: %s", key, answer)
+			assert.Contains(t, answer, want, key)
+		}
 		assert.NotContains(t, res.Body, `action="`+page+`/items/`, "a submitted inspection has no answer forms")
 		assert.NotContains(t, res.Body, `action="`+page+`/submit"`)
 		assert.Equal(t, 3, strings.Count(res.Body, `href="/rectifications/`), "c1, s1 and e1 failed")
@@ -364,4 +371,14 @@ func TestNewInspectionOffersPatrolStops(t *testing.T) {
 		require.NotNil(t, ins.PatrolStopID)
 		assert.Equal(t, stop.ID, *ins.PatrolStopID)
 	})
+}
+
+// between is the part of body from the first from to the next to after it.
+func between(t *testing.T, body, from, to string) string {
+	t.Helper()
+	i := strings.Index(body, from)
+	require.GreaterOrEqual(t, i, 0, "no %s", from)
+	j := strings.Index(body[i:], to)
+	require.GreaterOrEqual(t, j, 0, "no %s after %s", to, from)
+	return body[i : i+j]
 }
