@@ -61,8 +61,14 @@ type rectPageData struct {
 	FindingPhotos []uint
 	CanAnswer     bool
 	CanJudge      bool
-	Notice        string
-	Errors        *pageErrors
+	// Rejection is the latest return of the evidence (submitted → open), shown above
+	// the evidence so the branch sees what to fix.
+	Rejection *models.RectificationEvent
+	// Typed is what a refused form held, by "action.field" (submit.text, reject.reason…),
+	// given back in that form.
+	Typed  map[string]string
+	Notice string
+	Errors *pageErrors
 }
 
 func (s *server) rectificationPage(c *fiber.Ctx) error {
@@ -74,11 +80,12 @@ func (s *server) rectificationPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderRectification(c, fiber.StatusOK, id, msg, nil)
+	return s.renderRectification(c, fiber.StatusOK, id, msg, nil, nil)
 }
 
-// renderRectification shows rectification id with status, a notice and a refusal.
-func (s *server) renderRectification(c *fiber.Ctx, status int, id uint, notice string, pe *pageErrors) error {
+// renderRectification shows rectification id with status, a notice, and a refusal with
+// what its form held.
+func (s *server) renderRectification(c *fiber.Ctx, status int, id uint, notice string, pe *pageErrors, typed map[string]string) error {
 	ctx := c.UserContext()
 	d, err := s.rectService().Get(ctx, scopeOf(c), id)
 	if err != nil {
@@ -88,7 +95,7 @@ func (s *server) renderRectification(c *fiber.Ctx, status int, id uint, notice s
 	if err != nil {
 		return err
 	}
-	data := rectPageData{Detail: d, Notice: notice, Errors: pe,
+	data := rectPageData{Detail: d, Notice: notice, Errors: pe, Typed: typed,
 		CanAnswer: d.Status == models.RectOpen && accounts.HasRole(u, rectAnswerers...),
 		CanJudge:  (d.Status == models.RectOpen || d.Status == models.RectSubmitted) && accounts.HasRole(u, rectJudges...)}
 	if d.Finding != nil {
@@ -98,14 +105,23 @@ func (s *server) renderRectification(c *fiber.Ctx, status int, id uint, notice s
 		}
 		data.FindingPhotos = photos[d.Finding.InspectionItemID]
 	}
+	for i := range d.Timeline {
+		if ev := &d.Timeline[i]; ev.From == models.RectSubmitted && ev.To == models.RectOpen {
+			data.Rejection = ev // the timeline is oldest first
+		}
+	}
 	return s.render(c, status, "rectification", "supervisionweb.rectification", data)
 }
 
-// rectAnswer ends a rectification form: a refusal is shown on the page, success goes
-// back to it with a notice.
+// rectAnswer ends a rectification form: a refusal is shown on the page with what the
+// form held, success goes back to it with a notice.
 func (s *server) rectAnswer(c *fiber.Ctx, id uint, notice string, err error) error {
 	if status, pe, ok := s.formRefusal(c, err, ""); ok {
-		return s.renderRectification(c, status, id, "", pe)
+		typed := map[string]string{}
+		for _, field := range []string{"text", "note", "reason"} {
+			typed[notice+"."+field] = c.FormValue(field)
+		}
+		return s.renderRectification(c, status, id, "", pe, typed)
 	}
 	if err != nil {
 		return err
