@@ -289,6 +289,15 @@ func TestRectificationPages(t *testing.T) {
 		rejection := strings.Index(res.Body, `id="rejection"`)
 		require.Positive(t, rejection, "the latest rejection is shown")
 		assert.Contains(t, between(t, res.Body, `id="rejection"`, "</p>"), "照片看不清标价")
+		// People by their names, not their logins, there and in the timeline.
+		var judge models.User
+		require.NoError(t, db.Where("username = ?", inspector).Take(&judge).Error)
+		require.NotEmpty(t, judge.DisplayName)
+		require.NotEqual(t, judge.Username, judge.DisplayName)
+		assert.Contains(t, between(t, res.Body, `id="rejection"`, "</p>"), judge.DisplayName)
+		timeline := between(t, res.Body, "<h2>时间线</h2>", "</section>")
+		assert.Contains(t, timeline, judge.DisplayName)
+		assert.NotContains(t, timeline, " "+judge.Username+"：")
 		assert.Less(t, rejection, strings.Index(res.Body, "已张贴收费标准"), "above the evidence")
 		rev = hidden(t, res.Body, `action="`+page+`/submit"`, "revision")
 		res = mgr.postPageForm(page, page+"/submit", url.Values{"revision": {rev}, "text": {"已张贴收费标准，重拍清晰照片"}})

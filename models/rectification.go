@@ -84,6 +84,9 @@ type RectificationEvent struct {
 	From            string    `gorm:"column:from_status;size:16;not null" json:"from"`
 	To              string    `gorm:"column:to_status;size:16;not null" json:"to"`
 	Reason          string    `gorm:"size:2000;not null" json:"reason"`
+	// ActorDisplayName is the actor's name as their account shows it now (the login
+	// name when it has none); read with the timeline, not stored.
+	ActorDisplayName string `gorm:"-" json:"actor_display_name"`
 }
 
 // Escalation levels of an overdue rectification, each reached once.

@@ -106,8 +106,32 @@ func GetRectification(ctx context.Context, db *gorm.DB, scope Scope, id uint) (*
 // RectificationTimeline is the timeline of a rectification, oldest first.
 func RectificationTimeline(ctx context.Context, db *gorm.DB, id uint) ([]RectificationEvent, error) {
 	out := []RectificationEvent{}
-	err := db.WithContext(ctx).Where("rectification_id = ?", id).Order("id").Find(&out).Error
-	return out, err
+	if err := db.WithContext(ctx).Where("rectification_id = ?", id).Order("id").Find(&out).Error; err != nil {
+		return out, err
+	}
+	var ids []uint
+	for _, ev := range out {
+		if ev.ActorID != nil {
+			ids = append(ids, *ev.ActorID)
+		}
+	}
+	names := map[uint]string{}
+	if len(ids) > 0 {
+		var users []User
+		if err := db.WithContext(ctx).Select("id", "display_name").Where("id IN ?", ids).Find(&users).Error; err != nil {
+			return out, err
+		}
+		for _, u := range users {
+			names[u.ID] = u.DisplayName
+		}
+	}
+	for i := range out {
+		out[i].ActorDisplayName = out[i].ActorName
+		if id := out[i].ActorID; id != nil && names[*id] != "" {
+			out[i].ActorDisplayName = names[*id]
+		}
+	}
+	return out, nil
 }
 
 // RectificationPhotos are the evidence photos of a rectification, oldest first.
