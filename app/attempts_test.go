@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
@@ -126,5 +129,55 @@ func TestTakeExamOverHTTP(t *testing.T) {
 		res = emp.do(http.MethodPut, url0, map[string]any{"choices": []int{0}, "seq": 10})
 		require.Equal(t, http.StatusConflict, res.Code)
 		require.Contains(t, res.Body, "attempt_submitted")
+	})
+}
+
+// TestExamPageConfirmsSubmit: the paper shows 已答 n/20; 交卷 without the confirmation
+// the page's script asks for shows a page saying how many questions are unanswered and
+// hands nothing in; confirmed, the paper is submitted. The submit bar is not sticky, so
+// it never lies over an option.
+func TestExamPageConfirmsSubmit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		emp := e.login("employee")
+		res := emp.do(http.MethodPost, fmt.Sprintf("/api/v1/exams/%d/attempts", e.exam(seeds.OnboardingExamTitle)), nil)
+		require.Equal(t, http.StatusCreated, res.Code, res.Body)
+		var paper exams.AttemptView
+		res.JSON(t, &paper)
+		for _, q := range paper.Questions[:3] {
+			body := map[string]any{"text": "24", "seq": 1}
+			if q.Kind != models.KindFill {
+				body = map[string]any{"choices": []int{q.Options[0].ID}, "seq": 1}
+			}
+			res := emp.do(http.MethodPut, fmt.Sprintf("/api/v1/attempts/%d/answers/%d", paper.ID, q.ID), body)
+			require.Equal(t, http.StatusOK, res.Code, res.Body)
+		}
+		page := fmt.Sprintf("/attempts/%d", paper.ID)
+		res = emp.do(http.MethodGet, page, nil)
+		require.Equal(t, http.StatusOK, res.Code)
+		assert.Contains(t, res.Body, `已答 <strong id="answered">3</strong>/20`)
+		assert.Contains(t, res.Body, `data-confirm-some="还有 {n} 题未作答。确定交卷吗？交卷后不能再修改。"`)
+
+		res = emp.postPageForm(page, page+"/submit", url.Values{})
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		assert.Contains(t, res.Body, "还有 17 题未作答")
+		assert.Contains(t, res.Body, `name="confirmed" value="1"`)
+		var a models.Attempt
+		require.NoError(t, db.Take(&a, paper.ID).Error)
+		assert.Equal(t, models.AttemptOpen, a.Status, "not handed in without confirmation")
+
+		res = emp.postPageForm(page, page+"/submit", url.Values{"confirmed": {"1"}})
+		require.Equal(t, http.StatusSeeOther, res.Code, res.Body)
+		require.NoError(t, db.Take(&a, paper.ID).Error)
+		assert.Equal(t, models.AttemptSubmitted, a.Status)
+		// Asked again after the fact: back to the (submitted) paper, nothing changes.
+		res = emp.postPageForm(page, page+"/submit", url.Values{})
+		assert.Equal(t, http.StatusSeeOther, res.Code)
+
+		css := emp.do(http.MethodGet, "/static/app.css", nil)
+		rule := regexp.MustCompile(`\.submit-bar\{[^}]*\}`).FindString(css.Body)
+		require.NotEmpty(t, rule)
+		assert.NotContains(t, rule, "sticky")
+		assert.NotContains(t, rule, "fixed")
 	})
 }

@@ -103,7 +103,7 @@ func examMatrixRows() []matrixRow {
 		{method: post, route: "/attempts/:id/submit", want: signedIn(notFound).but(seeOther, employee).but(http.StatusUnauthorized, anon),
 			redirect: func(target string) string { return strings.TrimSuffix(target, "/submit") },
 			prep: func(e *env, _ string) (string, any) {
-				return withID("/attempts/:id/submit", e.freshEmployeeAttempt()), formBody{}
+				return withID("/attempts/:id/submit", e.freshEmployeeAttempt()), formBody{"confirmed": {"1"}}
 			}},
 		{method: post, route: "/api/v1/attempts/:id/submit", want: signedIn(notFound).but(ok, employee),
 			prep: func(e *env, _ string) (string, any) {

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -54,13 +55,47 @@ func (s *server) attemptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "attempt", "ui.attempt", v)
+	return s.render(c, fiber.StatusOK, "attempt", "ui.attempt", paperOf(v))
 }
 
+// paper is an attempt as its page shows it, with how many questions have an answer.
+type paper struct {
+	*exams.AttemptView
+	Answered, Unanswered int
+}
+
+func paperOf(v *exams.AttemptView) paper {
+	p := paper{AttemptView: v}
+	for _, q := range v.Questions {
+		if a := q.Answer; a != nil && (len(a.Choices) > 0 || strings.TrimSpace(a.Text) != "") {
+			p.Answered++
+		}
+	}
+	p.Unanswered = len(v.Questions) - p.Answered
+	return p
+}
+
+// submitAttemptForm hands the paper in once the examinee has confirmed (confirmed=1,
+// which the page's script sets after asking); without it, the confirmation page says
+// how many questions are unanswered and asks, so a stray press never submits.
 func (s *server) submitAttemptForm(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
+	}
+	if c.FormValue("confirmed") != "1" {
+		emp := currentUser(c).EmployeeID
+		if emp == nil {
+			return models.ErrNotFound
+		}
+		v, err := s.exams.View(c.UserContext(), *emp, id)
+		if err != nil {
+			return err
+		}
+		if v.Status != models.AttemptOpen {
+			return c.Redirect(fmt.Sprintf("/attempts/%d", id), fiber.StatusSeeOther)
+		}
+		return s.render(c, fiber.StatusOK, "attempt_confirm", "ui.confirm_submit_title", paperOf(v))
 	}
 	if _, err := s.exams.Submit(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id); err != nil {
 		return err

@@ -35,14 +35,39 @@
     }).catch(function () { pending--; show("failed"); });
   }
 
+  // 已答 n/N: a question counts once it has a choice or some text.
+  var counter = document.getElementById("answered");
+  function answered() {
+    return Array.prototype.filter.call(paper.querySelectorAll("fieldset[data-question]"), function (fs) {
+      if (fs.dataset.kind === "fill") { return fs.querySelector("input").value.trim() !== ""; }
+      return fs.querySelector("input:checked") !== null;
+    }).length;
+  }
+  function count() { if (counter) { counter.textContent = String(answered()); } }
+
+  // 交卷 asks first, saying how many questions are unanswered; confirmed=1 tells the
+  // server it was asked (without this script the server asks on a page of its own).
+  var form = document.getElementById("submit-form");
+  if (form) {
+    form.addEventListener("submit", function (ev) {
+      var total = paper.querySelectorAll("fieldset[data-question]").length;
+      var left = total - answered();
+      var msg = left > 0 ? form.dataset.confirmSome.replace("{n}", String(left)) : form.dataset.confirmAll;
+      if (!window.confirm(msg)) { ev.preventDefault(); return; }
+      form.querySelector("input[name=confirmed]").value = "1";
+    });
+  }
+
   var timers = {};
   paper.addEventListener("change", function (ev) {
     var fs = ev.target.closest("fieldset");
     if (fs) { save(fs); }
+    count();
   });
   paper.addEventListener("input", function (ev) {
     var fs = ev.target.closest("fieldset");
     if (!fs || fs.dataset.kind !== "fill") { return; }
+    count();
     clearTimeout(timers[fs.dataset.question]);
     timers[fs.dataset.question] = setTimeout(function () { save(fs); }, 800);
   });
