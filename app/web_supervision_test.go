@@ -125,6 +125,15 @@ func TestInspectionPagesFlow(t *testing.T) {
 		assert.Equal(t, http.StatusUnprocessableEntity, res.Code)
 		assert.Contains(t, res.Body, "必答项尚未作答")
 		assert.Contains(t, res.Body, "不合格项须至少上传一张照片")
+		// The summary at the top links every item it names, in checklist order, and
+		// the page opens at the first of them.
+		summary := between(t, res.Body, `id="error-summary"`, "</div>")
+		links := regexp.MustCompile(`href="#item-([^"]+)"`).FindAllStringSubmatch(summary, -1)
+		require.NotEmpty(t, links)
+		assert.Contains(t, summary, `<a href="#item-e1">e1</a>：不合格项须至少上传一张照片`)
+		firstItem := between(t, res.Body, `id="item-`+links[0][1]+`"`, "</section>")
+		assert.Contains(t, firstItem, " autofocus>")
+		assert.Equal(t, 1, strings.Count(res.Body, " autofocus>"))
 		assert.Zero(t, e.auditCountSince(mark))
 
 		// A real PNG through the item's multipart form (token in the form only).
