@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -179,5 +180,58 @@ func TestExamPageConfirmsSubmit(t *testing.T) {
 		require.NotEmpty(t, rule)
 		assert.NotContains(t, rule, "sticky")
 		assert.NotContains(t, rule, "fixed")
+	})
+}
+
+// TestExamListStanding: /exams says where the employee stands with each exam — attempts
+// used and left, the time the cool-off ends, a pass with its score and date — and offers
+// 开始考试 only when a start can succeed (继续作答 while an attempt is open).
+func TestExamListStanding(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		emp := e.login("employee")
+		examID := e.exam(seeds.OnboardingExamTitle)
+		var exam models.Exam
+		require.NoError(t, db.Take(&exam, examID).Error)
+		require.Positive(t, exam.AttemptsAllowed)
+		require.Positive(t, exam.CoolOffMinutes)
+		card := func() string {
+			res := emp.do(http.MethodGet, "/exams", nil)
+			require.Equal(t, http.StatusOK, res.Code)
+			return between(t, res.Body, "<h2>"+exam.Title+"</h2>", "</section>")
+		}
+		start := fmt.Sprintf(`action="/exams/%d/start"`, examID)
+
+		c := card()
+		assert.Contains(t, c, fmt.Sprintf("已作答 0 次 · 还可作答 %d 次", exam.AttemptsAllowed))
+		assert.Contains(t, c, start)
+		assert.Contains(t, c, "开始考试")
+
+		res := emp.do(http.MethodPost, fmt.Sprintf("/api/v1/exams/%d/attempts", examID), nil)
+		require.Equal(t, http.StatusCreated, res.Code, res.Body)
+		var paper exams.AttemptView
+		res.JSON(t, &paper)
+		c = card()
+		assert.Contains(t, c, "继续作答")
+		assert.NotContains(t, c, "开始考试")
+
+		// Handed in blank: failed, cooling off until the shown time; no start offered.
+		res = emp.do(http.MethodPost, fmt.Sprintf("/api/v1/attempts/%d/submit", paper.ID), nil)
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		var a models.Attempt
+		require.NoError(t, db.Take(&a, paper.ID).Error)
+		require.False(t, a.Passed)
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		require.NoError(t, err)
+		next := a.SubmittedAt.Add(time.Duration(exam.CoolOffMinutes) * time.Minute).In(loc).Format("2006-01-02 15:04")
+		c = card()
+		assert.Contains(t, c, fmt.Sprintf("已作答 1 次 · 还可作答 %d 次", exam.AttemptsAllowed-1))
+		assert.Contains(t, c, "冷静期内，可再次参加的时间： "+next)
+		assert.NotContains(t, c, start, "a start would be refused")
+
+		// A passed attempt shows its score and date.
+		require.NoError(t, db.Model(&models.Attempt{}).Where("id = ?", a.ID).Update("passed", true).Error)
+		c = card()
+		assert.Contains(t, c, fmt.Sprintf("已通过：得分 %d / %d · %s", a.Points, a.MaxPoints, a.SubmittedAt.In(loc).Format("2006-01-02 15:04")))
 	})
 }

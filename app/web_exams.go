@@ -12,11 +12,24 @@ import (
 )
 
 func (s *server) examsPage(c *fiber.Ctx) error {
-	list, err := exams.ListVisible(c.UserContext(), s.db, currentUser(c), models.Page{PerPage: 50})
+	return s.renderExams(c, fiber.StatusOK, "")
+}
+
+// renderExams is the exam list with, for an employee, where they stand with each exam
+// (passed, attempts left, the cool-off's end) and 开始 only where a start can succeed.
+func (s *server) renderExams(c *fiber.Ctx, status int, refusal string) error {
+	u := currentUser(c)
+	list, err := exams.ListVisible(c.UserContext(), s.db, u, models.Page{PerPage: 50})
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "exams", "ui.exams", fiber.Map{"List": list})
+	standings := map[uint]exams.Standing{}
+	if u.EmployeeID != nil && !exams.Trainer(u) {
+		if standings, err = s.exams.Standings(c.UserContext(), *u.EmployeeID, list.Items); err != nil {
+			return err
+		}
+	}
+	return s.render(c, status, "exams", "ui.exams", fiber.Map{"List": list, "Standings": standings, "Error": refusal})
 }
 
 // startExamForm starts or resumes an attempt and goes to its paper; a refusal (closed,
@@ -29,12 +42,7 @@ func (s *server) startExamForm(c *fiber.Ctx) error {
 	v, _, err := s.exams.Start(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id)
 	var ce *models.ConflictError
 	if errors.As(err, &ce) {
-		list, lerr := exams.ListVisible(c.UserContext(), s.db, currentUser(c), models.Page{PerPage: 50})
-		if lerr != nil {
-			return lerr
-		}
-		return s.render(c, fiber.StatusConflict, "exams", "ui.exams", fiber.Map{"List": list,
-			"Error": s.msgs.T(language(c), "field."+ce.Code, nil)})
+		return s.renderExams(c, fiber.StatusConflict, s.msgs.T(language(c), "field."+ce.Code, nil))
 	}
 	if err != nil {
 		return err

@@ -85,6 +85,94 @@ func InAudience(exam *models.Exam, position, unitPath string, audiencePaths []st
 // Start begins an attempt or resumes the open one. Twenty parallel starts give one
 // attempt: the unique open key lets one insert win and the others resume it. created
 // tells whether this call made the attempt.
+// Standing is where an employee stands with an exam they may take, as the exam list
+// shows it and as Start decides: the attempt in progress, the latest passed one, the
+// attempts used and allowed, and — when a new attempt cannot start now — why, with the
+// end of the cool-off when that is the reason.
+type Standing struct {
+	Open    *models.Attempt `json:"open,omitempty"`
+	Passed  *models.Attempt `json:"passed,omitempty"`
+	Used    int             `json:"used"`
+	Allowed int             `json:"allowed"` // 0: no limit; extra attempts granted included
+	// NextAt is when the cool-off ends, while it runs.
+	NextAt  *time.Time            `json:"next_at,omitempty"`
+	Refusal *models.ConflictError `json:"refusal,omitempty"`
+	// extraMinutes is the override's extra time, for the attempt Start makes.
+	extraMinutes int
+}
+
+// CanStart reports whether a new attempt would start now.
+func (st Standing) CanStart() bool { return st.Open == nil && st.Refusal == nil }
+
+// AttemptsLeft is how many attempts remain (-1: no limit).
+func (st Standing) AttemptsLeft() int {
+	if st.Allowed == 0 {
+		return -1
+	}
+	return max(0, st.Allowed-st.Used)
+}
+
+// standing is the employee's standing with exam given their past attempts; Open is left
+// for the caller (Start resumes or closes an open attempt before it asks).
+func (s *Service) standing(ctx context.Context, exam *models.Exam, employeeID uint, past []models.Attempt, now time.Time) (Standing, error) {
+	var st Standing
+	for i := range past {
+		if a := &past[i]; a.Status == models.AttemptSubmitted && a.Passed {
+			st.Passed = a
+		}
+	}
+	ov, err := models.GetOverride(ctx, s.DB, exam.ID, employeeID)
+	if err != nil {
+		return st, err
+	}
+	if st.Used, err = s.attemptsUsed(ctx, exam, employeeID, past, now); err != nil {
+		return st, err
+	}
+	st.extraMinutes = ov.ExtraMinutes
+	if exam.AttemptsAllowed > 0 {
+		st.Allowed = exam.AttemptsAllowed + ov.ExtraAttempts
+	}
+	var coolOffEnd time.Time
+	if n := len(past); n > 0 && past[n-1].SubmittedAt != nil {
+		coolOffEnd = past[n-1].SubmittedAt.Add(time.Duration(exam.CoolOffMinutes) * time.Minute)
+	}
+	switch {
+	case now.Before(exam.OpensAt):
+		st.Refusal = errNotOpen
+	case !now.Before(exam.ClosesAt):
+		st.Refusal = errClosed
+	case st.Allowed > 0 && st.Used >= st.Allowed:
+		st.Refusal = errNoAttempts
+	case now.Before(coolOffEnd):
+		st.Refusal, st.NextAt = errCoolingOff, &coolOffEnd
+	}
+	return st, nil
+}
+
+// Standings is the employee's standing with each exam (by id), for the exam list.
+func (s *Service) Standings(ctx context.Context, employeeID uint, list []models.Exam) (map[uint]Standing, error) {
+	out := make(map[uint]Standing, len(list))
+	now := s.Now()
+	for i := range list {
+		exam := &list[i]
+		past, err := models.PersonAttempts(ctx, s.DB, exam.ID, employeeID)
+		if err != nil {
+			return nil, err
+		}
+		st, err := s.standing(ctx, exam, employeeID, past, now)
+		if err != nil {
+			return nil, err
+		}
+		for j := range past {
+			if a := &past[j]; a.Status == models.AttemptOpen && !now.After(a.Deadline.Add(s.Grace)) {
+				st.Open = a
+			}
+		}
+		out[exam.ID] = st
+	}
+	return out, nil
+}
+
 func (s *Service) Start(ctx context.Context, actor models.Actor, employeeID *uint, examID uint) (view *AttemptView, created bool, err error) {
 	if employeeID == nil {
 		return nil, false, errNoEmployee
@@ -128,26 +216,12 @@ func (s *Service) Start(ctx context.Context, actor models.Actor, employeeID *uin
 		v, err := s.View(ctx, emp.ID, a.ID)
 		return v, false, err
 	}
-	switch {
-	case now.Before(exam.OpensAt):
-		return nil, false, errNotOpen
-	case !now.Before(exam.ClosesAt):
-		return nil, false, errClosed
-	}
-	ov, err := models.GetOverride(ctx, s.DB, exam.ID, emp.ID)
+	st, err := s.standing(ctx, exam, emp.ID, past, now)
 	if err != nil {
 		return nil, false, err
 	}
-	used, err := s.attemptsUsed(ctx, exam, emp.ID, past, now)
-	if err != nil {
-		return nil, false, err
-	}
-	if exam.AttemptsAllowed > 0 && used >= exam.AttemptsAllowed+ov.ExtraAttempts {
-		return nil, false, errNoAttempts
-	}
-	if n := len(past); n > 0 && past[n-1].SubmittedAt != nil &&
-		now.Before(past[n-1].SubmittedAt.Add(time.Duration(exam.CoolOffMinutes)*time.Minute)) {
-		return nil, false, errCoolingOff
+	if st.Refusal != nil {
+		return nil, false, st.Refusal
 	}
 
 	pool, err := models.CurrentQuestions(ctx, s.DB)
@@ -168,7 +242,7 @@ func (s *Service) Start(ctx context.Context, actor models.Actor, employeeID *uin
 		return nil, false, err
 	}
 	openKey := fmt.Sprintf("%d:%d", exam.ID, emp.ID)
-	deadline := now.Add(time.Duration(exam.TimeLimitMinutes+ov.ExtraMinutes) * time.Minute)
+	deadline := now.Add(time.Duration(exam.TimeLimitMinutes+st.extraMinutes) * time.Minute)
 	if deadline.After(exam.ClosesAt) {
 		deadline = exam.ClosesAt
 	}
