@@ -74,6 +74,26 @@ func TestPassEtiquetteExamAndVerifyCertificate(t *testing.T) {
 			require.Equal(t, http.StatusNotFound, res.Code, "%s: %s", code, res.Body)
 			assert.Contains(t, res.Header.Get("Content-Type"), "application/problem+json")
 		}
+
+		// The printable page (issue 9): number, holder, dates, code, the verify URL and
+		// its QR code, an A4 print stylesheet; linked from the list; another user's 404.
+		print := fmt.Sprintf("/certificates/%d/print", cert.ID)
+		res = emp.do(http.MethodGet, "/certificates", nil)
+		assert.Contains(t, res.Body, `href="`+print+`"`)
+		res = emp.do(http.MethodGet, print, nil)
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		var holder models.Employee
+		require.NoError(t, db.Where("job_number = ?", "360102-01001").Take(&holder).Error)
+		for _, want := range []string{cert.Number, holder.Name, cert.Code, "/verify?code=" + cert.Code, `<svg class="qr"`,
+			cert.IssuedAt.In(shanghaiZone(t)).Format("2006-01-02 15:04"), cert.ExpiresAt.In(shanghaiZone(t)).Format("2006-01-02 15:04")} {
+			assert.Contains(t, res.Body, want)
+		}
+		css := emp.do(http.MethodGet, "/static/app.css", nil)
+		assert.Contains(t, css.Body, "@page{size:A4 portrait")
+		for _, other := range []string{manager, seeds.AdminUsername} {
+			assert.Equal(t, http.StatusNotFound, e.login(other).do(http.MethodGet, print, nil).Code, other)
+		}
+		assert.Equal(t, http.StatusNotFound, emp.do(http.MethodGet, "/certificates/999999/print", nil).Code)
 	})
 }
 

@@ -77,6 +77,10 @@ func trainingPageMatrixRows() []matrixRow {
 		{method: post, route: "/training/courses/:id/complete", name: "draft", want: signedIn(notFound).but(conflict, admin).but(http.StatusUnauthorized, anon),
 			prep: freshCourseDraft("/training/courses/:id/complete", formBody{})},
 
+		{method: get, route: "/certificates/:id/print", want: signedIn(notFound).but(ok, employee).but(seeOther, anon), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/certificates/:id/print", e.employeeCertificate().ID), nil
+			}},
 		{method: get, route: "/certificates", want: signedIn(ok).but(seeOther, anon), redirect: toLogin,
 			prep: func(e *env, _ string) (string, any) {
 				e.expiringCertificates()
@@ -122,4 +126,16 @@ func (e *env) expiringCertificates() {
 		require.NoError(e.t, e.db.Model(&models.Certificate{}).Where("id = ?", c.ID).
 			Update("expires_at", time.Now().UTC().Add(20*24*time.Hour)).Error)
 	}
+}
+
+// employeeCertificate is an etiquette certificate of the demo employee (360102-01001,
+// the user "employee"), issued once.
+func (e *env) employeeCertificate() *models.Certificate {
+	e.t.Helper()
+	holder := e.employee("360102-01001")
+	var c models.Certificate
+	if err := e.db.Where("employee_id = ?", holder).Take(&c).Error; err == nil {
+		return &c
+	}
+	return e.issueCertificate(holder)
 }

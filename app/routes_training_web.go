@@ -18,6 +18,7 @@ func (s *server) trainingPageRoutes() []route {
 		{get, "/onboarding/overdue", roles, staffRoles, s.onboardingOverduePage, doc{Tag: "ui", Summary: "入职培训逾期的新员工（网页，管辖范围内；可下载 .xlsx）",
 			Query: []param{{"unit_id", "integer", "该单位及其全部下级（须在管辖范围内）"}, {"page", "integer", "页码"}}, File: mimeHTML}},
 		{get, "/certificates", anyUser, nil, s.certificatesPage, doc{Tag: "ui", Summary: "我的证书；管理员和负责人另见即将到期名单（网页）", File: mimeHTML}},
+		{get, "/certificates/:id/print", anyUser, nil, s.certificatePrintPage, doc{Tag: "ui", Summary: "我的证书的打印页（A4；编号、持证人、日期、验证码和核验网址的二维码；他人的证书 404）", File: mimeHTML}},
 		{get, "/verify", public, nil, s.verifyPage, doc{Tag: "ui", Summary: "证书核验（网页，无需登录）", Query: []param{{"code", "string", "证书验证码"}}, File: mimeHTML}},
 	}
 }

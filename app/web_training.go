@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -184,6 +185,27 @@ func (s *server) completeCourseForm(c *fiber.Ctx) error {
 
 // maxCertificateRows bounds each list of the certificates page.
 const maxCertificateRows = 200
+
+// certificatePrintPage is one of the caller's certificates as a printable A4 page: the
+// number, holder, unit, dates, status, verification code, and the public verify URL as
+// text and as a QR code drawn by the server.
+func (s *server) certificatePrintPage(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.exams.MyCertificate(c.UserContext(), currentUser(c).EmployeeID, id)
+	if err != nil {
+		return err
+	}
+	verify := c.BaseURL() + "/verify?code=" + url.QueryEscape(v.Code)
+	qr, err := qrSVG(verify)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "certificate_print", "trainingweb.certificate_title",
+		fiber.Map{"Cert": v, "VerifyURL": verify, "QR": qr})
+}
 
 func (s *server) certificatesPage(c *fiber.Ctx) error {
 	u := currentUser(c)

@@ -5,6 +5,7 @@ import (
 	crand "crypto/rand"
 	"encoding/base32"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,6 +131,23 @@ func (s *Service) MyCertificates(ctx context.Context, employeeID *uint, p models
 		list.Items[i].Employee = nil // the caller is the holder
 	}
 	return s.views(list), err
+}
+
+// MyCertificate is one of the employee's own certificates, with the holder and their
+// unit, for its printable page; another person's is ErrNotFound.
+func (s *Service) MyCertificate(ctx context.Context, employeeID *uint, id uint) (*CertificateView, error) {
+	if employeeID == nil {
+		return nil, models.ErrNotFound
+	}
+	c, err := models.GetCertificate(ctx, s.DB, models.ScopeAll, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.EmployeeID != *employeeID {
+		return nil, fmt.Errorf("certificate %d: %w", id, models.ErrNotFound)
+	}
+	v := s.certificateView(*c)
+	return &v, nil
 }
 
 func (s *Service) views(list models.List[models.Certificate]) models.List[CertificateView] {
