@@ -228,6 +228,11 @@ func TestExamListStanding(t *testing.T) {
 		assert.Contains(t, c, fmt.Sprintf("已作答 1 次 · 还可作答 %d 次", exam.AttemptsAllowed-1))
 		assert.Contains(t, c, "冷静期内，可再次参加的时间： "+next)
 		assert.NotContains(t, c, start, "a start would be refused")
+		// My attempts, with their scores.
+		history := between(t, c, "我的作答记录", "</table>")
+		assert.Contains(t, history, fmt.Sprintf("<td>1</td><td>%s", a.SubmittedAt.In(loc).Format("2006-01-02 15:04")))
+		assert.Contains(t, history, fmt.Sprintf("<td>%d / %d</td>", a.Points, a.MaxPoints))
+		assert.Contains(t, history, "未通过")
 
 		// A passed attempt shows its score and date.
 		require.NoError(t, db.Model(&models.Attempt{}).Where("id = ?", a.ID).Update("passed", true).Error)

@@ -97,6 +97,8 @@ type Standing struct {
 	// NextAt is when the cool-off ends, while it runs.
 	NextAt  *time.Time            `json:"next_at,omitempty"`
 	Refusal *models.ConflictError `json:"refusal,omitempty"`
+	// History is every attempt handed in, oldest first (filled by Standings).
+	History []models.Attempt `json:"history,omitempty"`
 	// extraMinutes is the override's extra time, for the attempt Start makes.
 	extraMinutes int
 }
@@ -164,8 +166,11 @@ func (s *Service) Standings(ctx context.Context, employeeID uint, list []models.
 			return nil, err
 		}
 		for j := range past {
-			if a := &past[j]; a.Status == models.AttemptOpen && !now.After(a.Deadline.Add(s.Grace)) {
+			switch a := &past[j]; {
+			case a.Status == models.AttemptOpen && !now.After(a.Deadline.Add(s.Grace)):
 				st.Open = a
+			case a.Status == models.AttemptSubmitted:
+				st.History = append(st.History, *a)
 			}
 		}
 		out[exam.ID] = st
