@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"quality/metrics"
 	"quality/models"
 )
 
@@ -49,6 +50,12 @@ func (v view) T(key string) string { return v.msgs.T(v.Lang, key, nil) }
 
 // Tn translates a message key whose text holds an {n} placeholder.
 func (v view) Tn(key string, n int) string { return v.msgs.T(v.Lang, key, map[string]any{"n": n}) }
+
+// Num writes a count with thousands separators (12,000), as pages show counts.
+func (v view) Num(n int) string { return metrics.Count(n).String() }
+
+// Num64 writes a 64-bit count with thousands separators.
+func (v view) Num64(n int64) string { return metrics.Count(n).String() }
 
 // Time shows an instant in the display zone (Asia/Shanghai).
 func (v view) Time(t time.Time) string {

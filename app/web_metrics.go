@@ -15,8 +15,6 @@ import (
 	"quality/workbook"
 )
 
-// Num writes a count with thousands separators (12,000), as pages show counts.
-func (v view) Num(n int) string { return metrics.Count(n).String() }
 
 // metricsPageData is the service metrics page: the coverage grid of the filter, the
 // choices of the filter, and the outcome of an import (its counts, or every row that

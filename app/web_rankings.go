@@ -254,8 +254,6 @@ func (s *server) rankingExportPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "ranking_export", "rankingweb.export_title", d)
 }
 
-// Num64 writes a 64-bit count with thousands separators.
-func (v view) Num64(n int64) string { return metrics.Count(n).String() }
 
 // metricsCount writes a count with thousands separators.
 func metricsCount(n int64) string { return metrics.Count(n).String() }
