@@ -15,7 +15,6 @@ import (
 	"quality/workbook"
 )
 
-
 // metricsPageData is the service metrics page: the coverage grid of the filter, the
 // choices of the filter, and the outcome of an import (its counts, or every row that
 // refused it).

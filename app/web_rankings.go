@@ -254,7 +254,6 @@ func (s *server) rankingExportPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "ranking_export", "rankingweb.export_title", d)
 }
 
-
 // metricsCount writes a count with thousands separators.
 func metricsCount(n int64) string { return metrics.Count(n).String() }
 
