@@ -92,10 +92,12 @@ func ListOrgUnits(ctx context.Context, db *gorm.DB, scope Scope, f OrgFilter) (L
 	return pageOf[OrgUnit](q, f.Page, "code")
 }
 
-// OrgUnitsInScope returns every unit in scope ordered by path, for trees.
+// OrgUnitsInScope returns every unit in scope in code order, which is also tree order
+// (a unit's code begins with its parent's: 3601, 360102, 360102-01), as the company
+// lists its units; the path holds row ids, and ordering by it put 赣州 (3607) first.
 func OrgUnitsInScope(ctx context.Context, db *gorm.DB, scope Scope) ([]OrgUnit, error) {
 	var units []OrgUnit
-	err := scope.onPath(db.WithContext(ctx), "path").Order("path").Find(&units).Error
+	err := scope.onPath(db.WithContext(ctx), "path").Order("code").Find(&units).Error
 	return units, err
 }
 
