@@ -47,7 +47,7 @@ var migrations = []migration{
 		}
 		return appendOnly(tx, "rectification_events")
 	}},
-	{Version: 4, Name: "service metrics and ranking exports", Up: migrateV4},
+	{Version: 4, Name: "service metrics, ranking exports and the attempts' pass index", Up: migrateV4},
 }
 
 // allModels is the current schema, in creation order (parents before children).

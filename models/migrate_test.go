@@ -81,7 +81,7 @@ func TestUpgradeFromFoundation(t *testing.T) {
 
 		ran, err := models.Migrate(ctx, db)
 		require.NoError(t, err)
-		require.Equal(t, []string{"training and exams", "inspections and accountability", "service metrics and ranking exports"}, ran)
+		require.Equal(t, []string{"training and exams", "inspections and accountability", "service metrics, ranking exports and the attempts' pass index"}, ran)
 		for _, model := range later {
 			require.True(t, m.HasTable(model), "%T", model)
 		}
@@ -115,7 +115,7 @@ func TestUpgradeFromSupervision(t *testing.T) {
 
 		ran, err := models.Migrate(ctx, db)
 		require.NoError(t, err)
-		require.Equal(t, []string{"service metrics and ranking exports"}, ran)
+		require.Equal(t, []string{"service metrics, ranking exports and the attempts' pass index"}, ran)
 
 		fresh := dbtest.SQLite(t)
 		if models.DialectOf(db) == models.MySQL {
