@@ -173,19 +173,25 @@ func (s *server) startAttempt(c *fiber.Ctx) error {
 }
 
 func (s *server) getAttempt(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	emp := currentUser(c).EmployeeID
-	if emp == nil {
-		return models.ErrNotFound
-	}
-	v, err := s.exams.View(c.UserContext(), *emp, id)
+	v, err := s.callerAttempt(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(v)
+}
+
+// callerAttempt is the caller's own attempt :id as its paper shows it (another's, or a
+// caller without an employee, is ErrNotFound), for the API and the pages.
+func (s *server) callerAttempt(c *fiber.Ctx) (*exams.AttemptView, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	emp := currentUser(c).EmployeeID
+	if emp == nil {
+		return nil, models.ErrNotFound
+	}
+	return s.exams.View(c.UserContext(), *emp, id)
 }
 
 func (s *server) saveAnswer(c *fiber.Ctx) error {

@@ -58,20 +58,26 @@ func (s *server) getRanking(c *fiber.Ctx) error {
 }
 
 func (s *server) explainRanking(c *fiber.Ctx) error {
-	unit, err := pathUint(c, "unit_id")
-	if err != nil {
-		return err
-	}
-	q := newQuery(c)
-	p := s.period(q)
-	if err := q.err(); err != nil {
-		return err
-	}
-	ex, err := s.rankingService().Explain(c.UserContext(), scopeOf(c), p, unit)
+	ex, err := s.explanation(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(ex)
+}
+
+// explanation is the explanation the request asks for (:unit_id, ?period=) in the
+// caller's scope, for the API and the page.
+func (s *server) explanation(c *fiber.Ctx) (*reports.Explanation, error) {
+	unit, err := pathUint(c, "unit_id")
+	if err != nil {
+		return nil, err
+	}
+	q := newQuery(c)
+	p := s.period(q)
+	if err := q.err(); err != nil {
+		return nil, err
+	}
+	return s.rankingService().Explain(c.UserContext(), scopeOf(c), p, unit)
 }
 
 // attachment is a Content-Disposition naming a download in UTF-8 (RFC 6266, RFC 5987)
@@ -164,15 +170,21 @@ func (s *server) requestRankingExport(c *fiber.Ctx) error {
 }
 
 func (s *server) getRankingExport(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	j, err := s.exports.Get(c.UserContext(), currentUser(c).ID, id)
+	j, err := s.callerExport(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(viewOfExport(j))
+}
+
+// callerExport is the caller's own workbook job :id (another's is ErrNotFound), for the
+// API and the progress page.
+func (s *server) callerExport(c *fiber.Ctx) (*models.RankingExport, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.exports.Get(c.UserContext(), currentUser(c).ID, id)
 }
 
 var errExportGone = &statusError{fiber.StatusGone, "problem.export_expired"}

@@ -50,6 +50,6 @@ func (s *server) examRoutes() []route {
 		{post, "/exams/:id/start", anyUser, nil, s.startExamForm, doc{Tag: "ui", Summary: "开始或继续作答（网页）", Status: 303}},
 		{get, "/attempts/:id", anyUser, nil, s.attemptPage, doc{Tag: "ui", Summary: "试卷与自动保存（网页）", File: mimeHTML}},
 		{post, "/attempts/:id/submit", anyUser, nil, s.submitAttemptForm, doc{Tag: "ui", Summary: "交卷（网页）", Status: 303}},
-		{get, "/static/attempt.js", public, nil, s.script("static/attempt.js"), doc{Tag: "ui", Summary: "作答页脚本", File: "text/javascript"}},
+		{get, "/static/attempt.js", public, nil, s.asset("attempt.js", "text/javascript; charset=utf-8"), doc{Tag: "ui", Summary: "作答页脚本", File: "text/javascript"}},
 	}
 }

@@ -10,7 +10,7 @@ import "github.com/gofiber/fiber/v2"
 func (s *server) supervisionPageRoutes() []route {
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []route{
-		{get, "/static/geo.js", public, nil, s.script("static/geo.js"), doc{Tag: "ui", Summary: "开始检查页的定位脚本（可选：用户允许时填入经纬度）", File: "text/javascript"}},
+		{get, "/static/geo.js", public, nil, s.asset("geo.js", "text/javascript; charset=utf-8"), doc{Tag: "ui", Summary: "开始检查页的定位脚本（可选：用户允许时填入经纬度）", File: "text/javascript"}},
 
 		// Inspections (R7.2, R7.3): /inspections/new comes before /inspections/:id.
 		{get, "/inspections", roles, inspectionReaders, s.inspectionsPage, doc{Tag: "ui", Summary: "检查记录（网页，管辖范围内）",

@@ -165,36 +165,15 @@ func (s *server) setLanguage(c *fiber.Ctx) error {
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 
-func (s *server) stylesheet(c *fiber.Ctx) error {
-	b, err := fs.ReadFile(staticFS, "static/app.css")
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.Send(b)
-}
-
-// favicon is the site's icon, a check mark on the company's blue, for /favicon.ico
-// (which browsers ask for by themselves) and the pages' icon link.
-func (s *server) favicon(c *fiber.Ctx) error {
-	b, err := fs.ReadFile(staticFS, "static/favicon.svg")
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "image/svg+xml")
-	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
-	return c.Send(b)
-}
-
-// script serves an embedded script.
-func (s *server) script(name string) fiber.Handler {
+// asset serves an embedded file of static/ with its content type, cached for an hour
+// by browsers (the style sheet, the scripts, the icon).
+func (s *server) asset(name, contentType string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		b, err := fs.ReadFile(staticFS, name)
+		b, err := fs.ReadFile(staticFS, "static/"+name)
 		if err != nil {
 			return err
 		}
-		c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+		c.Set(fiber.HeaderContentType, contentType)
 		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 		return c.Send(b)
 	}

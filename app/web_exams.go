@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -51,36 +50,11 @@ func (s *server) startExamForm(c *fiber.Ctx) error {
 }
 
 func (s *server) attemptPage(c *fiber.Ctx) error {
-	id, err := pathID(c)
+	v, err := s.callerAttempt(c)
 	if err != nil {
 		return err
 	}
-	emp := currentUser(c).EmployeeID
-	if emp == nil {
-		return models.ErrNotFound
-	}
-	v, err := s.exams.View(c.UserContext(), *emp, id)
-	if err != nil {
-		return err
-	}
-	return s.render(c, fiber.StatusOK, "attempt", "ui.attempt", paperOf(v))
-}
-
-// paper is an attempt as its page shows it, with how many questions have an answer.
-type paper struct {
-	*exams.AttemptView
-	Answered, Unanswered int
-}
-
-func paperOf(v *exams.AttemptView) paper {
-	p := paper{AttemptView: v}
-	for _, q := range v.Questions {
-		if a := q.Answer; a != nil && (len(a.Choices) > 0 || strings.TrimSpace(a.Text) != "") {
-			p.Answered++
-		}
-	}
-	p.Unanswered = len(v.Questions) - p.Answered
-	return p
+	return s.render(c, fiber.StatusOK, "attempt", "ui.attempt", v)
 }
 
 // submitAttemptForm hands the paper in once the examinee has confirmed (confirmed=1,
@@ -92,18 +66,14 @@ func (s *server) submitAttemptForm(c *fiber.Ctx) error {
 		return err
 	}
 	if c.FormValue("confirmed") != "1" {
-		emp := currentUser(c).EmployeeID
-		if emp == nil {
-			return models.ErrNotFound
-		}
-		v, err := s.exams.View(c.UserContext(), *emp, id)
+		v, err := s.callerAttempt(c)
 		if err != nil {
 			return err
 		}
 		if v.Status != models.AttemptOpen {
 			return c.Redirect(fmt.Sprintf("/attempts/%d", id), fiber.StatusSeeOther)
 		}
-		return s.render(c, fiber.StatusOK, "attempt_confirm", "ui.confirm_submit_title", paperOf(v))
+		return s.render(c, fiber.StatusOK, "attempt_confirm", "ui.confirm_submit_title", v)
 	}
 	if _, err := s.exams.Submit(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id); err != nil {
 		return err

@@ -84,16 +84,7 @@ func (c capped[T]) More() bool { return c.Total > len(c.Rows) }
 // rankingExplainPage shows the rows behind one branch's line, as the API's explanation
 // gives them; a branch out of scope, or no branch, is the 404 page.
 func (s *server) rankingExplainPage(c *fiber.Ctx) error {
-	unit, err := pathUint(c, "unit_id")
-	if err != nil {
-		return err
-	}
-	q := newQuery(c)
-	p := s.period(q)
-	if err := q.err(); err != nil {
-		return err
-	}
-	ex, err := s.rankingService().Explain(c.UserContext(), scopeOf(c), p, unit)
+	ex, err := s.explanation(c)
 	if err != nil {
 		return err
 	}

@@ -239,11 +239,7 @@ type rankingExportData struct {
 
 // rankingExportPage shows the caller's own job; another's is 404, as in the API.
 func (s *server) rankingExportPage(c *fiber.Ctx) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	j, err := s.exports.Get(c.UserContext(), currentUser(c).ID, id)
+	j, err := s.callerExport(c)
 	if err != nil {
 		return err
 	}

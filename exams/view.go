@@ -2,6 +2,7 @@ package exams
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"quality/models"
@@ -24,6 +25,21 @@ type AttemptView struct {
 	Result        *AttemptResult  `json:"result,omitempty"`
 	Questions     []PaperQuestion `json:"questions"`
 }
+
+// Answered counts the questions that have an answer: a choice, or text other than
+// blanks (the paper's 已答 n/20 and the 交卷 confirmation).
+func (v *AttemptView) Answered() int {
+	n := 0
+	for _, q := range v.Questions {
+		if a := q.Answer; a != nil && (len(a.Choices) > 0 || strings.TrimSpace(a.Text) != "") {
+			n++
+		}
+	}
+	return n
+}
+
+// Unanswered counts the questions without an answer.
+func (v *AttemptView) Unanswered() int { return len(v.Questions) - v.Answered() }
 
 // AttemptResult is the score, shown at once after submission.
 type AttemptResult struct {
