@@ -61,9 +61,6 @@ type rectPageData struct {
 	FindingPhotos []uint
 	CanAnswer     bool
 	CanJudge      bool
-	// Rejection is the latest return of the evidence (submitted → open), shown above
-	// the evidence so the branch sees what to fix.
-	Rejection *models.RectificationEvent
 	// Typed is what a refused form held, by "action.field" (submit.text, reject.reason…),
 	// given back in that form.
 	Typed  map[string]string
@@ -104,11 +101,6 @@ func (s *server) renderRectification(c *fiber.Ctx, status int, id uint, notice s
 			return err
 		}
 		data.FindingPhotos = photos[d.Finding.InspectionItemID]
-	}
-	for i := range d.Timeline {
-		if ev := &d.Timeline[i]; ev.From == models.RectSubmitted && ev.To == models.RectOpen {
-			data.Rejection = ev // the timeline is oldest first
-		}
 	}
 	return s.render(c, status, "rectification", "supervisionweb.rectification", data)
 }

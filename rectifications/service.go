@@ -103,6 +103,17 @@ type Detail struct {
 	Escalations []models.Escalation         `json:"escalations"`
 }
 
+// LatestRejection is the last time the evidence was sent back (submitted → open), with
+// the judge and the reason; nil if it never was.
+func (d *Detail) LatestRejection() *models.RectificationEvent {
+	for i := len(d.Timeline) - 1; i >= 0; i-- {
+		if ev := &d.Timeline[i]; ev.From == models.RectSubmitted && ev.To == models.RectOpen {
+			return ev
+		}
+	}
+	return nil
+}
+
 // Filter selects rectifications as the list, and the export, are asked for.
 type Filter struct {
 	UnitID   uint
