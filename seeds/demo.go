@@ -121,11 +121,8 @@ func DemoStaff(units []models.OrgUnit) []*models.Employee {
 		default:
 			e.HireDate = models.DateOf(demoClock.AddDate(-1-rng.IntN(20), -rng.IntN(12), -rng.IntN(28)))
 		}
-		switch r := rng.IntN(100); {
-		case r < 2:
-			e.Status = models.StatusLeft
-		case r < 5:
-			e.Status = models.StatusOnLeave
+		if st := staffStatus(rng); st != "" {
+			e.Status = st
 		}
 		out = append(out, e)
 	}
@@ -188,4 +185,16 @@ func keepStaff(staff []*models.Employee, units []models.OrgUnit, prefixes []stri
 		}
 	}
 	return keep
+}
+
+// staffStatus is a generated employee's status other than active — 2 in 100 have left,
+// 3 in 100 are on leave — or "" for the rest, who keep the status they were made with.
+func staffStatus(rng *rand.Rand) string {
+	switch r := rng.IntN(100); {
+	case r < 2:
+		return models.StatusLeft
+	case r < 5:
+		return models.StatusOnLeave
+	}
+	return ""
 }

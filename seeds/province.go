@@ -243,11 +243,8 @@ func (p *province) employeesStep() (int, error) {
 		} else {
 			e.HireDate = models.DateOf(p.now.AddDate(-1-rng.IntN(20), -rng.IntN(12), -rng.IntN(28)))
 		}
-		switch r := rng.IntN(100); {
-		case r < 2:
-			e.Status = models.StatusLeft
-		case r < 5:
-			e.Status = models.StatusOnLeave
+		if st := staffStatus(rng); st != "" {
+			e.Status = st
 		}
 		staff = append(staff, e)
 	}
