@@ -131,10 +131,10 @@ func newSite(t *testing.T, db *gorm.DB) *site {
 // tab is one browser tab on the site, with what went wrong in it: console errors,
 // uncaught exceptions, failed requests and error responses.
 type tab struct {
-	t    *testing.T
-	s    *site
-	ctx  context.Context
-	vp   viewport
+	t       *testing.T
+	s       *site
+	ctx     context.Context
+	vp      viewport
 	mu      sync.Mutex
 	errs    []string
 	allowed map[int64]bool
@@ -319,7 +319,9 @@ func (tb *tab) acceptDialogs() func() []string {
 			seen = append(seen, d.Message)
 			mu.Unlock()
 			// A command cannot run inside the listener.
-			go func() { _, _ = chromedp.Call(tb.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true}) }()
+			go func() {
+				_, _ = chromedp.Call(tb.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			}()
 		}
 	}))
 	return func() []string {
