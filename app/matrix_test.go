@@ -380,6 +380,7 @@ func matrixRows() []matrixRow {
 		{method: get, route: "/login", prep: static("/login"), want: everyone(seeOther).but(ok, anon), redirect: redirectTo("/")},
 		{method: get, route: "/lang", prep: static("/lang?to=zh-CN"), want: everyone(seeOther), redirect: redirectTo("/")},
 		{method: get, route: "/static/app.css", prep: static("/static/app.css"), want: everyone(ok)},
+		{method: get, route: "/static/app.js", prep: static("/static/app.js"), want: everyone(ok)},
 		{method: get, route: "/static/favicon.svg", prep: static("/static/favicon.svg"), want: everyone(ok)},
 		{method: get, route: "/favicon.ico", prep: static("/favicon.ico"), want: everyone(ok)},
 		{method: get, route: "/org", prep: static("/org"), want: signedIn(ok).but(seeOther, anon), redirect: toLogin,

@@ -105,6 +105,7 @@ func (s *server) routeTable() []route {
 		{post, "/logout", anyUser, nil, s.logoutForm, doc{Tag: "ui", Summary: "退出（网页）", Status: 303}},
 		{get, "/lang", public, nil, s.setLanguage, doc{Tag: "ui", Summary: "切换界面语言", Query: []param{{"to", "string", "zh-CN|en"}}, Status: 303}},
 		{get, "/static/app.css", public, nil, s.asset("app.css", "text/css; charset=utf-8"), doc{Tag: "ui", Summary: "样式表", File: "text/css"}},
+		{get, "/static/app.js", public, nil, s.asset("app.js", "text/javascript; charset=utf-8"), doc{Tag: "ui", Summary: "每页的脚本：手机上列表变卡片（可选）", File: "text/javascript"}},
 		{get, "/static/favicon.svg", public, nil, s.asset("favicon.svg", "image/svg+xml"), doc{Tag: "ui", Summary: "网站图标", File: "image/svg+xml"}},
 		{get, "/favicon.ico", public, nil, s.asset("favicon.svg", "image/svg+xml"), doc{Tag: "ui", Summary: "网站图标（浏览器默认请求的地址，SVG）", File: "image/svg+xml"}},
 		{get, "/org", anyUser, nil, s.orgPage, doc{Tag: "ui", Summary: "组织机构树（网页）", File: mimeHTML}},

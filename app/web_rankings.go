@@ -91,9 +91,22 @@ func (s *server) rankingsPage(c *fiber.Ctx) error {
 		return err
 	}
 	d.Period, d.Level, d.Ranking = p.String(), level, r
+	// The ranking is circulated to every reader (R10); the explanation behind a row
+	// follows scope, so only the caller's own branches link to it.
+	units, err := models.OrgUnitsInScope(c.UserContext(), s.db, scopeOf(c))
+	if err != nil {
+		return err
+	}
+	inScope := make(map[uint]bool, len(units))
+	for _, u := range units {
+		inScope[u.ID] = true
+	}
 	lang := language(c)
 	for _, it := range r.Items {
 		row := s.rankingRowOf(lang, it, r.Period)
+		if !inScope[it.UnitID] {
+			row.Link = ""
+		}
 		if it.Rank == nil {
 			d.Unranked = append(d.Unranked, row)
 		} else {

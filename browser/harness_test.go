@@ -135,6 +135,7 @@ type tab struct {
 	s       *site
 	ctx     context.Context
 	vp      viewport
+	user    string // who signed in, "anonymous" until someone does
 	mu      sync.Mutex
 	errs    []string
 	allowed map[int64]bool
@@ -148,7 +149,7 @@ func (s *site) open(vp viewport) *tab {
 		chromedp.WindowSize(int(vp.Width), int(vp.Height)), chromedp.Flag("lang", "zh-CN"))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	tb := &tab{t: t, s: s, ctx: ctx, vp: vp}
+	tb := &tab{t: t, s: s, ctx: ctx, vp: vp, user: "anonymous"}
 	t.Cleanup(func() { cancel(); cancelAlloc() })
 	// The first call starts the browser, so it runs without a deadline.
 	require.NoError(t, chromedp.Listen(ctx, tb.record))
@@ -282,7 +283,8 @@ func (tb *tab) login(username string) {
 	tb.run(chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), username),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), pw),
 		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`header form[action="/logout"]`)))
+		chromedp.WaitReady(chromedp.CSS(`header form[action="/logout"]`)))
+	tb.user = username
 }
 
 // path is the tab's location without the origin.

@@ -1,0 +1,31 @@
+// Every page: below 600 px a list table becomes stacked cards, each cell labelled with
+// its column's header (copied here into data-label, which the style sheet shows); a
+// table that stays a table (a grid of months, a handbook table) scrolls inside its box,
+// and that box can take the keyboard's focus. Without the script, tables scroll.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("main .scroll > table"), function (table) {
+    // The box may scroll (a wide table on a desktop, a grid on a phone), so the keyboard
+    // can reach it, and it says what it holds.
+    var box = table.parentElement;
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    if (!box.hasAttribute("aria-label")) {
+      var caption = table.caption || box.previousElementSibling;
+      box.setAttribute("aria-label", (caption ? caption.textContent : document.title).trim().slice(0, 80));
+    }
+    var head = table.tHead;
+    if (!head || head.rows.length !== 1 || table.classList.contains("grid")) { return; }
+    var labels = Array.prototype.map.call(head.rows[0].cells, function (th) { return th.textContent.trim(); });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (tr) {
+        var col = 0;
+        Array.prototype.forEach.call(tr.cells, function (td) {
+          if (labels[col] && !td.hasAttribute("data-label")) { td.setAttribute("data-label", labels[col]); }
+          col += td.colSpan || 1;
+        });
+      });
+    });
+    table.classList.add("cards");
+  });
+})();
