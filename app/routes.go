@@ -134,6 +134,7 @@ func (s *server) routeTable() []route {
 	routes = append(routes, s.rankingRoutes()...)
 	routes = append(routes, s.metricRoutes()...)
 	routes = append(routes, s.rankingPageRoutes()...)
+	routes = append(routes, s.adminPageRoutes()...)
 	return routes
 }
 

@@ -161,15 +161,25 @@ func (s *server) auditRows(lang string, events []models.AuditEvent) []auditRow {
 
 // auditPager is the links to the pages before and after p, with the same filters.
 func auditPager(in map[string]string, p models.Page, total int64) (prev, next template.URL) {
+	v := url.Values{}
+	for _, name := range auditFields {
+		if in[name] != "" {
+			v.Set(name, in[name])
+		}
+	}
+	return pageLinks("/audit", v, p, total)
+}
+
+// pageLinks is the links to the pages before and after p of a list at path with the
+// query params; "" where there is none.
+func pageLinks(path string, params url.Values, p models.Page, total int64) (prev, next template.URL) {
 	link := func(page int) template.URL {
 		v := url.Values{}
-		for _, name := range auditFields {
-			if in[name] != "" {
-				v.Set(name, in[name])
-			}
+		for k, vs := range params {
+			v[k] = vs
 		}
 		v.Set("page", strconv.Itoa(page))
-		return template.URL("/audit?" + v.Encode())
+		return template.URL(path + "?" + v.Encode())
 	}
 	if p.Page > 1 {
 		prev = link(p.Page - 1)
