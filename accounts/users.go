@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -52,11 +53,14 @@ type GrantInput struct {
 // UserInput creates a user. Roles come only through Grants, checked against the
 // creator's own scope.
 type UserInput struct {
-	Username    string       `json:"username"`
-	DisplayName string       `json:"display_name"`
-	Password    string       `json:"password"`
-	EmployeeID  *uint        `json:"employee_id"`
-	Grants      []GrantInput `json:"grants"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Password    string `json:"password"`
+	EmployeeID  *uint  `json:"employee_id"`
+	// EmployeeJobNumber links the employee with this job number, when EmployeeID is
+	// not given (the web form picks the employee by job number).
+	EmployeeJobNumber string       `json:"employee_job_number,omitempty"`
+	Grants            []GrantInput `json:"grants"`
 }
 
 // UserPatch updates a user; nil fields are left alone.
@@ -87,8 +91,21 @@ func CreateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	}
 	CheckPassword(v, "password", in.Password)
 	grants := checkGrants(ctx, db, v, scope, in.Grants)
+	employeeField := "employee_id"
+	if job := strings.TrimSpace(in.EmployeeJobNumber); in.EmployeeID == nil && job != "" {
+		employeeField = "employee_job_number"
+		found, err := models.EmployeesByJobNumber(ctx, db, []string{job})
+		if err != nil {
+			return nil, err
+		}
+		if e, ok := found[job]; ok {
+			in.EmployeeID = &e.ID
+		} else {
+			v.Add(employeeField, "not_found")
+		}
+	}
 	if in.EmployeeID != nil {
-		if err := checkEmployeeLink(ctx, db, v, scope, *in.EmployeeID, 0); err != nil {
+		if err := checkEmployeeLink(ctx, db, v, scope, *in.EmployeeID, 0, employeeField); err != nil {
 			return nil, err
 		}
 	}
@@ -163,7 +180,7 @@ func UpdateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 		u.Disabled = *p.Disabled
 	}
 	if p.EmployeeID != nil {
-		if err := checkEmployeeLink(ctx, db, v, scope, *p.EmployeeID, u.ID); err != nil {
+		if err := checkEmployeeLink(ctx, db, v, scope, *p.EmployeeID, u.ID, "employee_id"); err != nil {
 			return nil, err
 		}
 		changes["employee_id"] = [2]any{u.EmployeeID, *p.EmployeeID}
@@ -201,6 +218,53 @@ func UpdateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 		return nil, err
 	}
 	return models.GetUser(ctx, db, models.ScopeAll, u.ID)
+}
+
+// AddGrant gives user id one more grant, through UpdateUser (so audited as an update
+// of the grants, before and after). A grant the user holds already is refused.
+func AddGrant(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, g GrantInput) (*models.User, error) {
+	u, err := manageableUser(ctx, db, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	grants := grantInputs(u.Grants)
+	if slices.Contains(grants, g) {
+		v := &models.ValidationError{}
+		v.Add("role", "duplicate_grant")
+		return nil, v
+	}
+	grants = append(grants, g)
+	u, err = UpdateUser(ctx, db, actor, scope, id, UserPatch{Grants: &grants})
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		// The new grant is the last: its fields are the form's role and unit.
+		last := "grants[" + strconv.Itoa(len(grants)-1) + "]."
+		for i, f := range ve.Fields {
+			ve.Fields[i].Field = strings.TrimPrefix(f.Field, last)
+		}
+	}
+	return u, err
+}
+
+// RevokeGrant takes grant g away from user id, through UpdateUser. An admin cannot take
+// their own admin grants away: the last of them would leave no one to give it back.
+func RevokeGrant(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, g GrantInput) (*models.User, error) {
+	u, err := manageableUser(ctx, db, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	grants := grantInputs(u.Grants)
+	i := slices.Index(grants, g)
+	if i < 0 {
+		return nil, fmt.Errorf("grant %s on unit %d of user %d: %w", g.Role, g.OrgUnitID, id, models.ErrNotFound)
+	}
+	if actor.UserID == id && g.Role == models.RoleAdmin {
+		v := &models.ValidationError{}
+		v.Add("role", "cannot_revoke_own_admin")
+		return nil, v
+	}
+	grants = slices.Delete(grants, i, i+1)
+	return UpdateUser(ctx, db, actor, scope, id, UserPatch{Grants: &grants})
 }
 
 // SetPassword replaces the password of user id inside scope (an admin's reset) and
@@ -286,14 +350,14 @@ func grantInputs(gs []models.Grant) []GrantInput {
 	return out
 }
 
-// checkEmployeeLink adds a field error unless employeeID is in scope and not yet linked
-// to another user than self.
-func checkEmployeeLink(ctx context.Context, db *gorm.DB, v *models.ValidationError, scope models.Scope, employeeID, self uint) error {
+// checkEmployeeLink adds an error on field unless employeeID is in scope and not yet
+// linked to another user than self.
+func checkEmployeeLink(ctx context.Context, db *gorm.DB, v *models.ValidationError, scope models.Scope, employeeID, self uint, field string) error {
 	if _, err := models.GetEmployee(ctx, db, scope, employeeID); err != nil {
 		if !errors.Is(err, models.ErrNotFound) {
 			return err
 		}
-		v.Add("employee_id", "not_found")
+		v.Add(field, "not_found")
 		return nil
 	}
 	other, err := models.UserOfEmployee(ctx, db, employeeID)
@@ -301,7 +365,7 @@ func checkEmployeeLink(ctx context.Context, db *gorm.DB, v *models.ValidationErr
 		return err
 	}
 	if other != nil && other.ID != self {
-		v.Add("employee_id", "duplicate")
+		v.Add(field, "duplicate")
 	}
 	return nil
 }

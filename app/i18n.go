@@ -68,6 +68,15 @@ func (c catalog) T(lang, key string, params map[string]any) string {
 	return msg
 }
 
+// label is the translation of prefix+code in lang, or code itself when no catalogue
+// has that key (an audit action or field nobody has named yet).
+func (c catalog) label(lang, prefix, code string) string {
+	if _, ok := c[langZH][prefix+code]; !ok {
+		return code
+	}
+	return c.T(lang, prefix+code, nil)
+}
+
 // language picks the caller's language: the `lang` cookie (the UI's switch), then for
 // the API Accept-Language. Pages are Chinese unless switched, whatever the browser says.
 func language(c *fiber.Ctx) string {

@@ -112,12 +112,15 @@ func (s *server) routeTable() []route {
 		{get, "/employees", roles, staffRoles, s.employeesPage, doc{Tag: "ui", Summary: "员工列表（网页）", File: mimeHTML}},
 		{get, "/employees/import", roles, rosterRole, s.importPage, doc{Tag: "ui", Summary: "名册导入（网页）", File: mimeHTML}},
 		{post, "/employees/import", roles, rosterRole, s.importForm, doc{Tag: "ui", Summary: "名册导入提交（网页）", Upload: "file", File: mimeHTML}},
-		{get, "/audit", roles, adminOnly, s.auditPage, doc{Tag: "ui", Summary: "审计日志（网页）", File: mimeHTML}},
+		{get, "/audit", roles, adminOnly, s.auditPage, doc{Tag: "ui", Summary: "审计日志（网页）：按操作人、对象类型、动作和日期筛选", File: mimeHTML,
+			Query: append([]param{{"actor", "string", "操作人的用户名"}, {"entity", "string", "对象类型"}, {"entity_id", "string", "对象编号"}, {"action", "string", "动作"},
+				{"from", "string", "起始日期（北京时间，含）"}, {"to", "string", "截止日期（北京时间，含当天）"}}, pageParams...)}},
 
 		// Audit log.
 		{get, "/api/v1/audit-events", roles, adminOnly, s.listAuditEvents, doc{Tag: "audit", Summary: "审计日志", Resp: models.List[models.AuditEvent]{},
-			Query: append([]param{{"actor_id", "integer", "操作人"}, {"action", "string", "动作"}, {"entity", "string", "对象类型"}, {"entity_id", "string", "对象编号"},
-				{"from", "string", "起（RFC 3339 或日期）"}, {"to", "string", "止（不含）"}}, pageParams...)}},
+			Query: append([]param{{"actor_id", "integer", "操作人"}, {"actor", "string", "操作人的用户名（system：系统）"}, {"action", "string", "动作"},
+				{"entity", "string", "对象类型"}, {"entity_id", "string", "对象编号"},
+				{"from", "string", "起（RFC 3339 或日期，日期按北京时间）"}, {"to", "string", "止（不含；RFC 3339 或日期）"}}, pageParams...)}},
 	}
 	// One file per area beyond the foundation.
 	routes = append(routes, s.examRoutes()...)
@@ -132,6 +135,7 @@ func (s *server) routeTable() []route {
 	routes = append(routes, s.rankingRoutes()...)
 	routes = append(routes, s.metricRoutes()...)
 	routes = append(routes, s.rankingPageRoutes()...)
+	routes = append(routes, s.adminPageRoutes()...)
 	return routes
 }
 

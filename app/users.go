@@ -74,19 +74,3 @@ func (s *server) resetPassword(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
-
-func (s *server) listAuditEvents(c *fiber.Ctx) error {
-	q := newQuery(c)
-	f := models.AuditFilter{
-		ActorID: q.uint("actor_id"), Action: q.str("action", 32), Entity: q.str("entity", 32), EntityID: q.str("entity_id", 64),
-		From: q.time("from", s.cfg.Location), To: q.time("to", s.cfg.Location), Page: q.page(),
-	}
-	if err := q.err(); err != nil {
-		return err
-	}
-	list, err := models.ListAuditEvents(c.UserContext(), s.db, scopeOf(c), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(list)
-}

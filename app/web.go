@@ -139,22 +139,6 @@ func (s *server) importForm(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "import", "ui.import", fiber.Map{"Report": rep})
 }
 
-func (s *server) auditPage(c *fiber.Ctx) error {
-	q := newQuery(c)
-	f := models.AuditFilter{Action: q.str("action", 32), Entity: q.str("entity", 32), EntityID: q.str("entity_id", 64), Page: q.page()}
-	if err := q.err(); err != nil {
-		return err
-	}
-	f.PerPage = 100
-	list, err := models.ListAuditEvents(c.UserContext(), s.db, scopeOf(c), f)
-	if err != nil {
-		return err
-	}
-	page := f.Page.Normalize()
-	return s.render(c, fiber.StatusOK, "audit", "ui.audit", fiber.Map{"List": list, "Filter": f, "Page": page.Page,
-		"HasNext": int64(page.Page*page.PerPage) < list.Total})
-}
-
 // setLanguage remembers the chosen language in a cookie and goes home.
 func (s *server) setLanguage(c *fiber.Ctx) error {
 	lang := langZH

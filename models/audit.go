@@ -34,6 +34,9 @@ type AuditEvent struct {
 	Summary   string    `gorm:"type:text" json:"summary"`
 	IP        string    `gorm:"size:64" json:"ip"`
 	RequestID string    `gorm:"size:64" json:"request_id"`
+	// ActorDisplayName is the actor's name as their account shows it now (the login
+	// name for system and for a user without one); read with the list, not stored.
+	ActorDisplayName string `gorm:"-" json:"actor_display_name"`
 }
 
 // Change is the before and after of one field in an update summary.
@@ -113,7 +116,9 @@ func idString(id any) string {
 
 // AuditFilter selects audit events; zero fields do not filter.
 type AuditFilter struct {
-	ActorID  uint
+	ActorID uint
+	// System keeps the events without a user: seeds, migrations, CLI commands, sweeps.
+	System   bool
 	Action   string
 	Entity   string
 	EntityID string
@@ -134,6 +139,9 @@ func ListAuditEvents(ctx context.Context, db *gorm.DB, scope Scope, f AuditFilte
 	q := db.WithContext(ctx).Model(&AuditEvent{})
 	if f.ActorID != 0 {
 		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if f.System {
+		q = q.Where("actor_id IS NULL")
 	}
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
@@ -156,8 +164,26 @@ func ListAuditEvents(ctx context.Context, db *gorm.DB, scope Scope, f AuditFilte
 	}
 	p := f.Page.Normalize()
 	out.Items = []AuditEvent{}
-	err := q.Order("id DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error
-	return out, err
+	if err := q.Order("id DESC").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error; err != nil {
+		return out, err
+	}
+	var ids []uint
+	for _, ev := range out.Items {
+		if ev.ActorID != nil {
+			ids = append(ids, *ev.ActorID)
+		}
+	}
+	names, err := displayNames(ctx, db, ids)
+	if err != nil {
+		return out, err
+	}
+	for i := range out.Items {
+		out.Items[i].ActorDisplayName = out.Items[i].ActorName
+		if id := out.Items[i].ActorID; id != nil && names[*id] != "" {
+			out.Items[i].ActorDisplayName = names[*id]
+		}
+	}
+	return out, nil
 }
 
 // Diff compares named before/after values and keeps those that changed.

@@ -115,15 +115,9 @@ func RectificationTimeline(ctx context.Context, db *gorm.DB, id uint) ([]Rectifi
 			ids = append(ids, *ev.ActorID)
 		}
 	}
-	names := map[uint]string{}
-	if len(ids) > 0 {
-		var users []User
-		if err := db.WithContext(ctx).Select("id", "display_name").Where("id IN ?", ids).Find(&users).Error; err != nil {
-			return out, err
-		}
-		for _, u := range users {
-			names[u.ID] = u.DisplayName
-		}
+	names, err := displayNames(ctx, db, ids)
+	if err != nil {
+		return out, err
 	}
 	for i := range out {
 		out[i].ActorDisplayName = out[i].ActorName

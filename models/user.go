@@ -53,8 +53,19 @@ type Grant struct {
 type UserFilter struct {
 	Q    string
 	Role string
+	// Status is "active" or "disabled".
+	Status string
 	Page
 }
+
+// User statuses a list may filter by.
+const (
+	UserActive   = "active"
+	UserDisabled = "disabled"
+)
+
+// UserStatuses lists the statuses of UserFilter.
+var UserStatuses = []string{UserActive, UserDisabled}
 
 // ListUsers returns one page of users (with grants) having a grant inside scope, or,
 // for the whole province, every user.
@@ -71,12 +82,19 @@ func ListUsers(ctx context.Context, db *gorm.DB, scope Scope, f UserFilter) (Lis
 	if f.Q != "" {
 		q = q.Where("("+likeClause("username")+" OR "+likeClause("display_name")+")", containsPattern(f.Q), containsPattern(f.Q))
 	}
+	switch f.Status {
+	case UserActive:
+		q = q.Where("disabled = ?", false)
+	case UserDisabled:
+		q = q.Where("disabled = ?", true)
+	}
 	out := List[User]{Items: []User{}}
 	if err := q.Count(&out.Total).Error; err != nil {
 		return out, err
 	}
 	p := f.Page.Normalize()
-	if err := q.Order("username").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error; err != nil {
+	// The employee (for the list's job number) is not part of the JSON.
+	if err := q.Preload("Employee").Order("username").Offset(p.Offset()).Limit(p.PerPage).Find(&out.Items).Error; err != nil {
 		return out, err
 	}
 	for i := range out.Items {
@@ -155,6 +173,33 @@ func ReplaceGrants(tx *gorm.DB, userID uint, grants []Grant) error {
 		return nil
 	}
 	return translate(tx.Omit("OrgUnit").Create(&grants).Error, "grants")
+}
+
+// UsersWithRoles lists the users holding any of roles somewhere (id, login and display
+// name only), by login, at most limit of them: the suggestions of a user filter.
+func UsersWithRoles(ctx context.Context, db *gorm.DB, roles []string, limit int) ([]User, error) {
+	out := []User{}
+	sub := db.Model(&Grant{}).Select("user_id").Where("role IN ?", roles)
+	err := db.WithContext(ctx).Select("id", "username", "display_name").Where("id IN (?)", sub).
+		Order("username").Limit(limit).Find(&out).Error
+	return out, err
+}
+
+// displayNames maps user ids to their display names as their accounts show them now;
+// an id without a user (deleted, or never one) is left out.
+func displayNames(ctx context.Context, db *gorm.DB, ids []uint) (map[uint]string, error) {
+	names := map[uint]string{}
+	if len(ids) == 0 {
+		return names, nil
+	}
+	var users []User
+	if err := db.WithContext(ctx).Select("id", "display_name").Where("id IN ?", ids).Find(&users).Error; err != nil {
+		return names, err
+	}
+	for _, u := range users {
+		names[u.ID] = u.DisplayName
+	}
+	return names, nil
 }
 
 // UserOfEmployee returns the user linked to an employee, or ErrNotFound.
