@@ -26,24 +26,51 @@ type inspectionPageData struct {
 	CanVoid, CanFollowUp bool
 	Notice               string
 	Errors               *pageErrors
+	// Answered and Total are the progress line: items whose fields hold an answer.
+	Answered, Total int
+	// Confirmation is the name typed in the submit box of a refused post.
+	Confirmation string
 }
 
 // itemSection is one section of the checklist with its items, in order.
 type itemSection struct {
 	Title string
-	Items []inspections.ItemView
+	Items []itemRow
 }
 
-// sections groups items by their section, in the items' order.
-func sections(items []inspections.ItemView) []itemSection {
+// itemRow is one item of the page: as stored, and what its fields hold.
+type itemRow struct {
+	inspections.ItemView
+	Form itemForm
+	// Stale: the typed answer in Form was refused because the item was saved meanwhile;
+	// the stored answer (ItemView) is that newer one.
+	Stale bool
+}
+
+// sections groups items by their section, in the items' order, with their fields as
+// stored or, from a refused post p, as typed.
+func sections(items []inspections.ItemView, p *fillPost) []itemSection {
 	var out []itemSection
 	for _, it := range items {
 		if len(out) == 0 || out[len(out)-1].Title != it.Section {
 			out = append(out, itemSection{Title: it.Section})
 		}
-		out[len(out)-1].Items = append(out[len(out)-1].Items, it)
+		row := itemRow{ItemView: it, Form: shownForm(&it.InspectionItem)}
+		if f, ok := p.typedOf(it.Key); ok {
+			row.Form, row.Stale = f, p.stale[it.Key]
+		}
+		out[len(out)-1].Items = append(out[len(out)-1].Items, row)
 	}
 	return out
+}
+
+// typedOf is what was typed on item key of a refused post, if anything.
+func (p *fillPost) typedOf(key string) (itemForm, bool) {
+	if p == nil {
+		return itemForm{}, false
+	}
+	f, ok := p.typed[key]
+	return f, ok
 }
 
 func (s *server) inspectionPage(c *fiber.Ctx) error {
@@ -60,14 +87,28 @@ func (s *server) inspectionPage(c *fiber.Ctx) error {
 
 // renderInspection shows inspection id with status, a notice and a refusal's messages.
 func (s *server) renderInspection(c *fiber.Ctx, status int, id uint, notice string, pe *pageErrors) error {
+	return s.renderFill(c, status, id, notice, &fillPost{errs: pe})
+}
+
+// renderFill shows inspection id with status, a notice and a post's refusals with what
+// was typed on the refused items.
+func (s *server) renderFill(c *fiber.Ctx, status int, id uint, notice string, p *fillPost) error {
 	ctx := c.UserContext()
 	v, err := s.inspectionService().View(ctx, scopeOf(c), id)
 	if err != nil {
 		return err
 	}
 	u := currentUser(c)
-	d := inspectionPageData{View: v, Sections: sections(v.Items), Rects: map[uint]uint{}, Notice: notice, Errors: pe,
-		CanWrite: v.Status == models.InspectionDraft && v.InspectorID == u.ID && accounts.HasRole(u, inspectionWriters...)}
+	d := inspectionPageData{View: v, Sections: sections(v.Items, p), Rects: map[uint]uint{}, Notice: notice, Errors: p.errs,
+		CanWrite:     v.Status == models.InspectionDraft && v.InspectorID == u.ID && accounts.HasRole(u, inspectionWriters...),
+		Confirmation: p.confirmation, Total: len(v.Items)}
+	for _, sec := range d.Sections {
+		for _, it := range sec.Items {
+			if it.Form.Outcome != "" {
+				d.Answered++
+			}
+		}
+	}
 	if v.Status == models.InspectionSubmitted && accounts.HasRole(u, inspectionWriters...) {
 		d.CanReopen = v.InspectorID == u.ID || accounts.HasRole(u, models.RoleAdmin)
 		d.CanVoid, d.CanFollowUp = true, true
@@ -164,27 +205,33 @@ func (s *server) storeItemPhoto(c *fiber.Ctx, id uint, key string) error {
 	if err != nil {
 		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return fmt.Errorf("open upload: %w", err)
-	}
-	defer f.Close()
-	_, err = s.inspectionService().AddPhoto(c.UserContext(), actorOf(c), scopeOf(c), id, key, f, nil)
-	return err
+	return s.addPhoto(c, id, key, fh, pol.PhotoMaxBytes)
 }
 
+// submitInspectionForm is 确认提交. It is a button of the one form, so the post holds
+// every answer on the page: what is changed (and any chosen photo) is saved first, as
+// 保存全部 does, and a refused answer stops the submit with the page as typed.
 func (s *server) submitInspectionForm(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	in := inspections.SubmitInput{Confirmation: strings.Clone(c.FormValue("confirmation"))}
-	_, err = s.inspectionService().Submit(c.UserContext(), actorOf(c), scopeOf(c), id, in)
+	p, err := s.saveFillForm(c, id)
+	if err == nil && !p.refused() {
+		in := inspections.SubmitInput{Confirmation: p.confirmation}
+		_, err = s.inspectionService().Submit(c.UserContext(), actorOf(c), scopeOf(c), id, in)
+		if status, pe, ok := s.formRefusal(c, err, ""); ok {
+			p.errs, p.status, err = pe, status, nil
+		}
+	}
 	if status, pe, ok := s.formRefusal(c, err, ""); ok {
 		return s.renderInspection(c, status, id, "", pe)
 	}
 	if err != nil {
 		return err
+	}
+	if p.refused() {
+		return s.renderFill(c, p.status, id, "", p)
 	}
 	return c.Redirect(fmt.Sprintf("/inspections/%d?done=submitted", id), fiber.StatusSeeOther)
 }

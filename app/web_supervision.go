@@ -33,7 +33,7 @@ const (
 )
 
 // inspectionNotices are the outcomes a redirect back to an inspection may announce.
-var inspectionNotices = []string{"saved", "photo", "submitted", "reopened", "voided"}
+var inspectionNotices = []string{"saved", "unchanged", "photo", "submitted", "reopened", "voided"}
 
 // pageErrors are a refusal's messages in the page's language: per checklist item (by
 // key) and the others, each "field: message".
