@@ -77,6 +77,7 @@ func supervisionPageMatrixRows() []matrixRow {
 	}
 	return []matrixRow{
 		{method: get, route: "/static/geo.js", prep: static("/static/geo.js"), want: everyone(ok)},
+		{method: get, route: "/static/inspection.js", prep: static("/static/inspection.js"), want: everyone(ok)},
 
 		// Inspections.
 		{method: get, route: "/inspections", name: "cut to the scope", want: page(ok, readers...), redirect: toLogin,

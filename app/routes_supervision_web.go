@@ -10,6 +10,8 @@ import "github.com/gofiber/fiber/v2"
 func (s *server) supervisionPageRoutes() []route {
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []route{
+		{get, "/static/inspection.js", public, nil, s.asset("inspection.js", "text/javascript; charset=utf-8"), doc{Tag: "ui",
+			Summary: "检查填写页脚本（可选：选定即保存、离线暂存、冲突对比、照片压缩上传）", File: "text/javascript"}},
 		{get, "/static/geo.js", public, nil, s.asset("geo.js", "text/javascript; charset=utf-8"), doc{Tag: "ui", Summary: "开始检查页的定位脚本（可选：用户允许时填入经纬度）", File: "text/javascript"}},
 
 		// Inspections (R7.2, R7.3): /inspections/new comes before /inspections/:id.

@@ -144,6 +144,7 @@ func TestInspectionOneFormSavesChanged(t *testing.T) {
 		assert.Contains(t, res.Body, `formaction="`+page+`/submit"`)
 		assert.Contains(t, res.Body, `<span id="progress">已答 <strong id="answered">0</strong>/3</span>`)
 		assert.Equal(t, 3, strings.Count(res.Body, `class="save-state" data-state="saved"`))
+		assert.Contains(t, res.Body, `<script src="/static/inspection.js"></script>`)
 		assert.NotContains(t, res.Body, "<script>", "no inline script (CSP)")
 
 		// c1 and s1 changed, e1 untouched.
@@ -303,6 +304,19 @@ func TestInspectionSubmitSavesPending(t *testing.T) {
 		items := e.items(ins)
 		assert.Equal(t, models.OutcomeFail, items["e1"].Outcome)
 		assert.Equal(t, 5, *items["s1"].Points)
+	})
+}
+
+// TestInspectionScript: the autosave script is served as JavaScript, same-origin.
+func TestInspectionScript(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		res := e.anon().do(http.MethodGet, "/static/inspection.js", nil)
+		require.Equal(t, http.StatusOK, res.Code)
+		assert.Equal(t, "text/javascript; charset=utf-8", res.Header.Get("Content-Type"))
+		for _, s := range []string{"localStorage", `"X-Csrf-Token"`, "createImageBitmap", "upload.addEventListener(\"progress\"", "\"online\""} {
+			assert.Contains(t, res.Body, s)
+		}
 	})
 }
 
