@@ -55,6 +55,10 @@ func supervisionPageMatrixRows() []matrixRow {
 			return fmt.Sprintf("/inspections/%s?done=%s#item-%s", id, notice, key)
 		}
 	}
+	// toSaved is where 保存全部 goes back to: the page.
+	toSaved := func(notice string) func(string) string {
+		return func(target string) string { return strings.TrimSuffix(target, "/items") + "?done=" + notice }
+	}
 	toRect := func(notice string) func(string) string {
 		return func(target string) string {
 			id, _, _ := strings.Cut(strings.TrimPrefix(target, "/rectifications/"), "/")
@@ -73,6 +77,7 @@ func supervisionPageMatrixRows() []matrixRow {
 	}
 	return []matrixRow{
 		{method: get, route: "/static/geo.js", prep: static("/static/geo.js"), want: everyone(ok)},
+		{method: get, route: "/static/inspection.js", prep: static("/static/inspection.js"), want: everyone(ok)},
 
 		// Inspections.
 		{method: get, route: "/inspections", name: "cut to the scope", want: page(ok, readers...), redirect: toLogin,
@@ -111,6 +116,22 @@ func supervisionPageMatrixRows() []matrixRow {
 		{method: get, route: "/inspections/:id", name: "九江", want: page(notFound, readers...).but(ok, admin), redirect: toLogin,
 			prep: func(e *env, _ string) (string, any) {
 				return withID("/inspections/:id", e.freshInspection(admin, outOfScope, draftInspection, false).ID), nil
+			}},
+		{method: post, route: "/inspections/:id/items", name: "own, m1 changed", want: only(seeOther, writers...), redirect: toSaved("saved"),
+			prep: func(e *env, as string) (string, any) {
+				return withID("/inspections/:id/items", e.freshInspection(ownerFor(as), "360102-01", draftInspection, false).ID), formBody{"items[m1][outcome]": {"pass"}, "items[m1][rev]": {"0"}}
+			}},
+		{method: post, route: "/inspections/:id/items", name: "stale rev", want: only(conflict, writers...),
+			prep: func(e *env, as string) (string, any) {
+				return withID("/inspections/:id/items", e.freshInspection(ownerFor(as), "360102-01", answeredInspection, false).ID), formBody{"items[m1][outcome]": {"fail"}, "items[m1][rev]": {"0"}}
+			}},
+		{method: post, route: "/inspections/:id/items", name: "submitted", want: only(conflict, writers...),
+			prep: func(e *env, as string) (string, any) {
+				return withID("/inspections/:id/items", e.freshInspection(ownerFor(as), "360102-01", submittedInspection, false).ID), formBody{"items[m1][outcome]": {"na"}, "items[m1][rev]": {"1"}}
+			}},
+		{method: post, route: "/inspections/:id/items", name: "九江", want: only(notFound, writers...).but(seeOther, admin), redirect: toSaved("saved"),
+			prep: func(e *env, _ string) (string, any) {
+				return withID("/inspections/:id/items", e.freshInspection(admin, outOfScope, draftInspection, false).ID), formBody{"items[m1][outcome]": {"na"}, "items[m1][rev]": {"0"}}
 			}},
 		{method: post, route: "/inspections/:id/items/:key", name: "own", want: only(seeOther, writers...), redirect: toItem("saved"),
 			prep: func(e *env, as string) (string, any) {

@@ -10,6 +10,8 @@ import "github.com/gofiber/fiber/v2"
 func (s *server) supervisionPageRoutes() []route {
 	get, post := fiber.MethodGet, fiber.MethodPost
 	return []route{
+		{get, "/static/inspection.js", public, nil, s.asset("inspection.js", "text/javascript; charset=utf-8"), doc{Tag: "ui",
+			Summary: "检查填写页脚本（可选：选定即保存、离线暂存、冲突对比、照片压缩上传）", File: "text/javascript"}},
 		{get, "/static/geo.js", public, nil, s.asset("geo.js", "text/javascript; charset=utf-8"), doc{Tag: "ui", Summary: "开始检查页的定位脚本（可选：用户允许时填入经纬度）", File: "text/javascript"}},
 
 		// Inspections (R7.2, R7.3): /inspections/new comes before /inspections/:id.
@@ -24,13 +26,15 @@ func (s *server) supervisionPageRoutes() []route {
 		{post, "/inspections", roles, inspectionWriters, s.startInspectionForm, doc{Tag: "ui",
 			Summary: "开始检查（网页表单，字段 client_id、template_id、org_unit_id、patrol_stop_id、follow_up_of、lat、lng；重复提交得到同一条记录）", Status: 303}},
 		{get, "/inspections/:id", roles, inspectionReaders, s.inspectionPage, doc{Tag: "ui", Summary: "填写或查看一次检查（网页）",
-			Query: []param{{"done", "string", "saved|photo|submitted|reopened|voided：提示刚完成的操作"}}, File: mimeHTML}},
+			Query: []param{{"done", "string", "saved|unchanged|photo|submitted|reopened|voided：提示刚完成的操作"}}, File: mimeHTML}},
+		{post, "/inspections/:id/items", roles, inspectionWriters, s.saveItemsForm, doc{Tag: "ui",
+			Summary: "保存全部（填写页的整张表单，multipart；每项字段 items[KEY][outcome|points|note|rev|was] 和照片 items[KEY][photo]，at 为回到的项）：只保存改动过的项，rev 过期或被拒的项连同所填内容显示在页上，其余照常保存", Status: 303}},
 		{post, "/inspections/:id/items/:key", roles, inspectionWriters, s.saveItemForm, doc{Tag: "ui",
-			Summary: "保存一项的答案（网页表单，字段 outcome、points、note、rev；rev 过期时显示他人修改后的答案）", Status: 303}},
+			Summary: "保存一项的答案（旧版逐项表单，字段 outcome、points、note、rev；rev 过期时显示他人修改后的答案）", Status: 303}},
 		{post, "/inspections/:id/items/:key/photos", roles, inspectionWriters, s.itemPhotoForm, doc{Tag: "ui",
 			Summary: "上传一项的照片（网页表单，multipart 字段 file）", Upload: "file", Status: 303}},
 		{post, "/inspections/:id/submit", roles, inspectionWriters, s.submitInspectionForm, doc{Tag: "ui",
-			Summary: "提交检查（网页表单，字段 confirmation）", Status: 303}},
+			Summary: "提交检查（填写页整张表单的“确认提交”，字段 confirmation；先保存表单中改动过的项和照片，有被拒的项则不提交）", Status: 303}},
 		{post, "/inspections/:id/reopen", roles, inspectionWriters, s.reopenInspectionForm, doc{Tag: "ui",
 			Summary: "退回已提交的检查重填（网页表单，字段 reason；本人或管理员；整改已推进或问题已立案时拒绝）", Status: 303}},
 		{post, "/findings/:id/void", roles, inspectionWriters, s.voidFindingForm, doc{Tag: "ui",

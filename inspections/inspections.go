@@ -387,6 +387,41 @@ func (s *Service) SaveItem(ctx context.Context, actor models.Actor, scope models
 	return it, nil
 }
 
+// ItemAnswer is one item's answer among several sent together (the fill page's one
+// form): the item's key and its answer, based on the item's revision in Rev.
+type ItemAnswer struct {
+	Key string
+	SaveItemInput
+}
+
+// SaveItems saves several answers of a draft inspection, each as SaveItem does (its own
+// transaction, revision check and audit row), so a refused answer holds back none of
+// the others. Refusals (invalid, stale, unknown item) come back by key; an inspection
+// that is not the actor's draft, or any other error, stops the whole.
+func (s *Service) SaveItems(ctx context.Context, actor models.Actor, scope models.Scope, id uint, answers []ItemAnswer) (map[string]error, error) {
+	ins, err := own(ctx, s.DB, actor, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if ins.Status != models.InspectionDraft {
+		return nil, errInspectionSubmitted
+	}
+	refused := map[string]error{}
+	for _, a := range answers {
+		_, err := s.SaveItem(ctx, actor, scope, id, a.Key, a.SaveItemInput)
+		var ve *models.ValidationError
+		var ce *models.ConflictError
+		switch {
+		case err == nil:
+		case errors.As(err, &ve), errors.As(err, &ce), errors.Is(err, models.ErrNotFound):
+			refused[a.Key] = err
+		default:
+			return refused, err
+		}
+	}
+	return refused, nil
+}
+
 // checkAnswer validates an answer against its item's response type.
 func checkAnswer(it *models.InspectionItem, in SaveItemInput) error {
 	ve := &models.ValidationError{}

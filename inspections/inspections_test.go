@@ -238,6 +238,40 @@ func TestSaveItem(t *testing.T) {
 	})
 }
 
+// SaveItems saves each answer on its own: a stale or invalid one is refused by its key
+// while the others are saved and audited; a submitted inspection refuses the whole.
+func TestSaveItems(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFx(t, db)
+		ctx := context.Background()
+		ins := f.start()
+		f.answer(ins.ID, "a2", models.OutcomePass, nil, "")
+		before := f.audits()
+		refused, err := f.svc.SaveItems(ctx, f.insp, f.scope, ins.ID, []inspections.ItemAnswer{
+			{Key: "a1", SaveItemInput: inspections.SaveItemInput{Outcome: models.OutcomePass, Rev: ptr(0)}},
+			{Key: "a2", SaveItemInput: inspections.SaveItemInput{Outcome: models.OutcomeFail, Rev: ptr(0)}},
+			{Key: "a3", SaveItemInput: inspections.SaveItemInput{Outcome: models.OutcomePass, Points: ptr(9), Rev: ptr(0)}},
+			{Key: "a4", SaveItemInput: inspections.SaveItemInput{Outcome: models.OutcomeNA, Rev: ptr(0)}},
+		})
+		require.NoError(t, err)
+		require.Len(t, refused, 2)
+		assert.ErrorIs(t, refused["a2"], models.ErrStale)
+		dbtest.RequireFieldError(t, refused["a3"], "points", "out_of_range")
+		assert.Equal(t, before+2, f.audits(), "one audit row per saved answer")
+		for key, want := range map[string]string{"a1": models.OutcomePass, "a2": models.OutcomePass, "a3": "", "a4": models.OutcomeNA} {
+			it, err := models.GetInspectionItem(ctx, db, ins.ID, key)
+			require.NoError(t, err)
+			assert.Equal(t, want, it.Outcome, key)
+		}
+
+		f.answer(ins.ID, "a3", models.OutcomePass, ptr(5), "")
+		_, err = f.submit(ins.ID)
+		require.NoError(t, err)
+		_, err = f.svc.SaveItems(ctx, f.insp, f.scope, ins.ID, []inspections.ItemAnswer{{Key: "a4", SaveItemInput: inspections.SaveItemInput{Rev: ptr(1)}}})
+		require.ErrorIs(t, err, models.ErrConflict)
+	})
+}
+
 // Submit refuses while a required item is unanswered or a failed evidence item lacks a
 // note or a photo; then it stores the exact score and makes one finding and one open
 // rectification per failed item, due 3 days (critical) or 7 days after today in China.
