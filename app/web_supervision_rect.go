@@ -128,12 +128,25 @@ func formRevision(c *fiber.Ctx) int {
 	return n
 }
 
+// rectPhotoForm uploads an evidence photo. The page sends it from the evidence form, so
+// what was typed there comes back with the page instead of being lost to a redirect.
 func (s *server) rectPhotoForm(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	return s.rectAnswer(c, id, "photo", s.storeRectPhoto(c, id))
+	err = s.storeRectPhoto(c, id)
+	if text := c.FormValue("text"); err == nil && text != "" {
+		msg := s.msgs.T(language(c), "supervisionweb.rect_done_photo", nil)
+		return s.renderRectification(c, fiber.StatusOK, id, msg, nil, map[string]string{"submit.text": strings.Clone(text)})
+	}
+	return s.rectAnswer(c, id, "photo", err)
+}
+
+// chosenPhoto says whether the form carries a file in its photo field.
+func chosenPhoto(c *fiber.Ctx) bool {
+	fh, err := c.FormFile("file")
+	return err == nil && fh.Size > 0
 }
 
 // storeRectPhoto stores the form's evidence photo under the policy's size limit.
@@ -175,9 +188,16 @@ func (s *server) rectFormMove(c *fiber.Ctx, notice string, move func(svc *rectif
 	return s.rectAnswer(c, id, notice, move(s.rectService(), who, id))
 }
 
+// rectSubmitForm submits the evidence; a photo chosen in the same form is stored first,
+// so one press sends both.
 func (s *server) rectSubmitForm(c *fiber.Ctx) error {
 	in := rectifications.EvidenceInput{Revision: formRevision(c), Text: strings.Clone(c.FormValue("text"))}
 	return s.rectFormMove(c, "submit", func(svc *rectifications.Service, who rectifications.Caller, id uint) error {
+		if chosenPhoto(c) {
+			if err := s.storeRectPhoto(c, id); err != nil {
+				return err
+			}
+		}
 		_, err := svc.Submit(c.UserContext(), who, id, in)
 		return err
 	})

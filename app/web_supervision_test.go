@@ -421,3 +421,39 @@ func between(t *testing.T, body, from, to string) string {
 	require.GreaterOrEqual(t, j, 0, "no %s after %s", to, from)
 	return body[i : i+j]
 }
+
+// TestRectificationEvidenceOneForm: the evidence form carries the photo and the text
+// together. 上传照片 with text typed gives the page back with the text; 提交整改材料 with
+// a photo chosen stores it and submits in one press, each write audited.
+func TestRectificationEvidenceOneForm(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		r := e.openRect("360102-01", models.Date{})
+		page := fmt.Sprintf("/rectifications/%d", r.ID)
+		mgr := e.login(manager)
+		res := mgr.do(http.MethodGet, page, nil)
+		require.Equal(t, http.StatusOK, res.Code)
+		assert.Contains(t, res.Body, `<form method="post" action="`+page+`/submit" enctype="multipart/form-data" id="evidence">`)
+		rev := hidden(t, res.Body, `action="`+page+`/submit"`, "revision")
+
+		mark := e.lastAuditID()
+		res = mgr.postPage(page, page+"/photos", url.Values{"revision": {rev}, "text": {"已张贴<收费>标准"}}, "现场.png", pngPhoto(t))
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		assert.Contains(t, res.Body, "整改照片已上传")
+		assert.Contains(t, res.Body, ">已张贴&lt;收费&gt;标准</textarea>", "the text typed before the upload comes back")
+		assert.Equal(t, int64(1), e.auditCountSince(mark))
+
+		r2 := e.openRect("360102-01", models.Date{})
+		page2 := fmt.Sprintf("/rectifications/%d", r2.ID)
+		res = mgr.do(http.MethodGet, page2, nil)
+		rev2 := hidden(t, res.Body, `action="`+page2+`/submit"`, "revision")
+		mark = e.lastAuditID()
+		res = mgr.postPage(page2, page2+"/submit", url.Values{"revision": {rev2}, "text": {"已整改"}}, "现场.png", pngPhoto(t))
+		require.Equal(t, http.StatusSeeOther, res.Code, res.Body)
+		assert.Equal(t, int64(1), e.auditOf("submit", mark))
+		assert.Equal(t, int64(2), e.auditCountSince(mark), "the photo and the submit")
+		var st string
+		require.NoError(t, db.Table("rectifications").Where("id = ?", r2.ID).Pluck("status", &st).Error)
+		assert.Equal(t, models.RectSubmitted, st)
+	})
+}

@@ -136,6 +136,7 @@ type tab struct {
 	ctx     context.Context
 	vp      viewport
 	user    string // who signed in, "anonymous" until someone does
+	offline bool   // the network is emulated as down
 	mu      sync.Mutex
 	errs    []string
 	allowed map[int64]bool
@@ -209,7 +210,8 @@ func (tb *tab) record(ev any) {
 		}
 	case *cdplog.EventEntryAdded:
 		// CSP violations and failed loads arrive here too.
-		if ev.Entry.Level == cdplog.EntryLevelError {
+		// Network errors are read from the network events, which know the allowed answers.
+		if ev.Entry.Level == cdplog.EntryLevelError && ev.Entry.Source != cdplog.EntrySourceNetwork {
 			msg = "log (" + string(ev.Entry.Source) + "): " + ev.Entry.Text + " " + ev.Entry.URL
 		}
 	case *network.EventLoadingFailed:
@@ -285,6 +287,13 @@ func (tb *tab) login(username string) {
 		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
 		chromedp.WaitReady(chromedp.CSS(`header form[action="/logout"]`)))
 	tb.user = username
+}
+
+// press clicks the element sel as a finger would, first scrolled to the middle of the
+// screen: chromedp scrolls it only to the edge, where a sticky bar may lie over it.
+func (tb *tab) press(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "center"})`, sel)),
+		chromedp.Click(chromedp.CSS(sel)))
 }
 
 // path is the tab's location without the origin.

@@ -316,7 +316,8 @@
       }
       blocked.hidden = true;
       submitting = true;
-      if (form.requestSubmit) { form.requestSubmit(b); } else { form.action = b.formAction; form.submit(); }
+      form.action = b.formAction;
+      form.submit();
     });
   });
 
