@@ -274,13 +274,19 @@ func (tb *tab) visit(path string) {
 	tb.run(chromedp.Navigate(tb.s.url+path), chromedp.WaitReady(chromedp.CSS("main")))
 }
 
-// login signs username in through the login page.
+// login signs a demo user in through the login page.
 func (tb *tab) login(username string) {
 	tb.t.Helper()
 	pw := demoPassword
 	if username == seeds.AdminUsername {
 		pw = adminPassword
 	}
+	tb.loginWith(username, pw)
+}
+
+// loginWith signs username in with pw through the login page.
+func (tb *tab) loginWith(username, pw string) {
+	tb.t.Helper()
 	tb.visit("/login")
 	tb.run(chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), username),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), pw),

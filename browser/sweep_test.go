@@ -187,6 +187,11 @@ func (tb *tab) check(path, route string) []string {
 		if overflow > 1 {
 			tb.t.Errorf("%s scrolls sideways by %d px at %s px: %s", where, overflow, vp.Name, strings.Join(tb.overflowing(), "; "))
 		}
+		if vp == desktop {
+			// On a desktop a table is laid out as one: no style meant for phones leaks in.
+			broken := get(tb, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main table")).filter(t => getComputedStyle(t).display !== "table").map(t => t.className + ": " + getComputedStyle(t).display)`))
+			assert.Empty(tb.t, broken, "%s at %s px: tables not laid out as tables", where, vp.Name)
+		}
 		for _, v := range tb.axe() {
 			tb.t.Errorf("%s at %s px: axe %s", where, vp.Name, v)
 		}

@@ -4,6 +4,13 @@
 // and that box can take the keyboard's focus. Without the script, tables scroll.
 (function () {
   "use strict";
+  // heading is the nearest heading before el in its section, or the page's title.
+  function heading(el) {
+    for (var n = el.previousElementSibling; n; n = n.previousElementSibling) {
+      if (/^H[1-4]$/.test(n.tagName)) { return n; }
+    }
+    return el.parentElement && el.parentElement.tagName !== "MAIN" ? heading(el.parentElement) : document.querySelector("main h1");
+  }
   Array.prototype.forEach.call(document.querySelectorAll("main .scroll > table"), function (table) {
     // The box may scroll (a wide table on a desktop, a grid on a phone), so the keyboard
     // can reach it, and it says what it holds.
@@ -11,8 +18,7 @@
     box.tabIndex = 0;
     box.setAttribute("role", "region");
     if (!box.hasAttribute("aria-label")) {
-      var caption = table.caption || box.previousElementSibling;
-      box.setAttribute("aria-label", (caption ? caption.textContent : document.title).trim().slice(0, 80));
+      box.setAttribute("aria-label", (table.caption || heading(box) || { textContent: document.title }).textContent.trim().slice(0, 80));
     }
     var head = table.tHead;
     if (!head || head.rows.length !== 1 || table.classList.contains("grid")) { return; }
@@ -26,6 +32,6 @@
         });
       });
     });
-    table.classList.add("cards");
+    table.classList.add("stacked");
   });
 })();
