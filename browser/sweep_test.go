@@ -25,8 +25,9 @@ import (
 //go:embed testdata/axe.min.js
 var axeSource string
 
-// sweepUsers are the demo's users, one per role and scope, and the anonymous visitor.
-var sweepUsers = []string{"", "admin", "trainer", "inspector", "inspector2", "manager", "employee"}
+// sweepUsers are the demo's users, one per role and scope, and the anonymous visitor;
+// "@en" reads the pages in English.
+var sweepUsers = []string{"", "admin", "trainer", "inspector", "inspector2", "manager", "employee", "manager@en"}
 
 // notCrawled are the pages a crawl from the home page cannot reach, each with the test
 // that opens it instead.
@@ -54,10 +55,15 @@ func TestEveryPage(t *testing.T) {
 		}
 		tb := s.open(desktop)
 		start := "/"
-		if user == "" {
+		name, english := strings.CutSuffix(user, "@en")
+		if name == "" {
 			start = "/login"
 		} else {
-			tb.login(user)
+			tb.login(name)
+		}
+		if english {
+			tb.visit("/lang?to=en")
+			require.Equal(t, "en", get(tb, chromedp.Evaluate[string](`document.documentElement.lang`)))
 		}
 		tb.problems()
 		for _, r := range tb.crawl(start, routes) {
