@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -129,7 +131,15 @@ func (s *server) auditPage(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		d.Total, d.Rows = list.Total, s.auditRows(lang, list.Items)
+		units, err := models.OrgUnitsInScope(c.UserContext(), s.db, models.ScopeAll)
+		if err != nil {
+			return err
+		}
+		names := make(map[uint]string, len(units))
+		for _, u := range units {
+			names[u.ID] = u.Name
+		}
+		d.Total, d.Rows = list.Total, s.auditRows(lang, list.Items, names)
 		d.Prev, d.Next = auditPager(d.In, f.Page.Normalize(), list.Total)
 	}
 	for _, a := range models.AuditActions {
@@ -145,13 +155,16 @@ func (s *server) auditPage(c *fiber.Ctx) error {
 }
 
 // auditRows labels events in lang: an action, kind or field without a catalogue entry
-// is shown as it is stored.
-func (s *server) auditRows(lang string, events []models.AuditEvent) []auditRow {
+// is shown as it is stored; a user's grants read as role · unit (units by id in units).
+func (s *server) auditRows(lang string, events []models.AuditEvent, units map[uint]string) []auditRow {
 	rows := make([]auditRow, len(events))
 	for i, ev := range events {
 		r := auditRow{AuditEvent: ev, ActionLabel: s.msgs.label(lang, "audit.action.", ev.Action),
 			EntityLabel: s.msgs.label(lang, "audit.entity.", ev.Entity)}
 		for _, l := range ev.Lines() {
+			if l.Field == "grants" {
+				l.Value, l.From, l.To = s.grantsText(lang, l.Value, units), s.grantsText(lang, l.From, units), s.grantsText(lang, l.To, units)
+			}
 			r.Lines = append(r.Lines, auditLine{AuditLine: l, Label: s.msgs.label(lang, "audit.field.", l.Field)})
 		}
 		rows[i] = r
@@ -202,4 +215,25 @@ func (q *query) day(name string, loc *time.Location) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// grantsText is a user's grants as the audit stores them ([{"role","org_unit_id"}]) in
+// words: 经理 · 东湖区分公司; anything else is given back as it is.
+func (s *server) grantsText(lang, raw string, units map[uint]string) string {
+	var gs []struct {
+		Role      string `json:"role"`
+		OrgUnitID uint   `json:"org_unit_id"`
+	}
+	if raw == "" || json.Unmarshal([]byte(raw), &gs) != nil {
+		return raw
+	}
+	parts := make([]string, len(gs))
+	for i, g := range gs {
+		unit, ok := units[g.OrgUnitID]
+		if !ok {
+			unit = fmt.Sprintf("#%d", g.OrgUnitID)
+		}
+		parts[i] = s.msgs.label(lang, "role.", g.Role) + " · " + unit
+	}
+	return strings.Join(parts, s.msgs.T(lang, "adminweb.list_sep", nil))
 }

@@ -201,3 +201,20 @@ func TestAuditWritesAreListed(t *testing.T) {
 	}
 	assert.False(t, slices.Contains(models.AuditActions, ""), "no empty action")
 }
+
+// TestAuditPageGrants: a user's grants read as role · unit in the audit log, not as the
+// JSON they are stored as, before → after when they change.
+func TestAuditPageGrants(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		adm := e.login(admin)
+		id := fixtureUser(e, "grant-target", models.RoleManager, "360102")
+		res := adm.do(patch, withID("/api/v1/users/:id", id), map[string]any{"grants": []map[string]any{
+			{"role": models.RoleManager, "org_unit_id": e.unit("360102")}, {"role": models.RoleInspector, "org_unit_id": e.unit("3601")}}})
+		require.Equal(t, ok, res.Code, res.Body)
+		page := adm.do(get, "/audit?entity=user&action=update&entity_id="+idStr(id), nil)
+		require.Equal(t, ok, page.Code, page.Body)
+		assert.Contains(t, page.Body, `<span class="from">分公司经理 · 东湖区分公司</span> → <span class="to">分公司经理 · 东湖区分公司；督导员 · 南昌市分公司</span>`)
+		assert.NotContains(t, page.Body, `org_unit_id`)
+	})
+}
