@@ -247,3 +247,56 @@ func rectStatus(t *testing.T, db *gorm.DB, path string) string {
 	require.NoError(t, db.Table("rectifications").Where("id = ?", id).Pluck("status", &st).Error)
 	return st
 }
+
+// Two inspectors' phones on one inspection: an answer changed on the other phone since
+// this page loaded is not overwritten; both versions are shown side by side and the
+// inspector chooses — 保留我的 sends theirs' revision with my answer, 采用已保存的 takes theirs.
+func TestInspectionConflictInTheBrowser(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newSite(t, db)
+		a := s.open(phone)
+		a.login("inspector")
+		a.visit(fmt.Sprintf("/inspections/new?county=%d", unitID(t, db, "360102")))
+		a.run(chromedp.SetValue(chromedp.CSS(`select[name="template_id"]`), fmt.Sprint(templateID(t, db, "HALL-SERVICE"))),
+			chromedp.SetValue(chromedp.CSS(`select[name="org_unit_id"]`), fmt.Sprint(unitID(t, db, "360102-01"))),
+			chromedp.Click(chromedp.CSS(`form[action="/inspections"] button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#fill section.item")))
+		page := a.path()
+		inspection := strings.TrimPrefix(page, "/inspections/")
+
+		b := s.open(phone)
+		b.login("inspector")
+		b.visit(page)
+		for _, key := range []string{"1.1", "1.3"} {
+			b.run(chromedp.Tap(chromedp.CSS(`input[name="items[` + key + `][outcome]"][value="na"]`)))
+			b.waitState(key, "saved")
+		}
+		b.waitAllSaved()
+		b.noProblems("the other phone")
+
+		a.allow(409)
+		for _, key := range []string{"1.1", "1.3"} {
+			a.run(chromedp.Tap(chromedp.CSS(`input[name="items[`+key+`][outcome]"][value="pass"]`)),
+				chromedp.WaitVisible(chromedp.CSS(itemSel(key)+` .conflict`)))
+			assert.Contains(t, a.text(itemSel(key)+` .conflict`), "不适用", "their answer is shown")
+			assert.Contains(t, a.text(itemSel(key)+` .conflict`), "合格", "and mine")
+		}
+		a.shot("conflict")
+		a.run(chromedp.Click(chromedp.CSS(itemSel("1.1") + ` .conflict div:nth-of-type(2) button`))) // 保留我的
+		a.waitState("1.1", "saved")
+		a.run(chromedp.Click(chromedp.CSS(itemSel("1.3") + ` .conflict div:nth-of-type(1) button`))) // 采用已保存的
+		a.waitState("1.3", "saved")
+		assert.True(t, get(a, chromedp.Evaluate[bool](`document.querySelector('input[name="items[1.3][outcome]"][value="na"]').checked`)))
+		assert.Equal(t, "pass", itemOutcome(t, db, inspection, "1.1"), "保留我的 stored my answer")
+		assert.Equal(t, "na", itemOutcome(t, db, inspection, "1.3"), "采用已保存的 left theirs")
+		assert.Zero(t, a.count(".conflict"))
+		a.noProblems("choosing between versions")
+	})
+}
+
+func itemOutcome(t *testing.T, db *gorm.DB, inspection, key string) string {
+	t.Helper()
+	var o string
+	require.NoError(t, db.Table("inspection_items").Where("inspection_id = ? AND `key` = ?", inspection, key).Pluck("outcome", &o).Error)
+	return o
+}
