@@ -449,6 +449,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, metricMatrixRows()...)
 	rows = append(rows, rankingMatrixRows()...)
 	rows = append(rows, rankingPageMatrixRows()...)
+	rows = append(rows, inspectionSettingsMatrixRows()...)
 	rows = append(rows, adminPageMatrixRows()...)
 	return rows
 }

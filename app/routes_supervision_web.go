@@ -14,6 +14,10 @@ func (s *server) supervisionPageRoutes() []route {
 			Summary: "检查填写页脚本（可选：选定即保存、离线暂存、冲突对比、照片压缩上传）", File: "text/javascript"}},
 		{get, "/static/geo.js", public, nil, s.asset("geo.js", "text/javascript; charset=utf-8"), doc{Tag: "ui", Summary: "开始检查页的定位脚本（可选：用户允许时填入经纬度）", File: "text/javascript"}},
 
+		// The inspection policy and the working-day calendar (R6.8, R7.3), as the settings API has them.
+		{get, "/settings/inspections", roles, staffRoles, s.inspectionSettingsPage, doc{Tag: "ui", Summary: "检查与整改设置（网页；仅管理员可改）", File: mimeHTML}},
+		{post, "/settings/inspections", roles, adminOnly, s.inspectionSettingsForm, doc{Tag: "ui",
+			Summary: "保存检查与整改设置（网页表单，与 PUT /api/v1/settings/inspections 同一校验与审计）；不通过时在字段旁说明", Status: 303}},
 		// Inspections (R7.2, R7.3): /inspections/new comes before /inspections/:id.
 		{get, "/inspections", roles, inspectionReaders, s.inspectionsPage, doc{Tag: "ui", Summary: "检查记录（网页，管辖范围内）",
 			Query: []param{{"status", "string", "draft|submitted"}, {"result", "string", "pass|fail|no_score"}, {"unit_id", "integer", "该单位及其全部下级"},
