@@ -230,7 +230,7 @@ func TestExamListStanding(t *testing.T) {
 		assert.NotContains(t, c, start, "a start would be refused")
 		// My attempts, with their scores.
 		history := between(t, c, "我的作答记录", "</table>")
-		assert.Contains(t, history, fmt.Sprintf("<td>1</td><td>%s", a.SubmittedAt.In(loc).Format("2006-01-02 15:04")))
+		assert.Contains(t, history, fmt.Sprintf(`<td><a href="/attempts/%d">1</a></td><td>%s`, a.ID, a.SubmittedAt.In(loc).Format("2006-01-02 15:04")))
 		assert.Contains(t, history, fmt.Sprintf("<td>%d / %d</td>", a.Points, a.MaxPoints))
 		assert.Contains(t, history, "未通过")
 

@@ -450,6 +450,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, rankingMatrixRows()...)
 	rows = append(rows, rankingPageMatrixRows()...)
 	rows = append(rows, inspectionSettingsMatrixRows()...)
+	rows = append(rows, employeePageMatrixRows()...)
 	rows = append(rows, adminPageMatrixRows()...)
 	return rows
 }

@@ -112,6 +112,9 @@ func (s *server) routeTable() []route {
 		{get, "/employees", roles, staffRoles, s.employeesPage, doc{Tag: "ui", Summary: "员工列表（网页）", File: mimeHTML}},
 		{get, "/employees/import", roles, rosterRole, s.importPage, doc{Tag: "ui", Summary: "名册导入（网页）", File: mimeHTML}},
 		{post, "/employees/import", roles, rosterRole, s.importForm, doc{Tag: "ui", Summary: "名册导入提交（网页）", Upload: "file", File: mimeHTML}},
+		// After /employees/import, which :id would otherwise take.
+		{get, "/employees/:id", roles, staffRoles, s.employeePage, doc{Tag: "ui", Summary: "员工档案：单位、岗位、入职、手册确认、课程、考试、证书、问责（网页，管辖范围内）", File: mimeHTML}},
+		{post, "/employees/:id", roles, rosterRole, s.employeeEditForm, doc{Tag: "ui", Summary: "修改员工（网页表单，与 PATCH /api/v1/employees/{id} 同一校验与审计）；不通过时在字段旁说明", Status: 303}},
 		{get, "/audit", roles, adminOnly, s.auditPage, doc{Tag: "ui", Summary: "审计日志（网页）：按操作人、对象类型、动作和日期筛选", File: mimeHTML,
 			Query: append([]param{{"actor", "string", "操作人的用户名"}, {"entity", "string", "对象类型"}, {"entity_id", "string", "对象编号"}, {"action", "string", "动作"},
 				{"from", "string", "起始日期（北京时间，含）"}, {"to", "string", "截止日期（北京时间，含当天）"}}, pageParams...)}},

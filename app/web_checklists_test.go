@@ -67,7 +67,9 @@ func TestChecklistPagesAuthoring(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.Code, res.Body)
 		assert.Contains(t, res.Body, `name="r4.text"`)
 		assert.NotContains(t, res.Body, `name="r5.text"`)
-		assert.NotContains(t, res.Body, "<script")
+		// No script of its own: only the every-page app.js, which the form does not need.
+		assert.Equal(t, 1, strings.Count(res.Body, "<script"))
+		assert.Contains(t, res.Body, `<script src="/static/app.js" defer></script>`)
 
 		// Two items typed, three blank rows (section and weight prefilled) ignored.
 		form := templateForm(templateBody(code))
