@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"mime/multipart"
 	"strconv"
 	"strings"
 
@@ -194,18 +195,28 @@ func (s *server) itemPhotoForm(c *fiber.Ctx) error {
 
 // storeItemPhoto stores the form's photo under the policy's size limit, as the API does.
 func (s *server) storeItemPhoto(c *fiber.Ctx, id uint, key string) error {
-	pol, err := inspections.LoadPolicy(c.UserContext(), s.db)
+	fh, pol, err := s.formPhoto(c)
 	if err != nil {
 		return err
 	}
+	return s.addPhoto(c, id, key, fh, pol.PhotoMaxBytes)
+}
+
+// formPhoto is the form's "file" field, refused (as a field error) when the request is
+// over the policy's photo size limit or holds no file; the policy comes with it.
+func (s *server) formPhoto(c *fiber.Ctx) (*multipart.FileHeader, inspections.Policy, error) {
+	pol, err := inspections.LoadPolicy(c.UserContext(), s.db)
+	if err != nil {
+		return nil, pol, err
+	}
 	if int64(c.Request().Header.ContentLength()) > pol.PhotoMaxBytes+photoOverhead {
-		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "too_large"}}}
+		return nil, pol, &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "too_large"}}}
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
+		return nil, pol, &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
 	}
-	return s.addPhoto(c, id, key, fh, pol.PhotoMaxBytes)
+	return fh, pol, nil
 }
 
 // submitInspectionForm is 确认提交. It is a button of the one form, so the post holds

@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"quality/accounts"
-	"quality/inspections"
 	"quality/models"
 	"quality/rectifications"
 )
@@ -155,16 +154,9 @@ func (s *server) storeRectPhoto(c *fiber.Ctx, id uint) error {
 	if err != nil {
 		return err
 	}
-	pol, err := inspections.LoadPolicy(c.UserContext(), s.db)
+	fh, _, err := s.formPhoto(c)
 	if err != nil {
 		return err
-	}
-	if int64(c.Request().Header.ContentLength()) > pol.PhotoMaxBytes+photoOverhead {
-		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "too_large"}}}
-	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
 	}
 	f, err := fh.Open()
 	if err != nil {
