@@ -30,17 +30,17 @@ type Certificate struct {
 	Number string `gorm:"size:32;not null;uniqueIndex" json:"number"`
 	// Code is the random, unguessable key of the public verification page.
 	Code       string    `gorm:"size:32;not null;uniqueIndex" json:"code"`
-	EmployeeID uint      `gorm:"not null;index:idx_certificate_holder" json:"employee_id"`
+	EmployeeID uint      `gorm:"not null;index:idx_certificate_valid" json:"employee_id"`
 	Employee   *Employee `gorm:"constraint:OnDelete:RESTRICT" json:"employee,omitempty"`
 	AttemptID  uint      `gorm:"not null;uniqueIndex" json:"attempt_id"`
 	Attempt    *Attempt  `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
 	ExamID     uint      `gorm:"not null;index" json:"exam_id"`
 	Exam       *Exam     `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
 	// Kind is the kind of the exam that issued it (ExamEtiquette).
-	Kind          string     `gorm:"size:16;not null;index:idx_certificate_holder" json:"kind"`
-	IssuedAt      time.Time  `gorm:"not null;index:idx_certificate_holder" json:"issued_at"`
-	ExpiresAt     time.Time  `gorm:"not null;index" json:"expires_at"`
-	RevokedAt     *time.Time `json:"revoked_at"`
+	Kind          string     `gorm:"size:16;not null;index:idx_certificate_valid" json:"kind"`
+	IssuedAt      time.Time  `gorm:"not null;index:idx_certificate_valid" json:"issued_at"`
+	ExpiresAt     time.Time  `gorm:"not null;index;index:idx_certificate_valid" json:"expires_at"`
+	RevokedAt     *time.Time `gorm:"index:idx_certificate_valid" json:"revoked_at"`
 	RevokedReason string     `gorm:"size:500;not null" json:"revoked_reason"`
 	RevokedBy     *uint      `json:"revoked_by"`
 	CreatedAt     time.Time  `json:"created_at"`

@@ -112,11 +112,11 @@ type Attendance struct {
 // Completion records that an employee completed a course, online or by attendance.
 type Completion struct {
 	ID         uint      `gorm:"primaryKey" json:"id"`
-	CourseID   uint      `gorm:"not null;uniqueIndex:ux_completion" json:"course_id"`
+	CourseID   uint      `gorm:"not null;uniqueIndex:ux_completion;index:idx_completion_employee,priority:2" json:"course_id"`
 	Course     *Course   `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
-	EmployeeID uint      `gorm:"not null;uniqueIndex:ux_completion;index" json:"employee_id"`
+	EmployeeID uint      `gorm:"not null;uniqueIndex:ux_completion;index:idx_completion_employee,priority:1" json:"employee_id"`
 	Employee   *Employee `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
-	At         time.Time `gorm:"not null" json:"at"`
+	At         time.Time `gorm:"not null;index:idx_completion_employee,priority:3" json:"at"`
 	Method     string    `gorm:"size:16;not null" json:"method"`
 }
 

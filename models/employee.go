@@ -37,11 +37,11 @@ type Employee struct {
 	ID        uint      `gorm:"primaryKey" json:"id"`
 	JobNumber string    `gorm:"size:32;not null;uniqueIndex" json:"job_number"`
 	Name      string    `gorm:"size:64;not null;index" json:"name"`
-	OrgUnitID uint      `gorm:"not null;index" json:"org_unit_id"`
+	OrgUnitID uint      `gorm:"not null;index;index:idx_employee_ranking,priority:4" json:"org_unit_id"`
 	OrgUnit   *OrgUnit  `gorm:"constraint:OnDelete:RESTRICT" json:"org_unit,omitempty"`
-	Position  string    `gorm:"size:16;not null;index" json:"position"`
-	HireDate  Date      `gorm:"not null" json:"hire_date"`
-	Status    string    `gorm:"size:16;not null;index" json:"status"`
+	Position  string    `gorm:"size:16;not null;index;index:idx_employee_ranking,priority:2" json:"position"`
+	HireDate  Date      `gorm:"not null;index:idx_employee_ranking,priority:3" json:"hire_date"`
+	Status    string    `gorm:"size:16;not null;index;index:idx_employee_ranking,priority:1" json:"status"`
 	Phone     string    `gorm:"size:32;not null" json:"phone"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

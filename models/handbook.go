@@ -47,13 +47,13 @@ func (v *HandbookVersion) AfterFind(*gorm.DB) error {
 // (nil for seeded data).
 type Acknowledgement struct {
 	ID         uint             `gorm:"primaryKey" json:"id"`
-	EmployeeID uint             `gorm:"not null;uniqueIndex:ux_ack_employee_version" json:"employee_id"`
+	EmployeeID uint             `gorm:"not null;uniqueIndex:ux_ack_employee_version;index:idx_ack_employee,priority:1" json:"employee_id"`
 	Employee   *Employee        `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
-	VersionID  uint             `gorm:"not null;uniqueIndex:ux_ack_employee_version;index" json:"version_id"`
+	VersionID  uint             `gorm:"not null;uniqueIndex:ux_ack_employee_version;index;index:idx_ack_employee,priority:2" json:"version_id"`
 	Version    *HandbookVersion `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
 	UserID     *uint            `gorm:"index" json:"user_id"`
 	User       *User            `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
-	At         time.Time        `gorm:"not null" json:"at"`
+	At         time.Time        `gorm:"not null;index:idx_ack_employee,priority:3" json:"at"`
 	IP         string           `gorm:"size:64;not null" json:"ip"`
 	UserAgent  string           `gorm:"size:255;not null" json:"user_agent"`
 }

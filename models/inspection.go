@@ -45,15 +45,15 @@ type Inspection struct {
 	Inspector   *User              `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
 	TemplateID  uint               `gorm:"not null;index" json:"template_id"`
 	Template    *ChecklistTemplate `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
-	OrgUnitID   uint               `gorm:"not null;index" json:"org_unit_id"`
+	OrgUnitID   uint               `gorm:"not null;index;index:idx_inspection_ranking,priority:3" json:"org_unit_id"`
 	OrgUnit     *OrgUnit           `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
 	// PatrolStopID is the planned visit this inspection covers, if any.
 	PatrolStopID *uint `gorm:"index" json:"patrol_stop_id"`
 	// FollowUpOf is the finding a follow-up inspection re-checks.
 	FollowUpOf  *uint      `gorm:"index" json:"follow_up_of"`
-	Status      string     `gorm:"size:16;not null;index" json:"status"`
+	Status      string     `gorm:"size:16;not null;index;index:idx_inspection_ranking,priority:1" json:"status"`
 	StartedAt   time.Time  `gorm:"not null;index" json:"started_at"`
-	SubmittedAt *time.Time `gorm:"index" json:"submitted_at"`
+	SubmittedAt *time.Time `gorm:"index;index:idx_inspection_ranking,priority:2" json:"submitted_at"`
 	// Where the inspector's device was at the start, if it said; FarFromOutlet when it
 	// was farther from the outlet than the policy allows.
 	Lat           *float64 `json:"lat"`
@@ -64,10 +64,10 @@ type Inspection struct {
 	Confirmation string `gorm:"size:200;not null" json:"confirmation"`
 	// Earned and Possible are the exact sums of the scoring rule; Score is
 	// 100 × Earned / Possible rounded half-up, nil when nothing was scored.
-	Earned         int       `gorm:"not null" json:"earned"`
-	Possible       int       `gorm:"not null" json:"possible"`
+	Earned         int       `gorm:"not null;index:idx_inspection_ranking,priority:5" json:"earned"`
+	Possible       int       `gorm:"not null;index:idx_inspection_ranking,priority:4" json:"possible"`
 	Score          *Percent  `json:"score"`
-	Result         string    `gorm:"size:16;not null;index" json:"result"`
+	Result         string    `gorm:"size:16;not null;index;index:idx_inspection_ranking,priority:6" json:"result"`
 	CriticalFailed bool      `gorm:"not null" json:"critical_failed"`
 	ReopenCount    int       `gorm:"not null" json:"reopen_count"`
 	CreatedAt      time.Time `json:"created_at"`

@@ -48,6 +48,7 @@ var migrations = []migration{
 		return appendOnly(tx, "rectification_events")
 	}},
 	{Version: 4, Name: "service metrics, ranking exports and the attempts' pass index", Up: migrateV4},
+	{Version: 5, Name: "the ranking's covering indexes", Up: migrateV5},
 }
 
 // allModels is the current schema, in creation order (parents before children).
