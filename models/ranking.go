@@ -134,47 +134,137 @@ func CoursesPublishedBefore(ctx context.Context, db *gorm.DB, t time.Time) ([]Co
 // acknowledged the handbook and completed their courses in time.
 type StaffTotal struct {
 	OrgUnitID    uint
+	Position     string
 	Staff        int64
 	Acknowledged int64
 	CoursesDone  int64
 }
 
-// StaffQuery asks StaffTotalsByUnit about one position.
-type StaffQuery struct {
-	Position string
+// StaffWindow asks StaffTotalsByWindow about one window.
+type StaffWindow struct {
 	// HandbookMajor: acknowledged a published version of this major number or later
 	// before End; 0 counts nobody (no handbook was current).
 	HandbookMajor int
-	// CourseIDs must all be completed before End; none counts everybody.
-	CourseIDs []uint
-	End       time.Time
+	// Courses are, per position, the courses to complete before End; none counts
+	// everybody of the position.
+	Courses map[string][]uint
+	End     time.Time
 	// HiredBefore leaves out who joined later: they could not have trained by End.
 	HiredBefore Date
 }
 
-// StaffTotalsByUnit counts, per unit, the employees active now in q.Position and hired
-// before q.HiredBefore, those who
-// acknowledged the current major handbook version before q.End, and those who completed
-// every course of q.CourseIDs before q.End.
-func StaffTotalsByUnit(ctx context.Context, db *gorm.DB, q StaffQuery) ([]StaffTotal, error) {
-	end := q.End.UTC()
-	cols := []string{"e.org_unit_id AS org_unit_id", "COUNT(*) AS staff"}
-	var args []any
-	if q.HandbookMajor > 0 {
-		cols = append(cols, "SUM(CASE WHEN "+acknowledgedBefore+" THEN 1 ELSE 0 END) AS acknowledged")
-		args = append(args, q.HandbookMajor, end)
+// StaffTotalsByWindow counts, for each window and per unit and position, the employees
+// active now and hired before HiredBefore, those who acknowledged the window's major
+// handbook version before End, and those who completed every course of their position
+// before End; the i-th slice answers ws[i].
+//
+// All windows are counted in one pass over the employees. What each employee did is
+// asked once, as a time (their first acknowledgement of a major, the moment they
+// completed the last course of a list), and compared with each window's End: the four
+// windows of a workbook cost one query instead of twenty (one per window and
+// position). The inner query keeps a LIMIT so that neither engine merges it into the
+// grouped one, which would run each employee's subqueries once per window again.
+func StaffTotalsByWindow(ctx context.Context, db *gorm.DB, ws []StaffWindow) ([][]StaffTotal, error) {
+	if len(ws) == 0 {
+		return nil, nil
 	}
-	if len(q.CourseIDs) > 0 {
-		cols = append(cols, "SUM(CASE WHEN (SELECT COUNT(*) FROM completions c WHERE c.employee_id = e.id AND c.course_id IN ? AND c.at < ?) = ? THEN 1 ELSE 0 END) AS courses_done")
-		args = append(args, q.CourseIDs, end, len(q.CourseIDs))
-	} else {
-		cols = append(cols, "COUNT(*) AS courses_done")
+	var inner clauses
+	ackCol := map[int]string{}     // major → column of the first acknowledgement
+	doneCol := map[string]string{} // course list → column of its completion
+	hiredBefore := ws[0].HiredBefore
+	for _, w := range ws {
+		if w.HiredBefore.Time().After(hiredBefore.Time()) {
+			hiredBefore = w.HiredBefore
+		}
+		if _, ok := ackCol[w.HandbookMajor]; w.HandbookMajor > 0 && !ok {
+			ackCol[w.HandbookMajor] = fmt.Sprintf("ack_at%d", len(ackCol))
+			inner.add("(SELECT MIN(a.at) FROM acknowledgements a JOIN handbook_versions hv ON hv.id = a.version_id"+
+				" WHERE a.employee_id = e.id AND hv.status = 'published' AND hv.major >= ?) AS "+ackCol[w.HandbookMajor], w.HandbookMajor)
+		}
+		for _, pos := range Positions {
+			ids := w.Courses[pos]
+			key := fmt.Sprint(ids)
+			if _, ok := doneCol[key]; len(ids) == 0 || ok {
+				continue
+			}
+			doneCol[key] = fmt.Sprintf("done_at%d", len(doneCol))
+			// Completions are unique per course and employee: all of ids are done when
+			// COUNT(*) is their number, at the latest of them.
+			inner.add("(SELECT CASE WHEN COUNT(*) = ? THEN MAX(c.at) END FROM completions c"+
+				" WHERE c.employee_id = e.id AND c.course_id IN ?) AS "+doneCol[key], len(ids), ids)
+		}
 	}
-	var out []StaffTotal
-	err := db.WithContext(ctx).Table("employees e").Select(strings.Join(cols, ", "), args...).
-		Where("e.status = ? AND e.position = ? AND e.hire_date < ?", StatusActive, q.Position, q.HiredBefore).Group("e.org_unit_id").Scan(&out).Error
-	return out, err
+	var outer clauses
+	outer.add("x.org_unit_id")
+	outer.add("x.position")
+	for _, w := range ws {
+		end := w.End.UTC()
+		outer.add("SUM(CASE WHEN x.hire_date < ? THEN 1 ELSE 0 END)", w.HiredBefore)
+		if w.HandbookMajor > 0 {
+			outer.add("SUM(CASE WHEN x.hire_date < ? AND x."+ackCol[w.HandbookMajor]+" < ? THEN 1 ELSE 0 END)", w.HiredBefore, end)
+		} else {
+			outer.add("0")
+		}
+		// Each position is held to its own list; a position with none counts all.
+		var done clauses
+		for _, pos := range Positions {
+			if ids := w.Courses[pos]; len(ids) > 0 {
+				done.add("(x.position = ? AND x."+doneCol[fmt.Sprint(ids)]+" < ?)", pos, end)
+			} else {
+				done.add("x.position = ?", pos)
+			}
+		}
+		outer.add("SUM(CASE WHEN x.hire_date < ? AND ("+done.join(" OR ")+") THEN 1 ELSE 0 END)", append([]any{w.HiredBefore}, done.args...)...)
+	}
+	inner.add("e.org_unit_id")
+	inner.add("e.position")
+	inner.add("e.hire_date")
+	noMerge := "LIMIT -1"
+	if DialectOf(db) == MySQL {
+		noMerge = "LIMIT 18446744073709551615"
+	}
+	stmt := "SELECT " + outer.join(", ") + " FROM (SELECT " + inner.join(", ") + " FROM employees e WHERE e.status = ? AND e.hire_date < ? " +
+		noMerge + ") x GROUP BY x.org_unit_id, x.position ORDER BY x.org_unit_id, x.position"
+	args := append(append(outer.args, inner.args...), StatusActive, hiredBefore)
+
+	rows, err := db.WithContext(ctx).Raw(stmt, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([][]StaffTotal, len(ws))
+	for rows.Next() {
+		var unit uint
+		var pos string
+		counts := make([]int64, 3*len(ws))
+		dest := []any{&unit, &pos}
+		for i := range counts {
+			dest = append(dest, &counts[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		for i := range ws {
+			if c := counts[3*i:]; c[0] > 0 {
+				out[i] = append(out[i], StaffTotal{OrgUnitID: unit, Position: pos, Staff: c[0], Acknowledged: c[1], CoursesDone: c[2]})
+			}
+		}
+	}
+	return out, rows.Err()
 }
+
+// clauses are pieces of SQL with their arguments, in the order they are written.
+type clauses struct {
+	sql  []string
+	args []any
+}
+
+func (c *clauses) add(sql string, args ...any) {
+	c.sql = append(c.sql, sql)
+	c.args = append(c.args, args...)
+}
+
+func (c *clauses) join(sep string) string { return strings.Join(c.sql, sep) }
 
 // acknowledgedBefore is "employee e acknowledged a published version of major ? or
 // later before ?".

@@ -31,9 +31,10 @@ func (f *unitFacts) of(id uint) *Tally {
 
 // gather runs the ranking's aggregate queries for w: each is grouped by org unit in SQL,
 // so what comes back is a few rows per unit, whatever the number of facts.
-func (s *Service) gather(ctx context.Context, w Window) (*unitFacts, error) {
+// The staff tallies, asked for several windows at once, come in as staff.
+func (s *Service) gather(ctx context.Context, w Window, staff staffTallies) (*unitFacts, error) {
 	db, sp := s.DB, w.span()
-	f := &unitFacts{byUnit: map[uint]*Tally{}}
+	f := &unitFacts{byUnit: map[uint]*Tally{}, handbook: staff.handbook}
 
 	ins, err := models.InspectionTotalsByUnit(ctx, db, sp)
 	if err != nil {
@@ -58,8 +59,14 @@ func (s *Service) gather(ctx context.Context, w Window) (*unitFacts, error) {
 		t := f.of(r.OrgUnitID)
 		t.RectDue, t.RectOnTime = r.Due, r.OnTime
 	}
-	if err := s.gatherStaff(ctx, w, f); err != nil {
-		return nil, err
+	for _, r := range staff.rows {
+		t := f.of(r.OrgUnitID)
+		t.Staff += r.Staff
+		t.Acknowledged += r.Acknowledged
+		t.CoursesDone += r.CoursesDone
+		if r.Position == models.PositionInstaller {
+			t.Installers += r.Staff
+		}
 	}
 	certs, err := models.CertifiedByUnit(ctx, db, w.CutOff, w.DayLimit())
 	if err != nil {
@@ -114,32 +121,36 @@ func (s *Service) gather(ctx context.Context, w Window) (*unitFacts, error) {
 	return f, nil
 }
 
-// gatherStaff counts the active staff per unit and position: the handbook version
-// current at the cut-off, and for each position the courses meant for it that were
-// published by then (R8.1–R8.4).
-func (s *Service) gatherStaff(ctx context.Context, w Window, f *unitFacts) error {
-	q, err := s.staffRowsQuery(ctx, w)
-	if err != nil {
-		return err
-	}
-	f.handbook = q.HandbookMajor > 0
-	for _, pos := range models.Positions {
-		rows, err := models.StaffTotalsByUnit(ctx, s.DB, models.StaffQuery{Position: pos, HandbookMajor: q.HandbookMajor,
-			CourseIDs: q.Courses[pos], End: w.CutOff, HiredBefore: w.DayLimit()})
+// staffTallies are one window's active staff per unit and position (R8.1–R8.4), and
+// whether a handbook version was current at its cut-off.
+type staffTallies struct {
+	rows     []models.StaffTotal
+	handbook bool
+}
+
+// gatherStaff counts the active staff of each window per unit and position: who had
+// acknowledged the handbook version current at the window's cut-off, and who had
+// completed the courses meant for their position that were published by then. The
+// windows are counted together, in one pass over the employees.
+func (s *Service) gatherStaff(ctx context.Context, ws []Window) ([]staffTallies, error) {
+	asks := make([]models.StaffWindow, len(ws))
+	out := make([]staffTallies, len(ws))
+	for i, w := range ws {
+		q, err := s.staffRowsQuery(ctx, w)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for _, r := range rows {
-			t := f.of(r.OrgUnitID)
-			t.Staff += r.Staff
-			t.Acknowledged += r.Acknowledged
-			t.CoursesDone += r.CoursesDone
-			if pos == models.PositionInstaller {
-				t.Installers += r.Staff
-			}
-		}
+		asks[i] = models.StaffWindow{HandbookMajor: q.HandbookMajor, Courses: q.Courses, End: w.CutOff, HiredBefore: w.DayLimit()}
+		out[i].handbook = q.HandbookMajor > 0
 	}
-	return nil
+	rows, err := models.StaffTotalsByWindow(ctx, s.DB, asks)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].rows = rows[i]
+	}
+	return out, nil
 }
 
 // branchesOf rolls unit tallies up to the branches above them: every city company and

@@ -105,12 +105,12 @@ func (s *Service) onboardingDueDays(ctx context.Context) (int, error) {
 }
 
 // snapshot gathers the facts of w and scores every city company and county branch.
-func (s *Service) snapshot(ctx context.Context, w Window, set Settings) (*snapshot, error) {
+func (s *Service) snapshot(ctx context.Context, w Window, set Settings, staff staffTallies) (*snapshot, error) {
 	units, err := models.OrgUnitsInScope(ctx, s.DB, models.ScopeAll)
 	if err != nil {
 		return nil, err
 	}
-	facts, err := s.gather(ctx, w)
+	facts, err := s.gather(ctx, w, staff)
 	if err != nil {
 		return nil, err
 	}
@@ -273,6 +273,10 @@ func (s *Service) lastSnapshots(ctx context.Context, p Period, n int) ([]*snapsh
 		}
 		p = p.Previous()
 	}
+	staff, err := s.gatherStaff(ctx, windows)
+	if err != nil {
+		return nil, err
+	}
 	sns := make([]*snapshot, n)
 	errs := make([]error, n)
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
@@ -281,7 +285,7 @@ func (s *Service) lastSnapshots(ctx context.Context, p Period, n int) ([]*snapsh
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			sns[i], errs[i] = s.snapshot(ctx, w, set)
+			sns[i], errs[i] = s.snapshot(ctx, w, set, staff[i])
 		})
 	}
 	wg.Wait()
