@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -212,10 +213,13 @@ func bindJSON(c *fiber.Ctx, dst any) error {
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
 		return fiber.ErrUnsupportedMediaType
 	}
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	body := c.Body()
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
-	if err == nil && dec.More() {
+	// Only JSON whitespace may follow the value. dec.More alone misses a stray `}` or `]`
+	// (`{"seq":2}}`), which it reads as the end of an enclosing value.
+	if err == nil && len(bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n")) > 0 {
 		return &malformedError{detail: "trailing data after the JSON value"}
 	}
 	var typeErr *json.UnmarshalTypeError
