@@ -1,14 +1,23 @@
 package app_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
+	"quality/accountability"
 	"quality/app"
+	"quality/exams"
+	"quality/models"
 	"quality/models/dbtest"
+	"quality/training"
 )
 
 // TestEdgesTrailingJSON: SECURITY.md "Bodies are strict": a body is one JSON value, so
@@ -47,4 +56,167 @@ func TestEdgesTrailingJSON(t *testing.T) {
 	// Whitespace after the value is not data: the body is read, the wrong code refused.
 	res := emp.do(http.MethodPost, withID("/api/v1/sessions/:id/sign-in", sess), "{\"code\":\"000000\"} \r\n\t")
 	assert.Equal(t, http.StatusUnprocessableEntity, res.Code, res.Body)
+}
+
+// wantTooMany asserts res is the 422 refusing exactly one list, field, beyond max.
+func wantTooMany(t *testing.T, res response, field string, max int) {
+	t.Helper()
+	require.Equal(t, http.StatusUnprocessableEntity, res.Code, clipBody(res.Body))
+	var p app.Problem
+	res.JSON(t, &p)
+	require.Len(t, p.Errors, 1, res.Body)
+	assert.Equal(t, field, p.Errors[0].Field)
+	assert.Equal(t, "too_many_items", p.Errors[0].Code)
+	assert.Contains(t, []string{"最多 " + idStr(uint(max)) + " 项", "at most " + idStr(uint(max)) + " items"}, p.Errors[0].Message)
+}
+
+func seqIDs(n int) []uint {
+	ids := make([]uint, n)
+	for i := range ids {
+		ids[i] = uint(i + 1)
+	}
+	return ids
+}
+
+// TestEdgesListBounds: SECURITY.md "every array has a documented maximum (422 beyond
+// it, checked before any query); repeated ids count once". The lists that reached the
+// database unbounded: 32,766 finding ids (a 500 on SQLite, too many SQL variables),
+// 400,000 repeated org unit ids on an exam (one lookup each), 32,766 course ids.
+func TestEdgesListBounds(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		insp, tr := e.login(inspector), e.login(trainer)
+
+		t.Run("too many finding ids", func(t *testing.T) {
+			body := e.caseBody("360102-01", "360102-01001")
+			body.Source, body.FindingIDs = models.CaseFromFinding, seqIDs(32_766)
+			wantTooMany(t, insp.do(http.MethodPost, "/api/v1/cases", body), "finding_ids", 100)
+		})
+		t.Run("too many employee ids, in English", func(t *testing.T) {
+			body := e.caseBody("360102-01", "360102-01001")
+			body.EmployeeIDs = seqIDs(51)
+			insp.cookies["lang"] = "en"
+			defer delete(insp.cookies, "lang")
+			res := insp.do(http.MethodPost, "/api/v1/cases", body)
+			wantTooMany(t, res, "employee_ids", 50)
+			assert.Contains(t, res.Body, "at most 50 items")
+		})
+		t.Run("repeated finding and employee ids are one each", func(t *testing.T) {
+			f := e.freshFinding("360102-01")
+			emp := e.employee("360102-01001")
+			body := e.caseBody("360102-01", "360102-01001")
+			body.Source, body.ComplaintRef = models.CaseFromFinding, ""
+			body.FindingIDs = []uint{f.ID, f.ID, f.ID}
+			body.EmployeeIDs = []uint{emp, emp}
+			body.Grounds = []string{models.GroundServiceRules, models.GroundServiceRules}
+			res := insp.do(http.MethodPost, "/api/v1/cases", body)
+			require.Equal(t, http.StatusCreated, res.Code, res.Body)
+			var c models.AccountabilityCase
+			res.JSON(t, &c)
+			var findings, persons int64
+			require.NoError(t, e.db.Model(&models.CaseFinding{}).Where("case_id = ?", c.ID).Count(&findings).Error)
+			require.NoError(t, e.db.Model(&models.CasePerson{}).Where("case_id = ?", c.ID).Count(&persons).Error)
+			assert.Equal(t, int64(1), findings)
+			assert.Equal(t, int64(1), persons)
+			assert.Equal(t, []string{models.GroundServiceRules}, []string(c.Grounds))
+		})
+
+		t.Run("400,000 repeated org unit ids are one", func(t *testing.T) {
+			unit := e.unit("360102")
+			body := newExamBody()
+			ids := make([]uint, 400_000)
+			for i := range ids {
+				ids[i] = unit
+			}
+			body["org_unit_ids"] = ids
+			res := tr.do(http.MethodPost, "/api/v1/exams", body)
+			require.Equal(t, http.StatusCreated, res.Code, clipBody(res.Body))
+			var x models.Exam
+			res.JSON(t, &x)
+			assert.Equal(t, []uint{unit}, []uint(x.OrgUnitIDs))
+		})
+		t.Run("too many org unit ids", func(t *testing.T) {
+			body := newExamBody()
+			body["org_unit_ids"] = seqIDs(1001)
+			wantTooMany(t, tr.do(http.MethodPost, "/api/v1/exams", body), "org_unit_ids", 1000)
+		})
+		t.Run("too many course ids", func(t *testing.T) {
+			wantTooMany(t, tr.do(http.MethodPut, "/api/v1/onboarding/plan", map[string]any{"course_ids": seqIDs(32_766)}), "course_ids", 50)
+		})
+		t.Run("a list inside a list is named by its path", func(t *testing.T) {
+			body := templateBody("EDGE-1")
+			body.Sections[0].Items = slices.Repeat(body.Sections[0].Items[:1], 301)
+			wantTooMany(t, e.login("admin").do(http.MethodPost, "/api/v1/checklist-templates", body), "sections[0].items", 300)
+		})
+	})
+}
+
+// TestEdgesEveryListDocumented: every array of every request body in the OpenAPI
+// document (so every []T a route decodes) states its maxItems, which is what
+// models.CheckLists enforces; lists bounded by an allow-list are bounded by its length.
+func TestEdgesEveryListDocumented(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	res := e.anon().do(http.MethodGet, "/api/v1/openapi.json", nil)
+	require.Equal(t, http.StatusOK, res.Code)
+	var doc struct {
+		Paths      map[string]map[string]json.RawMessage
+		Components struct{ Schemas map[string]map[string]any }
+	}
+	require.NoError(t, json.Unmarshal([]byte(res.Body), &doc))
+
+	arrays := 0
+	var walk func(where string, s map[string]any, seen map[string]bool)
+	walk = func(where string, s map[string]any, seen map[string]bool) {
+		if ref, ok := s["$ref"].(string); ok {
+			name := strings.TrimPrefix(ref, "#/components/schemas/")
+			if !seen[name] {
+				seen[name] = true
+				walk(where, doc.Components.Schemas[name], seen)
+			}
+			return
+		}
+		if s["type"] == "array" {
+			arrays++
+			max, ok := s["maxItems"].(float64)
+			assert.True(t, ok && max >= 1, "%s has no maxItems", where)
+			walk(where+"[]", s["items"].(map[string]any), seen)
+		}
+		if props, ok := s["properties"].(map[string]any); ok {
+			for k, v := range props {
+				walk(where+"."+k, v.(map[string]any), seen)
+			}
+		}
+		if add, ok := s["additionalProperties"].(map[string]any); ok {
+			walk(where+"{}", add, seen)
+		}
+	}
+	for path, item := range doc.Paths {
+		for method, raw := range item {
+			var op struct {
+				RequestBody struct {
+					Content map[string]struct{ Schema map[string]any }
+				}
+			}
+			if json.Unmarshal(raw, &op) != nil {
+				continue
+			}
+			if c, ok := op.RequestBody.Content["application/json"]; ok {
+				walk(strings.ToUpper(method)+" "+path, c.Schema, map[string]bool{})
+			}
+		}
+	}
+	assert.Greater(t, arrays, 20, "the walk found the request bodies' lists")
+
+	bound := func(v any, field string) int {
+		f, ok := reflect.TypeOf(v).FieldByName(field)
+		require.True(t, ok, field)
+		b, ok := models.ParseListBound(f.Tag)
+		require.True(t, ok, field)
+		return b.Max
+	}
+	assert.Equal(t, len(models.Positions), bound(exams.ExamInput{}, "Positions"))
+	assert.Equal(t, len(models.Positions), bound(training.CourseInput{}, "Positions"))
+	assert.Equal(t, len(models.Grounds), bound(accountability.OpenInput{}, "Grounds"))
+	assert.Equal(t, len(accountability.AggravatingCodes), bound(accountability.DecisionInput{}, "Aggravating"))
+	assert.Equal(t, len(accountability.MitigatingCodes), bound(accountability.DecisionInput{}, "Mitigating"))
 }

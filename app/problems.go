@@ -206,8 +206,10 @@ func writeProblem(c *fiber.Ctx, p Problem) error {
 	return c.Status(p.Status).Send(b)
 }
 
-// bindJSON decodes the body into dst strictly: malformed JSON is a 400, a field of the
-// wrong type or an unknown field a 422 naming the field.
+// bindJSON decodes the body into dst strictly: malformed JSON or data after the value
+// is a 400, a field of the wrong type or an unknown field a 422 naming the field, and a
+// list beyond its maxItems tag (counted after repeats are dropped) a 422 too
+// (models.CheckLists), so no service ever queries with an unbounded list.
 func bindJSON(c *fiber.Ctx, dst any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
@@ -225,7 +227,7 @@ func bindJSON(c *fiber.Ctx, dst any) error {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case err == nil:
-		return nil
+		return models.CheckLists(dst)
 	case errors.As(err, &typeErr):
 		code := "invalid_type"
 		if typeErr.Type == reflect.TypeFor[models.Date]() {

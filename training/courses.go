@@ -46,10 +46,10 @@ func (s *CourseService) guessLimit() int {
 // CourseInput creates a draft course or, in an update, replaces its fields.
 type CourseInput struct {
 	Title     string            `json:"title"`
-	Category  string            `json:"category"`  // basics|etiquette|ethics|technical
-	Mode      string            `json:"mode"`      // face_to_face|online
-	Positions []string          `json:"positions"` // empty: every position
-	Materials []models.Material `json:"materials"`
+	Category  string            `json:"category"`                      // basics|etiquette|ethics|technical
+	Mode      string            `json:"mode"`                          // face_to_face|online
+	Positions []string          `json:"positions" maxItems:"5,dedupe"` // empty: every position; each of models.Positions once
+	Materials []models.Material `json:"materials" maxItems:"30"`       // maxMaterials
 }
 
 // SessionInput schedules a face-to-face session held by a branch.
@@ -96,7 +96,7 @@ type Attended struct {
 
 // Limits of a course.
 const (
-	maxMaterials       = 30
+	maxMaterials       = 30 // = the maxItems tag of CourseInput.Materials
 	maxMaterialText    = 20_000
 	maxPlace           = 200
 	DefaultCodeMinutes = 10
