@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -17,6 +18,7 @@ import (
 	"quality/exams"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/seeds"
 	"quality/training"
 )
 
@@ -219,4 +221,70 @@ func TestEdgesEveryListDocumented(t *testing.T) {
 	assert.Equal(t, len(models.Grounds), bound(accountability.OpenInput{}, "Grounds"))
 	assert.Equal(t, len(accountability.AggravatingCodes), bound(accountability.DecisionInput{}, "Aggravating"))
 	assert.Equal(t, len(accountability.MitigatingCodes), bound(accountability.DecisionInput{}, "Mitigating"))
+}
+
+// sessionIn makes a session of the etiquette course held at unitCode, its sign-in code
+// matrixSignInCode open for ten minutes.
+func (e *env) sessionIn(unitCode string) uint {
+	e.t.Helper()
+	ctx := context.Background()
+	in := sessionBody(e)
+	in.OrgUnitID, in.Place = e.unit(unitCode), "会议室"
+	s, err := training.CreateSession(ctx, e.db, models.SystemActor, models.ScopeAll, e.course(seeds.EtiquetteCourseTitle), in)
+	require.NoError(e.t, err)
+	svc := training.NewCourseService(e.db)
+	svc.NewCode = func() (string, error) { return matrixSignInCode, nil }
+	_, err = svc.OpenSignIn(ctx, models.SystemActor, s.ID, training.CodeInput{})
+	require.NoError(e.t, err)
+	return s.ID
+}
+
+// TestEdgesSignInOutOfScope: SECURITY.md "Out of scope looks exactly like nonexistent":
+// a session is for the staff of its unit's subtree, so the clerk of 东湖区 (360102-01)
+// signing in to a session held in 九江's 濂溪区 (360402) gets the 404 of a session that
+// does not exist, with the right code or a wrong one, and leaves no row: no guess
+// counted, no attendance, no audit. The session is not offered on their training page.
+func TestEdgesSignInOutOfScope(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		emp := e.login(employee)
+		far := e.sessionIn("360402")
+		problem := func(res response) app.Problem {
+			t.Helper()
+			var p app.Problem
+			res.JSON(t, &p)
+			p.Instance, p.RequestID = "", ""
+			return p
+		}
+		missing := emp.do(http.MethodPost, "/api/v1/sessions/999999/sign-in", map[string]string{"code": matrixSignInCode})
+		require.Equal(t, http.StatusNotFound, missing.Code, missing.Body)
+
+		mark := e.lastAuditID()
+		for _, code := range []string{matrixSignInCode, "000000"} {
+			res := emp.do(http.MethodPost, withID("/api/v1/sessions/:id/sign-in", far), map[string]string{"code": code})
+			require.Equal(t, http.StatusNotFound, res.Code, "code %s: %s", code, res.Body)
+			assert.Equal(t, problem(missing), problem(res))
+		}
+		form := sendRow(emp, http.MethodPost, "/training/sign-in", formBody{"session_id": {idStr(far)}, "code": {matrixSignInCode}})
+		assert.Equal(t, http.StatusNotFound, form.Code)
+		missingForm := sendRow(emp, http.MethodPost, "/training/sign-in", formBody{"session_id": {"999999"}, "code": {matrixSignInCode}})
+		assert.Equal(t, missingForm.Code, form.Code)
+
+		var guesses, attended int64
+		require.NoError(t, e.db.Model(&models.SignInGuess{}).Where("session_id = ?", far).Count(&guesses).Error)
+		require.NoError(t, e.db.Model(&models.Attendance{}).Where("session_id = ?", far).Count(&attended).Error)
+		assert.Zero(t, guesses, "no guess row")
+		assert.Zero(t, attended, "no attendance")
+		assert.Zero(t, e.auditCountSince(mark), "no audit row")
+
+		// The same clerk signs in to a session of their own branch (held at the county
+		// branch above their outlet), which the page offers; the far one it does not.
+		near := e.sessionIn("360102")
+		page := emp.do(http.MethodGet, "/training", nil)
+		require.Equal(t, http.StatusOK, page.Code)
+		assert.Contains(t, page.Body, `<option value="`+idStr(near)+`">`)
+		assert.NotContains(t, page.Body, `<option value="`+idStr(far)+`">`)
+		res := emp.do(http.MethodPost, withID("/api/v1/sessions/:id/sign-in", near), map[string]string{"code": matrixSignInCode})
+		assert.Equal(t, http.StatusCreated, res.Code, res.Body)
+	})
 }
