@@ -47,11 +47,11 @@ type OpenInput struct {
 	OrgUnitID uint `json:"org_unit_id"`
 	// Source is finding (FindingIDs required) or complaint (ComplaintRef required).
 	Source       string   `json:"source"`
-	FindingIDs   []uint   `json:"finding_ids"`
+	FindingIDs   []uint   `json:"finding_ids" maxItems:"100,dedupe"` // maxFindings
 	ComplaintRef string   `json:"complaint_ref"`
 	Summary      string   `json:"summary"`
-	Grounds      []string `json:"grounds"` // R6.2: law_policy|service_rules|dereliction
-	EmployeeIDs  []uint   `json:"employee_ids"`
+	Grounds      []string `json:"grounds" maxItems:"3,dedupe"`       // R6.2: law_policy|service_rules|dereliction, each once
+	EmployeeIDs  []uint   `json:"employee_ids" maxItems:"50,dedupe"` // maxPersons
 }
 
 // Limits of a case.
@@ -61,8 +61,8 @@ const (
 	maxRef       = 200
 	maxReason    = 1000
 	maxEvidence  = 1000
-	maxPersons   = 50
-	maxFindings  = 100
+	maxPersons   = 50          // = the maxItems tag of OpenInput.EmployeeIDs
+	maxFindings  = 100         // = the maxItems tag of OpenInput.FindingIDs
 	maxPenaltyCt = 100_000_000 // ¥1,000,000: beyond any economic penalty of R6.5
 )
 
@@ -118,11 +118,12 @@ func (s *Service) Open(ctx context.Context, by Caller, in OpenInput) (*models.Ac
 	checkText(ve, "title", c.Title, true, maxTitle)
 	checkText(ve, "summary", c.Summary, true, maxText)
 	checkText(ve, "complaint_ref", c.ComplaintRef, c.Source == models.CaseFromComplaint, maxRef)
+	findingsOK := false
 	switch c.Source {
 	case models.CaseFromFinding:
-		checkIDs(ve, "finding_ids", in.FindingIDs, 1, maxFindings)
+		findingsOK = checkIDs(ve, "finding_ids", in.FindingIDs, 1, maxFindings)
 	case models.CaseFromComplaint:
-		checkIDs(ve, "finding_ids", in.FindingIDs, 0, maxFindings)
+		findingsOK = checkIDs(ve, "finding_ids", in.FindingIDs, 0, maxFindings)
 	case "":
 		ve.Add("source", "required")
 	default:
@@ -161,7 +162,8 @@ func (s *Service) Open(ctx context.Context, by Caller, in OpenInput) (*models.Ac
 			return nil, err
 		}
 	}
-	if unit != nil && len(in.FindingIDs) > 0 {
+	// A refused list is never looked up: 32,766 ids were one query too many for SQLite.
+	if unit != nil && findingsOK && len(in.FindingIDs) > 0 {
 		if err := s.checkFindings(ctx, ve, by, unit, in.FindingIDs); err != nil {
 			return nil, err
 		}

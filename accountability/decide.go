@@ -88,10 +88,12 @@ type DecisionInput struct {
 	PenaltyCents int64 `json:"penalty_cents"`
 	// LeaderAccountable also warns the unit head (serious) or holds the unit's main
 	// leader accountable (very serious), R6.5; refused for a minor severity.
-	LeaderAccountable bool          `json:"leader_accountable"`
-	Aggravating       []FactorInput `json:"aggravating"`
-	Mitigating        []FactorInput `json:"mitigating"`
-	Note              string        `json:"note"`
+	LeaderAccountable bool `json:"leader_accountable"`
+	// Aggravating and Mitigating name each code of their list (AggravatingCodes,
+	// MitigatingCodes) at most once; a repeated code is refused by name.
+	Aggravating []FactorInput `json:"aggravating" maxItems:"4"`
+	Mitigating  []FactorInput `json:"mitigating" maxItems:"3"`
+	Note        string        `json:"note"`
 }
 
 // Aggravating (R6.6) and mitigating (R6.7) factor codes.

@@ -59,8 +59,9 @@ type UserInput struct {
 	EmployeeID  *uint  `json:"employee_id"`
 	// EmployeeJobNumber links the employee with this job number, when EmployeeID is
 	// not given (the web form picks the employee by job number).
-	EmployeeJobNumber string       `json:"employee_job_number,omitempty"`
-	Grants            []GrantInput `json:"grants"`
+	EmployeeJobNumber string `json:"employee_job_number,omitempty"`
+	// Grants: 20 role-and-unit pairs are more than anyone holds; each is a lookup.
+	Grants []GrantInput `json:"grants" maxItems:"20,dedupe"`
 }
 
 // UserPatch updates a user; nil fields are left alone.
@@ -68,7 +69,7 @@ type UserPatch struct {
 	DisplayName *string       `json:"display_name"`
 	Disabled    *bool         `json:"disabled"`
 	EmployeeID  *uint         `json:"employee_id"`
-	Grants      *[]GrantInput `json:"grants"`
+	Grants      *[]GrantInput `json:"grants" maxItems:"20,dedupe"` // as UserInput.Grants
 }
 
 var usernameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$`)

@@ -162,7 +162,15 @@ func addFields(t reflect.Type, props map[string]any, schemas map[string]any) {
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = schemaOf(f.Type, schemas)
+		schema := schemaOf(f.Type, schemas)
+		// The bound models.CheckLists enforces on a request body's list, so clients see it.
+		if b, ok := models.ParseListBound(f.Tag); ok {
+			schema["maxItems"] = b.Max
+			if b.Dedupe {
+				schema["description"] = "重复的值只计一次（先去重，再与 maxItems 比较）"
+			}
+		}
+		props[name] = schema
 	}
 }
 

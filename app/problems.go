@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -205,23 +206,28 @@ func writeProblem(c *fiber.Ctx, p Problem) error {
 	return c.Status(p.Status).Send(b)
 }
 
-// bindJSON decodes the body into dst strictly: malformed JSON is a 400, a field of the
-// wrong type or an unknown field a 422 naming the field.
+// bindJSON decodes the body into dst strictly: malformed JSON or data after the value
+// is a 400, a field of the wrong type or an unknown field a 422 naming the field, and a
+// list beyond its maxItems tag (counted after repeats are dropped) a 422 too
+// (models.CheckLists), so no service ever queries with an unbounded list.
 func bindJSON(c *fiber.Ctx, dst any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
 		return fiber.ErrUnsupportedMediaType
 	}
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	body := c.Body()
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
-	if err == nil && dec.More() {
+	// Only JSON whitespace may follow the value. dec.More alone misses a stray `}` or `]`
+	// (`{"seq":2}}`), which it reads as the end of an enclosing value.
+	if err == nil && len(bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n")) > 0 {
 		return &malformedError{detail: "trailing data after the JSON value"}
 	}
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case err == nil:
-		return nil
+		return models.CheckLists(dst)
 	case errors.As(err, &typeErr):
 		code := "invalid_type"
 		if typeErr.Type == reflect.TypeFor[models.Date]() {

@@ -32,9 +32,18 @@ func TestInspectionSettingsCalendarOverHTTP(t *testing.T) {
 		before := e.auditCount()
 		for _, lang := range []string{"zh-CN", "en"} {
 			res = adm.doLang(http.MethodPut, "/api/v1/settings/inspections", map[string]any{
-				"holidays": []string{"2026-10-01", "2026-13-01"}, "extra_workdays": make([]string, 201)}, lang)
+				"holidays": []string{"2026-10-01", "2026-13-01"}}, lang)
 			require.Equal(t, http.StatusUnprocessableEntity, res.Code, res.Body)
-			assert.Equal(t, map[string]string{"holidays[1]": "invalid_date", "extra_workdays": "settings_too_many_dates"}, fieldCodes(t, problemOf(t, res)))
+			assert.Equal(t, map[string]string{"holidays[1]": "invalid_date"}, fieldCodes(t, problemOf(t, res)))
+			// More than 200 distinct dates is refused with the body, before the service
+			// (repeats count once, so the dates must differ).
+			many := make([]string, 201)
+			for i := range many {
+				many[i] = time.Date(2027, 1, 1+i, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+			}
+			res = adm.doLang(http.MethodPut, "/api/v1/settings/inspections", map[string]any{"extra_workdays": many}, lang)
+			require.Equal(t, http.StatusUnprocessableEntity, res.Code, res.Body)
+			assert.Equal(t, map[string]string{"extra_workdays": "too_many_items"}, fieldCodes(t, problemOf(t, res)))
 			res = adm.doLang(http.MethodPut, "/api/v1/settings/inspections", map[string]any{
 				"holidays": []string{"2026-10-01", "2026-10-10"}, "extra_workdays": []string{"2026-10-10"}}, lang)
 			require.Equal(t, http.StatusUnprocessableEntity, res.Code, res.Body)

@@ -177,6 +177,9 @@ func (s *server) openCaseForm(c *fiber.Ctx) error {
 		in.FindingIDs = nil // a complaint form never carries findings
 	}
 	err := ve.Err()
+	if err == nil {
+		err = models.CheckLists(&in) // the form's lists are bounded as the API's are
+	}
 	var opened *models.AccountabilityCase
 	if err == nil {
 		opened, err = s.caseService().Open(c.UserContext(), caseCaller(c), in)

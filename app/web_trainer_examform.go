@@ -237,6 +237,9 @@ func (s *server) createExamForm(c *fiber.Ctx) error {
 	in, src := f.input(s.cfg.Location, nil, ve)
 	err := ve.Err()
 	if err == nil {
+		err = models.CheckLists(&in) // the form's lists are bounded as the API's are
+	}
+	if err == nil {
 		_, err = exams.CreateExam(c.UserContext(), s.db, actorOf(c), in)
 	}
 	if status, byField, ok := s.refusalByField(c, err); ok {
@@ -263,6 +266,9 @@ func (s *server) updateExamForm(c *fiber.Ctx) error {
 	f := readExamForm(c, ve)
 	in, src := f.input(s.cfg.Location, old, ve)
 	err = ve.Err()
+	if err == nil {
+		err = models.CheckLists(&in) // the form's lists are bounded as the API's are
+	}
 	if err == nil {
 		_, err = exams.UpdateExam(c.UserContext(), s.db, actorOf(c), id, in)
 	}

@@ -277,7 +277,9 @@ func (s *Service) Start(ctx context.Context, actor models.Actor, employeeID *uin
 
 // SaveInput is one autosave of one answer.
 type SaveInput struct {
-	Choices []int  `json:"choices"`
+	// Choices are option indexes: at most the 8 options a question has; choosing one
+	// twice is choosing it.
+	Choices []int  `json:"choices" maxItems:"8,dedupe"`
 	Text    string `json:"text"`
 	// Seq increases with every save of this question on the client; a save that arrives
 	// after a newer one is refused instead of overwriting it.

@@ -18,21 +18,26 @@ import (
 
 // ExamInput creates an exam (a draft) or, in an update, replaces its settings.
 type ExamInput struct {
-	Title            string                 `json:"title"`
-	Kind             string                 `json:"kind"`
-	Blueprint        []models.BlueprintRule `json:"blueprint"`
-	Fixed            []models.FixedItem     `json:"fixed"`
-	TimeLimitMinutes int                    `json:"time_limit_minutes"`
-	OpensAt          time.Time              `json:"opens_at"`
-	ClosesAt         time.Time              `json:"closes_at"`
-	PassPercent      int                    `json:"pass_percent"`
-	AttemptsAllowed  int                    `json:"attempts_allowed"`
-	CoolOffMinutes   int                    `json:"cool_off_minutes"`
-	Grading          string                 `json:"grading"`
-	ShuffleQuestions bool                   `json:"shuffle_questions"`
-	ShuffleOptions   bool                   `json:"shuffle_options"`
-	Positions        []string               `json:"positions"`
-	OrgUnitIDs       []uint                 `json:"org_unit_ids"`
+	Title string `json:"title"`
+	Kind  string `json:"kind"`
+	// Blueprint: 4 categories × 4 difficulties make 16 distinct rules; 50 leaves room.
+	Blueprint []models.BlueprintRule `json:"blueprint" maxItems:"50"`
+	// Fixed: as many questions as one blueprint rule may draw (200).
+	Fixed            []models.FixedItem `json:"fixed" maxItems:"200"`
+	TimeLimitMinutes int                `json:"time_limit_minutes"`
+	OpensAt          time.Time          `json:"opens_at"`
+	ClosesAt         time.Time          `json:"closes_at"`
+	PassPercent      int                `json:"pass_percent"`
+	AttemptsAllowed  int                `json:"attempts_allowed"`
+	CoolOffMinutes   int                `json:"cool_off_minutes"`
+	Grading          string             `json:"grading"`
+	ShuffleQuestions bool               `json:"shuffle_questions"`
+	ShuffleOptions   bool               `json:"shuffle_options"`
+	// Positions: each of models.Positions once.
+	Positions []string `json:"positions" maxItems:"5,dedupe"`
+	// OrgUnitIDs: a full province (about 400 outlets, 100 county branches, 11 cities)
+	// fits twice in 1,000; each id is one lookup when the exam is saved and started.
+	OrgUnitIDs []uint `json:"org_unit_ids" maxItems:"1000,dedupe"`
 }
 
 func checkExam(ctx context.Context, db *gorm.DB, v *models.ValidationError, in *ExamInput) {

@@ -17,14 +17,18 @@ import (
 
 // QuestionInput creates a question or, for an update, replaces its content.
 type QuestionInput struct {
-	Code        string   `json:"code"`
-	Kind        string   `json:"kind"`
-	Category    string   `json:"category"`
-	Difficulty  int      `json:"difficulty"`
-	Stem        string   `json:"stem"`
-	Options     []string `json:"options"`
-	Answer      []int    `json:"answer"`
-	Accepted    []string `json:"accepted"`
+	Code       string `json:"code"`
+	Kind       string `json:"kind"`
+	Category   string `json:"category"`
+	Difficulty int    `json:"difficulty"`
+	Stem       string `json:"stem"`
+	// Options: a choice question has at most 8.
+	Options []string `json:"options" maxItems:"8"`
+	// Answer: indexes into Options, so at most as many; a repeated index is refused
+	// (a key naming an option twice is a mistake), not merged.
+	Answer []int `json:"answer" maxItems:"8"`
+	// Accepted: the spellings a fill-in answer may take; 20 is more than any rule needs.
+	Accepted    []string `json:"accepted" maxItems:"20,dedupe"`
 	Explanation string   `json:"explanation"`
 	Rule        string   `json:"rule"`
 }

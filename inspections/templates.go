@@ -23,7 +23,7 @@ type TemplateInput struct {
 	Code        string         `json:"code"`
 	Title       string         `json:"title"`
 	Description string         `json:"description"`
-	Sections    []SectionInput `json:"sections"`
+	Sections    []SectionInput `json:"sections" maxItems:"50"` // maxSections
 	// PassMark is a percentage 0..100; nil takes Policy.PassMark.
 	PassMark *int `json:"pass_mark"`
 }
@@ -31,7 +31,7 @@ type TemplateInput struct {
 // SectionInput is one section of a TemplateInput.
 type SectionInput struct {
 	Title string      `json:"title"`
-	Items []ItemInput `json:"items"`
+	Items []ItemInput `json:"items" maxItems:"300"` // the whole template's bound (maxItems), so no section holds more
 }
 
 // ItemInput is one item of a SectionInput (see models.ChecklistItem).
@@ -55,8 +55,8 @@ const (
 	maxDescription = 2000
 	maxItemText    = 1000
 	maxGuidance    = 2000
-	maxSections    = 50
-	maxItems       = 300
+	maxSections    = 50  // = the maxItems tag of TemplateInput.Sections
+	maxItems       = 300 // = the maxItems tag of SectionInput.Items
 	maxItemScore   = 100
 	maxWeight      = 100
 )

@@ -186,6 +186,18 @@ func GetCourseSession(ctx context.Context, db *gorm.DB, id uint) (*CourseSession
 	return &s, err
 }
 
+// GetCourseSessionAt loads a session held at one of unitIDs or fails with ErrNotFound,
+// whether it does not exist or is held elsewhere: the scope is in the WHERE, so a
+// session out of reach looks exactly like a missing one.
+func GetCourseSessionAt(ctx context.Context, db *gorm.DB, id uint, unitIDs []uint) (*CourseSession, error) {
+	var s CourseSession
+	err := db.WithContext(ctx).Where("id = ? AND org_unit_id IN ?", id, unitIDs).Take(&s).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("course session %d at units %v: %w", id, unitIDs, ErrNotFound)
+	}
+	return &s, err
+}
+
 // CourseSessions returns a course's sessions by start time.
 func CourseSessions(ctx context.Context, db *gorm.DB, courseID uint) ([]CourseSession, error) {
 	out := []CourseSession{}
@@ -358,12 +370,13 @@ func ClearSignInGuesses(tx *gorm.DB, sessionID uint) error {
 	return tx.Where("session_id = ?", sessionID).Delete(&SignInGuess{}).Error
 }
 
-// OpenSignInSessions returns the sessions of published courses whose sign-in code is
-// still accepted at now, with their courses, soonest start first.
-func OpenSignInSessions(ctx context.Context, db *gorm.DB, now time.Time) ([]CourseSession, error) {
+// OpenSignInSessions returns the sessions held at one of unitIDs, of published courses,
+// whose sign-in code is still accepted at now, with their courses, soonest start first.
+func OpenSignInSessions(ctx context.Context, db *gorm.DB, now time.Time, unitIDs []uint) ([]CourseSession, error) {
 	out := []CourseSession{}
 	err := db.WithContext(ctx).Preload("Course").
 		Where("sign_in_expires > ? AND course_id IN (SELECT id FROM courses WHERE status = ?)", now.UTC(), CoursePublished).
+		Where("org_unit_id IN ?", unitIDs).
 		Order("starts_at, id").Limit(100).Find(&out).Error
 	return out, err
 }

@@ -51,7 +51,9 @@ type PlanInput struct {
 	TemplateCode string      `json:"template_code"`
 	StartsOn     models.Date `json:"starts_on"`
 	EndsOn       models.Date `json:"ends_on"`
-	Stops        []StopInput `json:"stops"`
+	// Stops: maxStops. Not deduped: the same outlet twice (perhaps with two due dates)
+	// is refused by name.
+	Stops []StopInput `json:"stops" maxItems:"500"`
 }
 
 // StopInput is one outlet to visit by a due date inside the plan's period.
@@ -62,12 +64,12 @@ type StopInput struct {
 
 // StopsInput adds stops to a plan.
 type StopsInput struct {
-	Stops []StopInput `json:"stops"`
+	Stops []StopInput `json:"stops" maxItems:"500"` // maxStops, as PlanInput.Stops
 }
 
 const (
 	maxTitle = 200
-	maxStops = 500
+	maxStops = 500 // = the maxItems tag of PlanInput.Stops and StopsInput.Stops
 )
 
 // Refusals, each a 409 naming why.

@@ -29,12 +29,12 @@ type PolicyInput struct {
 	PassMark             *int   `json:"pass_mark"`
 	// Holidays and ExtraWorkdays replace the whole list when given (YYYY-MM-DD dates, at
 	// most MaxPolicyDates each, none in both); they are stored sorted, without repeats.
-	Holidays      *[]string `json:"holidays"`
-	ExtraWorkdays *[]string `json:"extra_workdays"`
+	Holidays      *[]string `json:"holidays" maxItems:"200,dedupe"`       // MaxPolicyDates
+	ExtraWorkdays *[]string `json:"extra_workdays" maxItems:"200,dedupe"` // MaxPolicyDates
 }
 
 // MaxPolicyDates bounds each list of dates of the policy (holidays, extra working days).
-const MaxPolicyDates = 200
+const MaxPolicyDates = 200 // = the maxItems tag of PolicyInput.Holidays and ExtraWorkdays
 
 // PolicyRanges are the bounds of each setting, by JSON name.
 var PolicyRanges = map[string][2]int64{

@@ -46,10 +46,10 @@ func (s *CourseService) guessLimit() int {
 // CourseInput creates a draft course or, in an update, replaces its fields.
 type CourseInput struct {
 	Title     string            `json:"title"`
-	Category  string            `json:"category"`  // basics|etiquette|ethics|technical
-	Mode      string            `json:"mode"`      // face_to_face|online
-	Positions []string          `json:"positions"` // empty: every position
-	Materials []models.Material `json:"materials"`
+	Category  string            `json:"category"`                      // basics|etiquette|ethics|technical
+	Mode      string            `json:"mode"`                          // face_to_face|online
+	Positions []string          `json:"positions" maxItems:"5,dedupe"` // empty: every position; each of models.Positions once
+	Materials []models.Material `json:"materials" maxItems:"30"`       // maxMaterials
 }
 
 // SessionInput schedules a face-to-face session held by a branch.
@@ -96,7 +96,7 @@ type Attended struct {
 
 // Limits of a course.
 const (
-	maxMaterials       = 30
+	maxMaterials       = 30 // = the maxItems tag of CourseInput.Materials
 	maxMaterialText    = 20_000
 	maxPlace           = 200
 	DefaultCodeMinutes = 10
@@ -346,6 +346,11 @@ func publishedSession(ctx context.Context, db *gorm.DB, sessionID uint) (*models
 	if err != nil {
 		return nil, nil, err
 	}
+	return publishedCourse(ctx, db, s)
+}
+
+// publishedCourse loads the course of session s, which must be published.
+func publishedCourse(ctx context.Context, db *gorm.DB, s *models.CourseSession) (*models.CourseSession, *models.Course, error) {
 	c, err := models.GetCourse(ctx, db, s.CourseID)
 	if err != nil {
 		return nil, nil, err
@@ -354,6 +359,15 @@ func publishedSession(ctx context.Context, db *gorm.DB, sessionID uint) (*models
 		return nil, nil, errCourseNotPublished
 	}
 	return s, c, nil
+}
+
+// reachOf are the units whose sessions emp may sign in to: a session is for the staff
+// of its unit's subtree, so their own unit and every unit above it.
+func reachOf(emp *models.Employee) []uint {
+	if emp.OrgUnit == nil {
+		return []uint{emp.OrgUnitID}
+	}
+	return models.PathIDs(emp.OrgUnit.Path)
 }
 
 // OpenSignIn gives a session a fresh code valid for in.Minutes; a new code replaces
@@ -420,18 +434,24 @@ func (s *CourseService) MarkAttendance(ctx context.Context, actor models.Actor, 
 }
 
 // SignIn records the attendance of the caller's own employee (employeeID; nil: none)
-// with the session's open code. A wrong or expired code is a 422 on field code; the
-// guess that uses up the caller's tries, and every one after it, is the conflict
-// sign_in_locked (409) until the trainer opens a new code or marks the employee present.
+// with the session's open code. A session held outside the employee's reach (their
+// unit and the units above it) is not found, exactly as a missing one, before any
+// guess is counted. A wrong or expired code is a 422 on field code; the guess that
+// uses up the caller's tries, and every one after it, is the conflict sign_in_locked
+// (409) until the trainer opens a new code or marks the employee present.
 func (s *CourseService) SignIn(ctx context.Context, actor models.Actor, employeeID *uint, sessionID uint, in SignInInput) (*Attended, bool, error) {
 	if employeeID == nil {
 		return nil, false, errCourseNoEmployee
 	}
-	sess, c, err := publishedSession(ctx, s.DB, sessionID)
+	emp, err := models.GetEmployee(ctx, s.DB, models.ScopeAll, *employeeID)
 	if err != nil {
 		return nil, false, err
 	}
-	emp, err := models.GetEmployee(ctx, s.DB, models.ScopeAll, *employeeID)
+	sess, err := models.GetCourseSessionAt(ctx, s.DB, sessionID, reachOf(emp))
+	if err != nil {
+		return nil, false, err
+	}
+	sess, c, err := publishedCourse(ctx, s.DB, sess)
 	if err != nil {
 		return nil, false, err
 	}

@@ -23,10 +23,11 @@ const (
 
 // PlanInput changes the onboarding plan; a nil field keeps its value, ExamID 0 removes the exam.
 type PlanInput struct {
-	DueDays    *int    `json:"due_days"`
-	WindowDays *int    `json:"window_days"`
-	CourseIDs  *[]uint `json:"course_ids"`
-	ExamID     *uint   `json:"exam_id"`
+	DueDays    *int `json:"due_days"`
+	WindowDays *int `json:"window_days"`
+	// CourseIDs: 50 courses are weeks of onboarding; each is a row of the plan.
+	CourseIDs *[]uint `json:"course_ids" maxItems:"50,dedupe"`
+	ExamID    *uint   `json:"exam_id"`
 }
 
 // CourseRef names a course of the plan.

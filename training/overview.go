@@ -74,7 +74,7 @@ func (s *CourseService) Overview(ctx context.Context, employeeID *uint) (*Overvi
 		c := &out.Courses[i]
 		c.ForMe, c.Done = c.For(emp.Position), completed[c.ID]
 	}
-	open, err := models.OpenSignInSessions(ctx, s.DB, s.Now())
+	open, err := models.OpenSignInSessions(ctx, s.DB, s.Now(), reachOf(emp))
 	if err != nil {
 		return nil, err
 	}
