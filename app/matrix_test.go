@@ -452,6 +452,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, inspectionSettingsMatrixRows()...)
 	rows = append(rows, employeePageMatrixRows()...)
 	rows = append(rows, adminPageMatrixRows()...)
+	rows = append(rows, orgPageMatrixRows()...)
 	return rows
 }
 
