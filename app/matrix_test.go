@@ -453,6 +453,7 @@ func matrixRows() []matrixRow {
 	rows = append(rows, employeePageMatrixRows()...)
 	rows = append(rows, adminPageMatrixRows()...)
 	rows = append(rows, orgPageMatrixRows()...)
+	rows = append(rows, analysisPageMatrixRows()...)
 	return rows
 }
 

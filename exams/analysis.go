@@ -43,10 +43,10 @@ const (
 
 // AlphaNoteWords are the reasons for a missing α in words, as the workbook writes them.
 var AlphaNoteWords = map[string]string{
-	AlphaNoCommonItems:  "无法计算：各份试卷没有共同的题目（试卷为随机抽题），α 系数只能在所有人都作答的题目上计算",
-	AlphaOneCommonItem:  "无法计算：各份试卷只有 1 道共同题目，α 系数至少需要 2 道",
-	AlphaTooFewAttempts: "无法计算：作答人数少于 2 人",
-	AlphaNoVariance:     "无法计算：所有人在共同题目上的总分相同",
+	AlphaNoCommonItems:  "无法计算：各份试卷没有共同的题目（试卷为随机抽题），α 系数只能在所有人都作答的题目上计算。",
+	AlphaOneCommonItem:  "无法计算：各份试卷只有 1 道共同题目，α 系数至少需要 2 道。",
+	AlphaTooFewAttempts: "无法计算：作答人数少于 2 人。",
+	AlphaNoVariance:     "无法计算：所有人在共同题目上的总分相同。",
 }
 
 // ItemScore is one question of one first attempt: the fraction of its points earned
