@@ -17,22 +17,7 @@ import (
 	"quality/exams"
 	"quality/models"
 	"quality/models/dbtest"
-	"quality/seeds"
 )
-
-// analysisPageMatrixRows: the item analysis page admits the roles of the analysis API
-// (examRoles); an exam with too few first attempts is a page saying so, not a 422.
-func analysisPageMatrixRows() []matrixRow {
-	return []matrixRow{
-		{method: get, route: "/exams/:id/analysis", name: "too few first attempts", want: only(ok, examMakers...).but(seeOther, anon), redirect: toLogin,
-			prep: func(e *env, _ string) (string, any) {
-				return fmt.Sprintf("/exams/%d/analysis", e.exam(seeds.OnboardingExamTitle)), nil
-			},
-			check: pageShows(`id="analysis-not-yet"`, examMakers...)},
-		{method: get, route: "/exams/:id/analysis", name: "nonexistent", want: only(notFound, examMakers...).but(seeOther, anon), redirect: toLogin,
-			prep: static("/exams/999999/analysis")},
-	}
-}
 
 // TestExamAnalysisPage: twelve staff sit a fixed paper whose last question only the
 // weakest get right — the page shows its flag in words, α as a number,

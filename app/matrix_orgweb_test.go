@@ -1,5 +1,11 @@
 package app_test
 
+import (
+	"fmt"
+
+	"quality/seeds"
+)
+
 // orgPageMatrixRows are the rows of the org unit's edit page: admins only, like the
 // PATCH of the API; every other role reads the tree (the /org rows) but gets 403 here,
 // a page asked for without a session goes to the login form and a form without one is
@@ -28,5 +34,19 @@ func orgPageMatrixRows() []matrixRow {
 			prep: freshUnit("/org/:id", "360102", unitForm("很多")), check: pageShows(`href="#unit-households"`, admin)},
 		{method: post, route: "/org/:id", name: "nonexistent", want: only(notFound, admin),
 			prep: func(*env, string) (string, any) { return "/org/999999", unitForm("1") }},
+	}
+}
+
+// analysisPageMatrixRows: the item analysis page admits the roles of the analysis API
+// (examRoles); an exam with too few first attempts is a page saying so, not a 422.
+func analysisPageMatrixRows() []matrixRow {
+	return []matrixRow{
+		{method: get, route: "/exams/:id/analysis", name: "too few first attempts", want: only(ok, examMakers...).but(seeOther, anon), redirect: toLogin,
+			prep: func(e *env, _ string) (string, any) {
+				return fmt.Sprintf("/exams/%d/analysis", e.exam(seeds.OnboardingExamTitle)), nil
+			},
+			check: pageShows(`id="analysis-not-yet"`, examMakers...)},
+		{method: get, route: "/exams/:id/analysis", name: "nonexistent", want: only(notFound, examMakers...).but(seeOther, anon), redirect: toLogin,
+			prep: static("/exams/999999/analysis")},
 	}
 }
