@@ -32,6 +32,7 @@ func TestOrgUnitPage(t *testing.T) {
 		tree := adm.do(http.MethodGet, "/org", nil)
 		require.Equal(t, http.StatusOK, tree.Code)
 		assert.Contains(t, tree.Body, fmt.Sprintf(`<a href="%s">东湖区八一大道营业厅</a>`, target), "the tree links the unit's page")
+		assert.Contains(t, tree.Body, fmt.Sprintf(`<a class="edit" href="/org/%d">修改本单位</a>`, e.unit("360102")), "a unit with children links its page beside its summary")
 		var codes []string
 		for _, m := range regexp.MustCompile(`<small>(36[0-9-]*) · `).FindAllStringSubmatch(tree.Body, -1) {
 			codes = append(codes, m[1])
