@@ -452,6 +452,8 @@ func matrixRows() []matrixRow {
 	rows = append(rows, inspectionSettingsMatrixRows()...)
 	rows = append(rows, employeePageMatrixRows()...)
 	rows = append(rows, adminPageMatrixRows()...)
+	rows = append(rows, orgPageMatrixRows()...)
+	rows = append(rows, analysisPageMatrixRows()...)
 	return rows
 }
 

@@ -27,5 +27,6 @@ func (s *server) trainerPageRoutes() []route {
 		{get, "/exams/:id/edit", roles, examRoles, s.editExamPage, doc{Tag: "ui", Summary: "修改考试（网页表单）", File: mimeHTML}},
 		{post, "/exams/:id/edit", roles, examRoles, s.updateExamForm, doc{Tag: "ui", Summary: "修改考试（网页表单提交）；已有作答后结构冻结", Status: 303}},
 		{post, "/exams/:id/publish", roles, examRoles, s.publishExamForm, doc{Tag: "ui", Summary: "发布考试（网页表单）；题库不足以组卷时在页面上说明", Status: 303}},
+		{get, "/exams/:id/analysis", roles, examRoles, s.examAnalysisPage, doc{Tag: "ui", Summary: "试题分析（网页）：各题难度、区分度、选项分布与标记（文字），α 系数或无法计算的原因；首次作答不足时说明", File: mimeHTML}},
 	}
 }

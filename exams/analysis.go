@@ -21,6 +21,34 @@ const MinAnalysisAttempts = 10
 // FlagEfficiency is the discriminative efficiency below which a question is flagged.
 const FlagEfficiency = 15.0
 
+// The flags of a question (ItemStat.Flags).
+const (
+	FlagNegativeDiscrimination = "negative_discrimination"
+	FlagLowEfficiency          = "low_efficiency"
+)
+
+// FlagWords are the flags in words, as the workbook writes them.
+var FlagWords = map[string]string{
+	FlagNegativeDiscrimination: "区分度为负：总分高的人反而更常答错，请检查答案和题干",
+	FlagLowEfficiency:          "区分效率低于 15%：几乎分不出掌握与未掌握的人",
+}
+
+// Why Cronbach's α is missing (Analysis.AlphaNote).
+const (
+	AlphaNoCommonItems  = "no_common_items"  // the papers share no question
+	AlphaOneCommonItem  = "one_common_item"  // the papers share one question; α needs two
+	AlphaTooFewAttempts = "too_few_attempts" // fewer than two examinees
+	AlphaNoVariance     = "no_variance"      // every total on the common questions is the same
+)
+
+// AlphaNoteWords are the reasons for a missing α in words, as the workbook writes them.
+var AlphaNoteWords = map[string]string{
+	AlphaNoCommonItems:  "无法计算：各份试卷没有共同的题目（试卷为随机抽题），α 系数只能在所有人都作答的题目上计算。",
+	AlphaOneCommonItem:  "无法计算：各份试卷只有 1 道共同题目，α 系数至少需要 2 道。",
+	AlphaTooFewAttempts: "无法计算：作答人数少于 2 人。",
+	AlphaNoVariance:     "无法计算：所有人在共同题目上的总分相同。",
+}
+
 // ItemScore is one question of one first attempt: the fraction of its points earned
 // (0 or 1 while grading is all-or-nothing) and the options chosen.
 type ItemScore struct {
@@ -49,7 +77,9 @@ type ItemStat struct {
 	// facility allows (discriminative efficiency); nil with Discrimination.
 	Efficiency   *float64 `json:"efficiency"`
 	OptionCounts []int    `json:"option_counts"`
-	Flags        []string `json:"flags"`
+	// Answer is the keyed options (indices into OptionCounts), to read the counts by.
+	Answer []int    `json:"answer"`
+	Flags  []string `json:"flags"`
 }
 
 // Analysis is the item analysis of an exam's first attempts.
@@ -61,11 +91,13 @@ type Analysis struct {
 	// fixed paper); nil when fewer than two questions are common to all papers.
 	Alpha       *float64 `json:"alpha"`
 	CommonItems int      `json:"common_items"`
+	// AlphaNote says why Alpha is nil (one of the Alpha… codes); "" when it is not.
+	AlphaNote string `json:"alpha_note,omitempty"`
 }
 
 // Analyze computes the statistics from item scores; options[q] is the option count of
-// question q (0 for fill-in).
-func Analyze(scores []ItemScore, options map[uint]int) (items map[uint]*ItemStat, alpha *float64, common int) {
+// question q (0 for fill-in). When alpha is nil, why says why.
+func Analyze(scores []ItemScore, options map[uint]int) (items map[uint]*ItemStat, alpha *float64, common int, why string) {
 	byAttempt := map[uint][]ItemScore{}
 	byItem := map[uint][]ItemScore{}
 	for _, s := range scores {
@@ -106,19 +138,20 @@ func Analyze(scores []ItemScore, options map[uint]int) (items map[uint]*ItemStat
 			}
 		}
 		if st.Discrimination != nil && *st.Discrimination < 0 {
-			st.Flags = append(st.Flags, "negative_discrimination")
+			st.Flags = append(st.Flags, FlagNegativeDiscrimination)
 		}
 		if st.Efficiency != nil && *st.Efficiency < FlagEfficiency {
-			st.Flags = append(st.Flags, "low_efficiency")
+			st.Flags = append(st.Flags, FlagLowEfficiency)
 		}
 		items[q] = st
 	}
-	alpha, common = cronbach(byAttempt, len(byAttempt))
-	return items, alpha, common
+	alpha, common, why = cronbach(byAttempt, len(byAttempt))
+	return items, alpha, common, why
 }
 
-// cronbach computes alpha over the questions present in every attempt.
-func cronbach(byAttempt map[uint][]ItemScore, n int) (*float64, int) {
+// cronbach computes alpha over the questions present in every attempt, or says why it
+// cannot.
+func cronbach(byAttempt map[uint][]ItemScore, n int) (*float64, int, string) {
 	count := map[uint]int{}
 	for _, ss := range byAttempt {
 		for _, s := range ss {
@@ -132,8 +165,13 @@ func cronbach(byAttempt map[uint][]ItemScore, n int) (*float64, int) {
 		}
 	}
 	k := len(commonIDs)
-	if k < 2 || n < 2 {
-		return nil, k
+	switch {
+	case n < 2:
+		return nil, k, AlphaTooFewAttempts
+	case k == 0:
+		return nil, k, AlphaNoCommonItems
+	case k == 1:
+		return nil, k, AlphaOneCommonItem
 	}
 	slices.Sort(commonIDs)
 	itemVals := make(map[uint][]float64, k)
@@ -155,10 +193,10 @@ func cronbach(byAttempt map[uint][]ItemScore, n int) (*float64, int) {
 	}
 	tv := variance(totals)
 	if tv == 0 {
-		return nil, k
+		return nil, k, AlphaNoVariance
 	}
 	a := round2(float64(k) / float64(k-1) * (1 - sumVar/tv))
-	return &a, k
+	return &a, k, ""
 }
 
 func mean(v []float64) float64 {
@@ -228,11 +266,12 @@ func AnalyzeExam(ctx context.Context, db *gorm.DB, examID uint) (*Analysis, erro
 		v.Add("exam", "too_few_attempts", "min", MinAnalysisAttempts, "got", len(attempts))
 		return nil, v
 	}
-	items, alpha, common := Analyze(scores, options)
-	out := &Analysis{ExamID: examID, Attempts: len(attempts), Alpha: alpha, CommonItems: common, Items: make([]ItemStat, 0, len(items))}
+	items, alpha, common, why := Analyze(scores, options)
+	out := &Analysis{ExamID: examID, Attempts: len(attempts), Alpha: alpha, CommonItems: common, AlphaNote: why, Items: make([]ItemStat, 0, len(items))}
 	for id, st := range items {
 		q := questions[id]
 		st.Code, st.Version, st.Stem, st.Rule = q.Code, q.Version, q.Stem, q.Rule
+		st.Answer = slices.Clone([]int(q.Answer))
 		out.Items = append(out.Items, *st)
 	}
 	sort.Slice(out.Items, func(i, j int) bool {
@@ -274,13 +313,21 @@ func WriteAnalysis(a *Analysis, w io.Writer) error {
 			counts += fmt.Sprintf("%c:%d", 'A'+j, c)
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		row := []any{it.Code, it.Version, it.Stem, it.Rule, it.Attempts, it.Facility, num(it.Discrimination), num(it.Efficiency), counts, strings.Join(it.Flags, " ")}
+		flags := make([]string, len(it.Flags))
+		for j, fl := range it.Flags {
+			flags[j] = FlagWords[fl]
+		}
+		row := []any{it.Code, it.Version, it.Stem, it.Rule, it.Attempts, it.Facility, num(it.Discrimination), num(it.Efficiency), counts, strings.Join(flags, "；")}
 		if err := sw.SetRow(cell, row); err != nil {
 			return err
 		}
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, len(a.Items)+3)
-	if err := sw.SetRow(cell, []any{"首次作答人数", a.Attempts, "Cronbach α（共同题）", num(a.Alpha), "共同题数", a.CommonItems}); err != nil {
+	alpha := num(a.Alpha)
+	if a.Alpha == nil {
+		alpha = AlphaNoteWords[a.AlphaNote]
+	}
+	if err := sw.SetRow(cell, []any{"首次作答人数", a.Attempts, "Cronbach α（共同题）", alpha, "共同题数", a.CommonItems}); err != nil {
 		return err
 	}
 	if err := sw.Flush(); err != nil {

@@ -1,9 +1,11 @@
 package exams
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 )
 
 // Ten examinees, three questions on one fixed paper. Question 1 separates strong from
@@ -21,8 +23,9 @@ func TestAnalyzeKnownValues(t *testing.T) {
 			scores = append(scores, ItemScore{Attempt: uint(a + 1), Question: uint(q + 1), Score: s, Points: 5, Choices: []int{int(s)}})
 		}
 	}
-	items, alpha, common := Analyze(scores, map[uint]int{1: 4, 2: 2, 3: 4})
+	items, alpha, common, why := Analyze(scores, map[uint]int{1: 4, 2: 2, 3: 4})
 	require.Equal(t, 3, common)
+	require.Empty(t, why)
 
 	q1, q2, q3 := items[1], items[2], items[3]
 	require.Equal(t, 50.0, q1.Facility)
@@ -66,8 +69,75 @@ func TestAnalyzeEfficiency(t *testing.T) {
 			scores = append(scores, ItemScore{Attempt: uint(a), Question: uint(q), Score: s, Points: 1})
 		}
 	}
-	items, _, _ := Analyze(scores, nil)
+	items, _, _, _ := Analyze(scores, nil)
 	require.NotNil(t, items[1].Efficiency)
 	require.InDelta(t, 100.0, *items[1].Efficiency, 0.01)
 	require.Empty(t, items[1].Flags)
+}
+
+// TestAlphaNote: α is missing, and says why, when the papers share no question, share
+// one, or every total on the common questions is the same; every reason and flag has
+// its words for the workbook.
+func TestAlphaNote(t *testing.T) {
+	// paper builds ten attempts; questions(a) are the questions attempt a had and
+	// score(a, q) what it earned.
+	paper := func(questions func(a int) []int, score func(a, q int) float64) []ItemScore {
+		var out []ItemScore
+		for a := 1; a <= 10; a++ {
+			for _, q := range questions(a) {
+				out = append(out, ItemScore{Attempt: uint(a), Question: uint(q), Score: score(a, q), Points: 2})
+			}
+		}
+		return out
+	}
+	varied := func(a, q int) float64 { return float64((a + q) % 2) }
+	cases := []struct {
+		name      string
+		questions func(a int) []int
+		score     func(a, q int) float64
+		common    int
+		why       string
+	}{
+		{"drawn papers share nothing", func(a int) []int { return []int{a, a + 100} }, varied, 0, AlphaNoCommonItems},
+		{"one question in common", func(a int) []int { return []int{1, a + 100} }, varied, 1, AlphaOneCommonItem},
+		{"everyone the same total", func(int) []int { return []int{1, 2, 3} }, func(int, int) float64 { return 1 }, 3, AlphaNoVariance},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, alpha, common, why := Analyze(paper(tc.questions, tc.score), nil)
+			require.Nil(t, alpha)
+			require.Equal(t, tc.common, common)
+			require.Equal(t, tc.why, why)
+		})
+	}
+	_, alpha, _, why := Analyze([]ItemScore{{Attempt: 1, Question: 1, Score: 1, Points: 1}, {Attempt: 1, Question: 2, Points: 1}}, nil)
+	require.Nil(t, alpha)
+	require.Equal(t, AlphaTooFewAttempts, why)
+
+	for _, code := range []string{AlphaNoCommonItems, AlphaOneCommonItem, AlphaTooFewAttempts, AlphaNoVariance} {
+		require.NotEmpty(t, AlphaNoteWords[code], code)
+	}
+	for _, flag := range []string{FlagNegativeDiscrimination, FlagLowEfficiency} {
+		require.NotEmpty(t, FlagWords[flag], flag)
+	}
+}
+
+// TestWriteAnalysisInWords: the workbook writes each flag in words, and the reason in
+// place of a missing α.
+func TestWriteAnalysisInWords(t *testing.T) {
+	d := -0.3
+	a := &Analysis{Attempts: 12, CommonItems: 0, AlphaNote: AlphaNoCommonItems, Items: []ItemStat{
+		{Code: "Q1", Version: 1, Stem: "题干", Attempts: 12, Facility: 50, Discrimination: &d, OptionCounts: []int{6, 6},
+			Flags: []string{FlagNegativeDiscrimination, FlagLowEfficiency}},
+	}}
+	var buf bytes.Buffer
+	require.NoError(t, WriteAnalysis(a, &buf))
+	f, err := excelize.OpenReader(&buf)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := f.GetRows("试题分析")
+	require.NoError(t, err)
+	require.Equal(t, "标记", rows[0][9])
+	require.Equal(t, FlagWords[FlagNegativeDiscrimination]+"；"+FlagWords[FlagLowEfficiency], rows[1][9])
+	require.Equal(t, AlphaNoteWords[AlphaNoCommonItems], rows[3][3], "a sentence, not a blank α")
 }

@@ -215,17 +215,22 @@ type TreeNode struct {
 	Children []*TreeNode `json:"children"`
 }
 
-// Tree returns the units in scope as a forest: one root per scope subtree.
+// Tree returns the units in scope as a forest: one root per scope subtree, each
+// unit's children in code order.
 func Tree(ctx context.Context, db *gorm.DB, scope models.Scope) ([]*TreeNode, error) {
 	units, err := models.OrgUnitsInScope(ctx, db, scope)
 	if err != nil {
 		return nil, err
 	}
 	byID := make(map[uint]*TreeNode, len(units))
+	for _, u := range units {
+		byID[u.ID] = &TreeNode{OrgUnit: u, Children: []*TreeNode{}}
+	}
+	// Linked in a second pass: codes are free text, so a child's code may sort before
+	// its parent's, and the parent must be known by then.
 	roots := []*TreeNode{}
-	for _, u := range units { // ordered by path: parents come first
-		n := &TreeNode{OrgUnit: u, Children: []*TreeNode{}}
-		byID[u.ID] = n
+	for _, u := range units { // in code order, so each list of children is too
+		n := byID[u.ID]
 		if u.ParentID != nil {
 			if p, ok := byID[*u.ParentID]; ok {
 				p.Children = append(p.Children, n)

@@ -1,6 +1,7 @@
 package org_test
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -314,5 +315,29 @@ func TestTreeIsScoped(t *testing.T) {
 		none, err := org.Tree(f.ctx, db, models.Scope{})
 		require.NoError(t, err)
 		require.Empty(t, none, "the zero scope sees nothing")
+	})
+}
+
+// TestTreeInCodeOrder: each unit's children come in code order, and a unit whose code
+// sorts before its parent's (codes are free text) still hangs under its parent.
+func TestTreeInCodeOrder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		parent := f.id("360102")
+		for _, code := range []string{"360102-Z9", "0001-EARLY"} {
+			_, err := org.CreateUnit(f.ctx, db, models.SystemActor, models.ScopeAll, org.UnitInput{
+				Code: code, Name: "排序营业厅", Level: models.LevelOutlet, ParentID: &parent})
+			require.NoError(t, err)
+		}
+		roots, err := org.Tree(f.ctx, db, f.scope("360102"))
+		require.NoError(t, err)
+		require.Len(t, roots, 1, "the early code is no root of its own")
+		var codes []string
+		for _, ch := range roots[0].Children {
+			codes = append(codes, ch.Code)
+		}
+		require.Equal(t, "0001-EARLY", codes[0])
+		require.Equal(t, "360102-Z9", codes[len(codes)-1])
+		require.True(t, slices.IsSorted(codes), "children in code order: %v", codes)
 	})
 }
