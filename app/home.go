@@ -303,5 +303,9 @@ func (s *server) homePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "home", "ui.home", fiber.Map{"Sections": sections})
+	dash, err := s.homeDashboard(c.UserContext(), u, language(c))
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "home", "ui.home", fiber.Map{"Sections": sections, "Dashboard": dash})
 }

@@ -27,7 +27,7 @@ type rankingsPageData struct {
 	// Unranked are the branches listed as 不参与排名, at the bottom without a rank.
 	Unranked []rankingRow
 	Dims     []string
-	Chart    *rankingChart
+	Chart    *barChart
 }
 
 // periodChoice is one suggestion of the period picker.
@@ -175,52 +175,27 @@ func (s *server) rankingRowOf(lang string, it reports.Item, period string) ranki
 	return row
 }
 
-// Chart geometry, in SVG user units: the names on the left, the bars after them.
-const (
-	chartMaxBars = 12
-	chartWidth   = 420
-	chartLabelW  = 140
-	chartBarMax  = 220
-	chartRowH    = 24
-)
+// rankingChartMax is how many ranked branches the ranking's chart draws.
+const rankingChartMax = 12
 
-// rankingChart is the bar chart of the composites of the first ranked branches,
-// drawn by the server as SVG.
-type rankingChart struct {
-	Width, Height int
-	Bars          []chartBar
-	// Total is how many branches are ranked; the chart shows the first len(Bars).
-	Total int
-}
-
-// chartBar is one branch's bar.
-type chartBar struct {
-	Label, Value       string
-	Y, TextY           int
-	Width, ValueX      string
-	LabelX, BarX, BarH int
-}
-
-// chartOf draws the composites of the first chartMaxBars ranked rows; nil when none.
-func chartOf(rows []rankingRow) *rankingChart {
-	var bars []chartBar
+// chartOf draws the composites of the first rankingChartMax ranked rows; nil when none.
+func chartOf(rows []rankingRow) *barChart {
+	var data []chartDatum
 	for _, r := range rows {
-		if len(bars) == chartMaxBars {
+		if len(data) == rankingChartMax {
 			break
 		}
 		if r.Item.Composite == nil {
 			continue
 		}
-		// The bar's length is only a picture of the number beside it: a float is fine.
-		w := float64(*r.Item.Composite) / 10000 * chartBarMax
-		y := len(bars) * chartRowH
-		bars = append(bars, chartBar{Label: r.Rank + ". " + r.Item.UnitName, Value: r.Composite, Y: y + 3, TextY: y + 17,
-			Width: fmt.Sprintf("%.1f", w), ValueX: fmt.Sprintf("%.1f", chartLabelW+w+6), LabelX: chartLabelW - 6, BarX: chartLabelW, BarH: chartRowH - 6})
+		data = append(data, chartDatum{Label: r.Rank + ". " + r.Item.UnitName, Value: r.Composite, Frac: float64(*r.Item.Composite) / 10000})
 	}
-	if len(bars) == 0 {
+	if len(data) == 0 {
 		return nil
 	}
-	return &rankingChart{Width: chartWidth, Height: len(bars) * chartRowH, Bars: bars, Total: len(rows)}
+	c := drawBars(rankingGeometry, data)
+	c.Total = len(rows)
+	return c
 }
 
 // rankingExportForm starts the workbook job through the service the API uses and

@@ -291,20 +291,31 @@ func overdue(ctx context.Context, db *gorm.DB, scope Scope, f OverdueFilter) (*g
 		}
 		q = q.Where("employees.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", root.Path+"%")
 	}
-	// Per position: fewer completions of its required courses than required, or no
-	// passed attempt at the exam.
+	cond, args := unfinishedBefore(f.Required, f.ExamID, "")
+	return q.Where(cond, args...), nil
+}
+
+// unfinishedBefore is the condition "employee employees has not finished the onboarding
+// plan" — per position, fewer completions of its required courses than required, or no
+// passed attempt at the exam — counting, when before is not "", only what was done
+// before the instant of that SQL expression (the dashboard's month ends).
+func unfinishedBefore(required map[string][]uint, examID *uint, before string) (string, []any) {
+	doneBy, passedBy := "", ""
+	if before != "" {
+		doneBy, passedBy = " AND c.at < "+before, " AND a.submitted_at < "+before
+	}
 	var conds []string
 	var args []any
 	for _, p := range Positions {
 		var unfinished []string
 		var pargs []any
-		if ids := f.Required[p]; len(ids) > 0 {
-			unfinished = append(unfinished, "(SELECT COUNT(*) FROM completions c WHERE c.employee_id = employees.id AND c.course_id IN ?) < ?")
+		if ids := required[p]; len(ids) > 0 {
+			unfinished = append(unfinished, "(SELECT COUNT(*) FROM completions c WHERE c.employee_id = employees.id AND c.course_id IN ?"+doneBy+") < ?")
 			pargs = append(pargs, ids, len(ids))
 		}
-		if f.ExamID != nil {
-			unfinished = append(unfinished, "NOT EXISTS (SELECT 1 FROM attempts a WHERE a.employee_id = employees.id AND a.exam_id = ? AND a.status = ? AND a.passed = ?)")
-			pargs = append(pargs, *f.ExamID, AttemptSubmitted, true)
+		if examID != nil {
+			unfinished = append(unfinished, "NOT EXISTS (SELECT 1 FROM attempts a WHERE a.employee_id = employees.id AND a.exam_id = ? AND a.status = ? AND a.passed = ?"+passedBy+")")
+			pargs = append(pargs, *examID, AttemptSubmitted, true)
 		}
 		if len(unfinished) == 0 {
 			continue
@@ -313,9 +324,9 @@ func overdue(ctx context.Context, db *gorm.DB, scope Scope, f OverdueFilter) (*g
 		args = append(append(args, p), pargs...)
 	}
 	if len(conds) == 0 {
-		return q.Where("1 = 0"), nil
+		return "1 = 0", nil
 	}
-	return q.Where("("+strings.Join(conds, " OR ")+")", args...), nil
+	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
 // ListOverdueEmployees returns one page of the overdue new hires in scope with their

@@ -53,12 +53,18 @@ type InspectionTotal struct {
 // that scored anything (possible > 0): how many, Σearned, Σpossible, how many passed.
 func InspectionTotalsByUnit(ctx context.Context, db *gorm.DB, s RankingSpan) ([]InspectionTotal, error) {
 	var out []InspectionTotal
-	err := db.WithContext(ctx).Model(&Inspection{}).
+	err := scoredInspections(db.WithContext(ctx).Model(&Inspection{}), s).
 		Select("org_unit_id, COUNT(*) AS inspections, SUM(earned) AS earned, SUM(possible) AS possible, "+
 			"SUM(CASE WHEN result = ? THEN 1 ELSE 0 END) AS passed", ResultPass).
-		Where("status = ? AND submitted_at >= ? AND submitted_at < ? AND possible > 0", InspectionSubmitted, s.From.UTC(), s.CutOff.UTC()).
 		Group("org_unit_id").Scan(&out).Error
 	return out, err
+}
+
+// scoredInspections keeps the inspections the inspection score counts: submitted in
+// [From, CutOff) and scoring anything (possible > 0).
+func scoredInspections(q *gorm.DB, s RankingSpan) *gorm.DB {
+	return q.Where("inspections.status = ? AND inspections.submitted_at >= ? AND inspections.submitted_at < ? AND inspections.possible > 0",
+		InspectionSubmitted, s.From.UTC(), s.CutOff.UTC())
 }
 
 // UnitCount is a count of facts recorded on one org unit.
@@ -283,8 +289,20 @@ type CertifiedTotal struct {
 
 // certifiedAt is "employee e held an etiquette certificate valid at ?" (issued before,
 // expiring after, not revoked by then); it takes the instant three times.
-const certifiedAt = "EXISTS (SELECT 1 FROM certificates c WHERE c.employee_id = e.id AND c.kind = '" + ExamEtiquette + "'" +
-	" AND c.issued_at < ? AND c.expires_at > ? AND (c.revoked_at IS NULL OR c.revoked_at >= ?))"
+var certifiedAt = certifiedAtExpr("?")
+
+// certifiedAtExpr is certifiedAt at the instant of the SQL expression at (a parameter,
+// or a column of the dashboard's months).
+func certifiedAtExpr(at string) string {
+	return "EXISTS (SELECT 1 FROM certificates c WHERE c.employee_id = e.id AND " + validCertificateAt(at) + ")"
+}
+
+// validCertificateAt is "certificate c is an etiquette certificate valid at the
+// instant at": issued before, expiring after, not revoked by then.
+func validCertificateAt(at string) string {
+	return "c.kind = '" + ExamEtiquette + "' AND c.issued_at < " + at + " AND c.expires_at > " + at +
+		" AND (c.revoked_at IS NULL OR c.revoked_at >= " + at + ")"
+}
 
 // CertifiedByUnit counts, per unit, the active front-line staff (R8.3) hired before
 // hiredBefore and those of them holding an etiquette certificate valid at t.

@@ -318,18 +318,35 @@ type OverdueList struct {
 
 // overdueFilter is the models filter of the plan as of today.
 func (p *plan) overdueFilter(today models.Date, f OverdueFilter, page models.Page) models.OverdueFilter {
-	mf := models.OverdueFilter{HiredFrom: addDays(today, -p.row.WindowDays), HiredBefore: addDays(today, -p.row.DueDays),
-		Required: map[string][]uint{}, UnitID: f.UnitID, Page: page}
+	r := p.rule()
+	return models.OverdueFilter{HiredFrom: addDays(today, -r.WindowDays), HiredBefore: addDays(today, -r.DueDays),
+		Required: r.Required, ExamID: r.ExamID, UnitID: f.UnitID, Page: page}
+}
+
+// rule is what the overdue list applies of the plan: its days, the courses each
+// position must complete, its exam.
+func (p *plan) rule() models.OnboardingRule {
+	r := models.OnboardingRule{WindowDays: p.row.WindowDays, DueDays: p.row.DueDays, Required: map[string][]uint{}}
 	for _, pos := range models.Positions {
 		for _, c := range p.required(pos) {
-			mf.Required[pos] = append(mf.Required[pos], c.ID)
+			r.Required[pos] = append(r.Required[pos], c.ID)
 		}
 	}
 	if p.exam != nil {
 		id := p.exam.ID
-		mf.ExamID = &id
+		r.ExamID = &id
 	}
-	return mf
+	return r
+}
+
+// OverdueRule is the onboarding plan as the overdue list (Overdue) applies it, for
+// counts of that list at other days (the home dashboards).
+func OverdueRule(ctx context.Context, db *gorm.DB) (models.OnboardingRule, error) {
+	p, err := loadPlan(ctx, db)
+	if err != nil {
+		return models.OnboardingRule{}, err
+	}
+	return p.rule(), nil
 }
 
 // rows turns overdue employees into rows with what each has done.
