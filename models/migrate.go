@@ -49,6 +49,7 @@ var migrations = []migration{
 	}},
 	{Version: 4, Name: "service metrics, ranking exports and the attempts' pass index", Up: migrateV4},
 	{Version: 5, Name: "the ranking's covering indexes", Up: migrateV5},
+	{Version: 6, Name: "the supervision release's later columns", Up: migrateV6},
 }
 
 // allModels is the current schema, in creation order (parents before children).
@@ -133,6 +134,29 @@ func Migrate(ctx context.Context, db *gorm.DB) ([]string, error) {
 		ran = append(ran, step.Name)
 	}
 	return ran, nil
+}
+
+// Pending reports the database's schema version (0 when it has none yet) and the names
+// of the steps Migrate would run, without changing anything.
+func Pending(ctx context.Context, db *gorm.DB) (int, []string, error) {
+	db = db.WithContext(ctx)
+	if !db.Migrator().HasTable(&SchemaMigration{}) {
+		return 0, []string{fmt.Sprintf("create the schema of version %d", SchemaVersion())}, nil
+	}
+	var current int
+	if err := db.Model(&SchemaMigration{}).Select("COALESCE(MAX(version), 0)").Scan(&current).Error; err != nil {
+		return 0, nil, fmt.Errorf("read schema version: %w", err)
+	}
+	if current > SchemaVersion() {
+		return current, nil, fmt.Errorf("database schema version %d is newer than this program's %d: upgrade the program", current, SchemaVersion())
+	}
+	var steps []string
+	for _, step := range migrations {
+		if step.Version > current {
+			steps = append(steps, fmt.Sprintf("%d %s", step.Version, step.Name))
+		}
+	}
+	return current, steps, nil
 }
 
 // createSchema makes a fresh database from the current models and stamps every version.
