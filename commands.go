@@ -28,7 +28,7 @@ const usage = `quality — 服务质量稽核与培训考核平台
 
 usage:
   quality serve [--demo]        migrate, load base data and serve HTTP (--demo adds demo staff and users)
-  quality migrate               bring the database schema up to date
+  quality migrate [--dry-run]   bring the database schema up to date (--dry-run: list the steps, change nothing)
   quality seed [--demo]         load base data (and demo data) without serving
   quality seed --scale province [--seed N] [--until YYYY-MM-DD]
                                 generate a province-year for benchmarks (400 outlets, 20,000 staff,
@@ -38,7 +38,7 @@ usage:
                                 the password comes from QUALITY_USER_PASSWORD, or a random one is printed
   quality report --period 2026-Q3 [--level county] [--out FILE]
                                 write the ranking workbook (服务水平排名_2026-Q3.xlsx) offline
-  quality version
+  quality version               the program's version and schema, and the configured database's schema
 
 configuration (environment):
 `
@@ -52,7 +52,7 @@ func run(args []string) error {
 	case "serve":
 		return serve(args[1:])
 	case "migrate":
-		return migrate()
+		return migrate(args[1:])
 	case "seed":
 		return seed(args[1:])
 	case "user":
@@ -60,8 +60,7 @@ func run(args []string) error {
 	case "report":
 		return report(args[1:])
 	case "version":
-		fmt.Println("quality", app.Version, "schema", models.SchemaVersion())
-		return nil
+		return version()
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		for _, v := range app.EnvVars {
@@ -108,7 +107,31 @@ func redact(dsn string) string {
 	return "mysql://" + user + ":***@" + host
 }
 
-func migrate() error {
+func migrate(args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	dryRun := fs.Bool("dry-run", false, "list the steps the upgrade would run and change nothing")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dryRun {
+		db, err := openOnly(context.Background())
+		if err != nil {
+			return err
+		}
+		defer models.Close(db)
+		current, steps, err := models.Pending(context.Background(), db)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("database schema %d, this program's %d\n", current, models.SchemaVersion())
+		if len(steps) == 0 {
+			fmt.Println("nothing to do")
+		}
+		for _, s := range steps {
+			fmt.Println("would run:", s)
+		}
+		return nil
+	}
 	_, db, err := openDB(context.Background())
 	if err != nil {
 		return err
@@ -116,6 +139,41 @@ func migrate() error {
 	defer models.Close(db)
 	fmt.Println("schema version", models.SchemaVersion())
 	return nil
+}
+
+// version prints the program's version and schema, and the schema of the configured
+// database when it can be reached (without migrating it).
+func version() error {
+	fmt.Println("quality", app.Version, "schema", models.SchemaVersion())
+	db, err := openOnly(context.Background())
+	if err != nil {
+		fmt.Println("database: not reachable:", err)
+		return nil
+	}
+	defer models.Close(db)
+	current, steps, err := models.Pending(context.Background(), db)
+	switch {
+	case err != nil:
+		fmt.Println("database:", err)
+	case current == 0:
+		fmt.Println("database schema: none yet (quality migrate creates it)")
+	default:
+		fmt.Printf("database schema %d (%d steps to run)\n", current, len(steps))
+	}
+	return nil
+}
+
+// openOnly connects to the configured database without migrating it.
+func openOnly(ctx context.Context) (*gorm.DB, error) {
+	cfg, err := app.ConfigFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	db, err := models.Open(ctx, cfg.DB, models.OpenOptions{AcceptWeakDurability: true})
+	if err != nil {
+		return nil, fmt.Errorf("QUALITY_DB=%s: %w", redact(cfg.DB), err)
+	}
+	return db, nil
 }
 
 func seed(args []string) error {
