@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,24 +52,61 @@ func dateMonth(db *gorm.DB, column string) string {
 }
 
 // rollUp sums an inner query of (org_unit_id, month, num, den) rows up to the units
-// roots: each root gets the rows of the units of its subtree.
+// roots: each root gets the rows of the units of its subtree. SQL groups the rows by
+// unit and month (a few thousand at most); the subtrees are summed here, from each
+// unit's path: joined in SQL by the path's LIKE, the roll-up took 40 of the 50 ms of
+// the certification measure on the demo province.
 func rollUp(ctx context.Context, db *gorm.DB, inner *gorm.DB, roots []uint) ([]MonthTotal, error) {
 	out := []MonthTotal{}
 	if len(roots) == 0 {
 		return out, nil
 	}
-	under := "u.path LIKE g.path || '%'"
-	if DialectOf(db) == MySQL {
-		under = "u.path LIKE CONCAT(g.path, '%')"
+	var rows []struct {
+		OrgUnitID uint
+		Month     string
+		Num, Den  int64
 	}
-	// CROSS JOIN keeps t the outer loop on SQLite, which otherwise ran the inner query
-	// once per root (ten times slower); to MySQL it is an inner join.
-	err := db.WithContext(ctx).Table("(?) t", inner).
-		Joins("CROSS JOIN org_units u ON u.id = t.org_unit_id").
-		Joins("CROSS JOIN org_units g ON g.id IN ? AND "+under, roots).
-		Select("g.id AS unit_id, t.month AS month, SUM(t.num) AS num, SUM(t.den) AS den").
-		Group("g.id, t.month").Order("g.id, t.month").Scan(&out).Error
-	return out, err
+	if err := db.WithContext(ctx).Table("(?) t", inner).
+		Select("t.org_unit_id AS org_unit_id, t.month AS month, SUM(t.num) AS num, SUM(t.den) AS den").
+		Group("t.org_unit_id, t.month").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	var units []OrgUnit
+	if err := db.WithContext(ctx).Select("id", "path").Find(&units).Error; err != nil {
+		return nil, err
+	}
+	path := make(map[uint]string, len(units))
+	for _, u := range units {
+		path[u.ID] = u.Path
+	}
+	type key struct {
+		unit  uint
+		month string
+	}
+	sums := map[key]*MonthTotal{}
+	for _, r := range rows {
+		for _, root := range roots {
+			if p, ok := path[root]; !ok || !strings.HasPrefix(path[r.OrgUnitID], p) {
+				continue
+			}
+			k := key{root, r.Month}
+			if sums[k] == nil {
+				sums[k] = &MonthTotal{UnitID: root, Month: r.Month}
+			}
+			sums[k].Num += r.Num
+			sums[k].Den += r.Den
+		}
+	}
+	for _, t := range sums {
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, func(a, b MonthTotal) int {
+		if a.UnitID != b.UnitID {
+			return cmp.Compare(a.UnitID, b.UnitID)
+		}
+		return strings.Compare(a.Month, b.Month)
+	})
+	return out, nil
 }
 
 // monthEnds is the derived table m(month, at, day, hired_from, hired_before) of ends;
