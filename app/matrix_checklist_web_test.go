@@ -81,7 +81,7 @@ func checklistPageMatrixRows() []matrixRow {
 		{method: post, route: "/checklists/new", want: writes(seeOther), prep: newForm(nil), redirect: toVersion("created", 1)},
 		{method: post, route: "/checklists/new", name: "bad rule_ref", want: writes(invalid),
 			prep: newForm(func(v url.Values) { v.Set("r1.rule_ref", "X9") }), check: pageShows("规则编号格式应为", admin)},
-		{method: post, route: "/checklists/new", name: "more rows", want: writes(ok),
+		{method: post, route: "/checklists/new", name: "more rows", want: writes(ok), noAudit: "adds empty rows to the form, saves nothing",
 			prep: newForm(func(v url.Values) { v.Set("more", "1") }), check: pageShows(`name="r6.text"`, admin)},
 
 		{method: get, route: "/checklists/:id", name: "published", want: page(ok, staff...), redirect: toLogin,

@@ -73,7 +73,7 @@ func examMatrixRows() []matrixRow {
 			prep: func(e *env, _ string) (string, any) {
 				return withID("/api/v1/exams/:id/attempts", e.exam(seeds.OnboardingExamTitle)), nil
 			}},
-		{method: post, route: "/api/v1/exams/:id/attempts", name: "etiquette, resumed", want: signedIn(ok).but(conflict, admin).but(notFound, trainer, inspector, manager),
+		{method: post, route: "/api/v1/exams/:id/attempts", name: "etiquette, resumed", want: signedIn(ok).but(conflict, admin).but(notFound, trainer, inspector, manager), noAudit: "resumes the open attempt",
 			prep: func(e *env, _ string) (string, any) {
 				e.employeeAttempt() // the employee's etiquette attempt exists before the request
 				return withID("/api/v1/exams/:id/attempts", e.exam(seeds.EtiquetteExamTitle)), nil
@@ -91,7 +91,7 @@ func examMatrixRows() []matrixRow {
 		// The web pages of the same (before the API submit row, which closes the attempt).
 		{method: get, route: "/exams", prep: static("/exams"), want: signedIn(ok).but(seeOther, anon), redirect: toLogin},
 		{method: get, route: "/static/attempt.js", prep: static("/static/attempt.js"), want: everyone(ok)},
-		{method: post, route: "/exams/:id/start", want: signedIn(seeOther).but(conflict, admin).but(http.StatusUnauthorized, anon),
+		{method: post, route: "/exams/:id/start", want: signedIn(seeOther).but(conflict, admin).but(http.StatusUnauthorized, anon), noAudit: "resumes the open attempt",
 			redirect: func(string) string { return webStartLocation },
 			prep: func(e *env, as string) (string, any) {
 				// Each caller's onboarding attempt is open (the API row started it): resumed.

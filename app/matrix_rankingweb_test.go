@@ -31,7 +31,7 @@ func rankingPageMatrixRows() []matrixRow {
 			prep: static("/rankings?level=city"), check: pageShows("九江市分公司", rankCallers...)},
 		{method: get, route: "/rankings", name: "2026-Q5", want: readers.but(400, rankCallers...), redirect: toLogin,
 			prep: static("/rankings?period=2026-Q5")},
-		{method: post, route: "/rankings/exports", want: only(seeOther, rankCallers...), redirect: expectedJob,
+		{method: post, route: "/rankings/exports", want: only(seeOther, rankCallers...), redirect: expectedJob, noAudit: "a queued job of the caller's for the same period and level is handed back",
 			prep: func(e *env, as string) (string, any) {
 				// A queued job of the caller's for the same period and level is handed back
 				// by the form, so its id is known before the request.
@@ -65,7 +65,7 @@ func rankingPageMatrixRows() []matrixRow {
 			redirect: toLogin, prep: static("/rankings/999999?period=2026-Q3")},
 		{method: get, route: "/settings/ranking", want: only(ok, staff...).but(seeOther, anon), redirect: toLogin,
 			prep: static("/settings/ranking"), check: pageShows(`action="/settings/ranking"`, admin)},
-		{method: post, route: "/settings/ranking", want: only(seeOther, admin), redirect: redirectTo("/settings/ranking?done=saved"),
+		{method: post, route: "/settings/ranking", want: only(seeOther, admin), redirect: redirectTo("/settings/ranking?done=saved"), noAudit: "the values it had: nothing changed",
 			prep: func(*env, string) (string, any) {
 				return "/settings/ranking", settingsForm(reports.DefaultSettings, nil)
 			}},

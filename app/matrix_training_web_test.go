@@ -31,7 +31,7 @@ func trainingPageMatrixRows() []matrixRow {
 			prep: static("/handbook?level=county"), check: pageShows("濂溪区", admin, trainer)},
 		{method: get, route: "/handbook", name: "level=bogus", want: signedIn(http.StatusBadRequest).but(seeOther, anon), redirect: toLogin,
 			prep: static("/handbook?level=bogus")},
-		{method: post, route: "/handbook/acknowledge", want: signedIn(seeOther).but(conflict, admin).but(http.StatusUnauthorized, anon),
+		{method: post, route: "/handbook/acknowledge", want: signedIn(seeOther).but(conflict, admin).but(http.StatusUnauthorized, anon), noAudit: "a repeat: the API row acknowledged first",
 			redirect: redirectTo("/handbook"),
 			prep: func(e *env, _ string) (string, any) {
 				return "/handbook/acknowledge", formBody{"version_id": {idStr(e.currentHandbook())}}
@@ -66,7 +66,7 @@ func trainingPageMatrixRows() []matrixRow {
 			prep: func(*env, string) (string, any) {
 				return "/training/sign-in", formBody{"session_id": {"999999"}, "code": {matrixSignInCode}}
 			}},
-		{method: post, route: "/training/courses/:id/complete", name: "online", want: signedIn(seeOther).but(conflict, admin).but(http.StatusUnauthorized, anon),
+		{method: post, route: "/training/courses/:id/complete", name: "online", want: signedIn(seeOther).but(conflict, admin).but(http.StatusUnauthorized, anon), noAudit: "a repeat: the API row completed it first",
 			redirect: redirectTo("/training?done=complete"),
 			prep: func(e *env, _ string) (string, any) {
 				return withID("/training/courses/:id/complete", e.course(seeds.BasicsCourseTitle)), formBody{}
