@@ -459,9 +459,9 @@ func TestSaveDeadlineAndGrace(t *testing.T) {
 		require.NoError(t, f.save(clerk, v.ID, s1, 1, []int{0}, ""), "a second before the deadline")
 		f.clock.Set(deadline.Add(10 * time.Second))
 		require.NoError(t, f.save(clerk, v.ID, s1, 2, []int{1}, ""), "inside the grace")
-		f.clock.Set(deadline.Add(exams.DefaultGrace))
+		f.clock.Set(deadline.Add(30 * time.Second))
 		require.NoError(t, f.save(clerk, v.ID, bank["T1"].ID, 1, []int{0}, ""), "the last instant of the grace")
-		f.clock.Set(deadline.Add(exams.DefaultGrace + time.Second))
+		f.clock.Set(deadline.Add(30*time.Second + time.Second))
 		err := f.save(clerk, v.ID, s1, 3, []int{2}, "")
 		dbtest.RequireConflict(t, err, "attempt", "deadline_passed")
 		err = f.save(clerk, v.ID, bank["M1"].ID, 1, []int{0, 2}, "")
@@ -491,7 +491,7 @@ func TestSweepAutoSubmitsAtTheDeadline(t *testing.T) {
 		require.NoError(t, f.save(clerk, v.ID, bank["F1"].ID, 1, nil, "２４"))
 
 		// Within the grace a save may still arrive: nothing is swept yet.
-		f.clock.Set(v.Deadline.Add(exams.DefaultGrace))
+		f.clock.Set(v.Deadline.Add(30 * time.Second))
 		n, err := f.svc.Sweep(f.ctx)
 		require.NoError(t, err)
 		require.Zero(t, n)

@@ -106,7 +106,7 @@ func TestTheSweepIssuesTheCertificate(t *testing.T) {
 		e := f.exam(etiquetteInput())
 		v, _ := f.start(clerk, e.ID)
 		certAnswerAll(f, bank, clerk, v.ID)
-		f.clock.Set(v.Deadline.Add(exams.DefaultGrace + time.Second))
+		f.clock.Set(v.Deadline.Add(30*time.Second + time.Second))
 		n, err := f.svc.Sweep(f.ctx)
 		require.NoError(t, err)
 		require.Equal(t, 1, n)
