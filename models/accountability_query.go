@@ -32,7 +32,7 @@ type CaseFilter struct {
 func casesQuery(ctx context.Context, db *gorm.DB, scope Scope, f CaseFilter) *gorm.DB {
 	q := scope.onUnit(db.WithContext(ctx).Model(&AccountabilityCase{}), "org_unit_id")
 	if f.UnderPath != "" {
-		q = q.Where("org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", f.UnderPath+"%")
+		q = underPath(q, "org_unit_id", f.UnderPath)
 	}
 	if !f.From.IsZero() {
 		q = q.Where("opened_at >= ?", f.From.UTC())

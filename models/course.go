@@ -289,7 +289,7 @@ func overdue(ctx context.Context, db *gorm.DB, scope Scope, f OverdueFilter) (*g
 		if err != nil {
 			return nil, err
 		}
-		q = q.Where("employees.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", root.Path+"%")
+		q = underPath(q, "employees.org_unit_id", root.Path)
 	}
 	cond, args := unfinishedBefore(f.Required, f.ExamID, "")
 	return q.Where(cond, args...), nil

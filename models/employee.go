@@ -85,7 +85,7 @@ func ListEmployees(ctx context.Context, db *gorm.DB, scope Scope, f EmployeeFilt
 		if err != nil {
 			return List[Employee]{}, err
 		}
-		q = q.Where("org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", root.Path+"%")
+		q = underPath(q, "org_unit_id", root.Path)
 	}
 	if f.Position != "" {
 		q = q.Where("position = ?", f.Position)

@@ -29,7 +29,7 @@ func findingsQuery(ctx context.Context, db *gorm.DB, scope Scope, f FindingFilte
 		if err != nil {
 			return nil, err
 		}
-		q = q.Where("org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", root.Path+"%")
+		q = underPath(q, "org_unit_id", root.Path)
 	}
 	if !f.From.IsZero() {
 		q = q.Where("found_at >= ?", f.From.UTC())

@@ -164,7 +164,7 @@ func targeted(ctx context.Context, db *gorm.DB, scope Scope, f HandbookFilter) (
 		if err != nil {
 			return nil, err
 		}
-		q = q.Where("employees.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", root.Path+"%")
+		q = underPath(q, "employees.org_unit_id", root.Path)
 	}
 	if f.Position != "" {
 		q = q.Where("employees.position = ?", f.Position)

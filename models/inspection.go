@@ -174,7 +174,7 @@ func inspectionsQuery(ctx context.Context, db *gorm.DB, scope Scope, f Inspectio
 		if err != nil {
 			return nil, err
 		}
-		q = q.Where("org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", root.Path+"%")
+		q = underPath(q, "org_unit_id", root.Path)
 	}
 	if !f.From.IsZero() {
 		q = q.Where("started_at >= ?", f.From.UTC())

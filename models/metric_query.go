@@ -22,7 +22,7 @@ type MetricFilter struct {
 func serviceMetrics(ctx context.Context, db *gorm.DB, scope Scope, f MetricFilter) *gorm.DB {
 	q := scope.onUnit(db.WithContext(ctx).Model(&ServiceMetric{}), "org_unit_id")
 	if f.UnderPath != "" {
-		q = q.Where("org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", f.UnderPath+"%")
+		q = underPath(q, "org_unit_id", f.UnderPath)
 	}
 	if f.From != "" {
 		q = q.Where("month >= ?", f.From)

@@ -24,7 +24,7 @@ type PatrolFilter struct {
 func patrolPlans(ctx context.Context, db *gorm.DB, scope Scope, f PatrolFilter) *gorm.DB {
 	q := scope.onUnit(db.WithContext(ctx).Model(&PatrolPlan{}), "org_unit_id")
 	if f.UnderPath != "" {
-		q = q.Where("org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", f.UnderPath+"%")
+		q = underPath(q, "org_unit_id", f.UnderPath)
 	}
 	if f.InspectorID != 0 {
 		q = q.Where("inspector_id = ?", f.InspectorID)

@@ -34,7 +34,7 @@ func rectifications(ctx context.Context, db *gorm.DB, scope Scope, f Rectificati
 		if err != nil {
 			return nil, err
 		}
-		q = q.Where("rectifications.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", root.Path+"%")
+		q = underPath(q, "rectifications.org_unit_id", root.Path)
 	}
 	if f.Status != "" {
 		q = q.Where("rectifications.status = ?", f.Status)
@@ -244,7 +244,7 @@ func ListEscalations(ctx context.Context, db *gorm.DB, scope Scope, f Escalation
 		if err != nil {
 			return out, err
 		}
-		q = q.Where("escalations.notified_unit_id IN (SELECT id FROM org_units WHERE path LIKE ?)", root.Path+"%")
+		q = underPath(q, "escalations.notified_unit_id", root.Path)
 	}
 	if f.Level != "" {
 		q = q.Where("escalations.level = ?", f.Level)

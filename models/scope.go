@@ -71,6 +71,12 @@ func (s Scope) onUnit(db *gorm.DB, column string) *gorm.DB {
 	return db.Where(column+" IN (SELECT id FROM org_units WHERE "+cond+")", args...)
 }
 
+// underPath filters rows whose column holds an org unit id to the units at or under the
+// unit of path: the subtree predicate every list filtered by a unit uses.
+func underPath(db *gorm.DB, column, path string) *gorm.DB {
+	return Scope{Paths: []string{path}}.onUnit(db, column)
+}
+
 // likeEscape is the LIKE escape character used with ESCAPE '!': SQLite has no default
 // escape character and MySQL's `\` needs quoting inside string literals.
 const likeEscape = "!"
