@@ -272,13 +272,6 @@ WHERE answers.seq < excluded.seq`
 	return res.RowsAffected > 0, res.Error
 }
 
-// StoredSeq returns the Seq stored for one answer (0 when none).
-func StoredSeq(tx *gorm.DB, attemptID, questionID uint) (int64, error) {
-	var seq int64
-	err := tx.Model(&Answer{}).Select("COALESCE(MAX(seq), 0)").Where("attempt_id = ? AND question_id = ?", attemptID, questionID).Scan(&seq).Error
-	return seq, err
-}
-
 // ReplaceOverride stores o in place of any override of the same exam and employee.
 func ReplaceOverride(tx *gorm.DB, o *ExamOverride) error {
 	if err := tx.Where("exam_id = ? AND employee_id = ?", o.ExamID, o.EmployeeID).Delete(&ExamOverride{}).Error; err != nil {

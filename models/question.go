@@ -100,14 +100,3 @@ func QuestionUsed(tx *gorm.DB, id uint) (bool, error) {
 	err := tx.Model(&AttemptQuestion{}).Where("question_id = ?", id).Limit(1).Count(&n).Error
 	return n > 0, err
 }
-
-// PoolSize counts the current questions of a category and difficulty (0: any difficulty).
-func PoolSize(ctx context.Context, db *gorm.DB, category string, difficulty int) (int64, error) {
-	q := db.WithContext(ctx).Model(&Question{}).Where("latest = ? AND archived = ? AND category = ?", true, false, category)
-	if difficulty != 0 {
-		q = q.Where("difficulty = ?", difficulty)
-	}
-	var n int64
-	err := q.Count(&n).Error
-	return n, err
-}
