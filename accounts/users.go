@@ -19,19 +19,13 @@ import (
 // ScopeOf is the union of the subtrees where u holds any of roles; a grant on the root
 // (the provincial company) sees everything, users without grants included.
 func ScopeOf(u *models.User, roles ...string) models.Scope {
-	var s models.Scope
+	var paths []string
 	for _, g := range u.Grants {
-		if !slices.Contains(roles, g.Role) || g.UnitPath == "" {
-			continue
-		}
-		if strings.Count(g.UnitPath, "/") == 2 { // "/1/": a root
-			return models.ScopeAll
-		}
-		if !s.Contains(g.UnitPath) {
-			s.Paths = append(s.Paths, g.UnitPath)
+		if slices.Contains(roles, g.Role) {
+			paths = append(paths, g.UnitPath)
 		}
 	}
-	return s
+	return models.ScopeOfPaths(paths)
 }
 
 // HasRole reports whether u holds any of roles anywhere.

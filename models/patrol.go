@@ -127,14 +127,7 @@ func InspectorScope(ctx context.Context, db *gorm.DB, userID uint) (Scope, bool,
 	if err != nil || len(paths) == 0 {
 		return Scope{}, false, err
 	}
-	s := Scope{}
-	for _, p := range paths {
-		if len(PathIDs(p)) == 1 {
-			return ScopeAll, true, nil
-		}
-		s.Paths = append(s.Paths, p)
-	}
-	return s, true, nil
+	return ScopeOfPaths(paths), true, nil
 }
 
 // StopFact is one planned visit for coverage: its outlet's path, its due date and

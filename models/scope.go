@@ -71,6 +71,25 @@ func (s Scope) onUnit(db *gorm.DB, column string) *gorm.DB {
 	return db.Where(column+" IN (SELECT id FROM org_units WHERE "+cond+")", args...)
 }
 
+// ScopeOfPaths is the scope of grants held on the units of paths: the whole tree when
+// one of them is a root, else their subtrees (a path inside another adds nothing). The
+// one rule for what a grant reaches: accounts.ScopeOf and InspectorScope both use it.
+func ScopeOfPaths(paths []string) Scope {
+	var s Scope
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if len(PathIDs(p)) == 1 {
+			return ScopeAll
+		}
+		if !s.Contains(p) {
+			s.Paths = append(s.Paths, p)
+		}
+	}
+	return s
+}
+
 // underPath filters rows whose column holds an org unit id to the units at or under the
 // unit of path: the subtree predicate every list filtered by a unit uses.
 func underPath(db *gorm.DB, column, path string) *gorm.DB {
