@@ -1,9 +1,6 @@
 package app
 
 import (
-	"net/url"
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"quality/exams"
@@ -11,10 +8,13 @@ import (
 )
 
 func (s *server) verifyCertificate(c *fiber.Ctx) error {
-	// Copied: Fiber reuses the buffer. A code typed in groups may arrive with %20.
-	code, err := url.PathUnescape(strings.Clone(c.Params("code")))
-	if err != nil {
-		return models.ErrNotFound
+	q := newQuery(c)
+	code := q.str("code", 64)
+	if code == "" {
+		q.bad("code", "required")
+	}
+	if err := q.err(); err != nil {
+		return err
 	}
 	v, err := s.exams.VerifyCertificate(c.UserContext(), code)
 	if err != nil {
