@@ -1,7 +1,6 @@
 package app
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,10 +10,10 @@ import (
 )
 
 func (s *server) verifyCertificate(c *fiber.Ctx) error {
-	// Copied: Fiber reuses the buffer. A code typed in groups may arrive with %20.
-	code, err := url.PathUnescape(strings.Clone(c.Params("code")))
-	if err != nil {
-		return models.ErrNotFound
+	// Copied: Fiber reuses the buffer. A code of any other length is merely unknown (404).
+	code := strings.TrimSpace(strings.Clone(c.Query("code")))
+	if code == "" {
+		return &badQueryError{fields: []models.FieldError{{Field: "code", Code: "required"}}}
 	}
 	v, err := s.exams.VerifyCertificate(c.UserContext(), code)
 	if err != nil {

@@ -211,5 +211,6 @@ func (c *client) exchange(req *http.Request) (response, []*http.Cookie) {
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	require.NoError(c.e.t, err)
+	c.checkDocumented(req, res.StatusCode)
 	return response{Code: res.StatusCode, Header: res.Header, Body: string(body)}, res.Cookies()
 }

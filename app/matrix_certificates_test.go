@@ -23,15 +23,17 @@ import (
 // 濂溪区's); trainers and admins revoke; everyone sees their own.
 func certificateMatrixRows() []matrixRow {
 	rows := []matrixRow{
-		{method: get, route: "/api/v1/certificates/verify/:code", name: "known code", want: everyone(ok),
+		{method: get, route: "/api/v1/certificates/verify", name: "known code", want: everyone(ok),
 			prep: func(e *env, _ string) (string, any) {
-				return "/api/v1/certificates/verify/" + e.demoCertificate("360102-01001").Code, nil
+				return "/api/v1/certificates/verify?code=" + e.demoCertificate("360102-01001").Code, nil
 			},
 			check: func(t *testing.T, e *env, _ string, res response) { checkVerification(t, e, "360102-01001", res) }},
-		{method: get, route: "/api/v1/certificates/verify/:code", name: "unknown code", want: everyone(notFound),
-			prep: static("/api/v1/certificates/verify/AAAAAAAAAAAAAAAAAAAAAAAA")},
-		{method: get, route: "/api/v1/certificates/verify/:code", name: "malformed code", want: everyone(notFound),
-			prep: static("/api/v1/certificates/verify/1%27%20OR%201=1")},
+		{method: get, route: "/api/v1/certificates/verify", name: "unknown code", want: everyone(notFound),
+			prep: static("/api/v1/certificates/verify?code=AAAAAAAAAAAAAAAAAAAAAAAA")},
+		{method: get, route: "/api/v1/certificates/verify", name: "malformed code", want: everyone(notFound),
+			prep: static("/api/v1/certificates/verify?code=1%27%20OR%201=1")},
+		{method: get, route: "/api/v1/certificates/verify", name: "no code", want: everyone(http.StatusBadRequest),
+			prep: static("/api/v1/certificates/verify")},
 
 		{method: get, route: "/api/v1/certificates", name: "every certificate is in scope", want: only(ok, staff...),
 			prep: func(e *env, _ string) (string, any) {

@@ -49,17 +49,17 @@ func rankingMatrixRows() []matrixRow {
 			prep: static("/api/v1/rankings?period=2026-Q5")},
 		{method: get, route: "/api/v1/rankings", name: "level outlet", want: only(http.StatusBadRequest, rankCallers...),
 			prep: static("/api/v1/rankings?period=2026-09&level=outlet")},
-		{method: get, route: "/api/v1/rankings/:unit_id/explain", name: "360102, the manager's branch", want: only(ok, rankCallers...),
+		{method: get, route: "/api/v1/rankings/units/:unit_id", name: "360102, the manager's branch", want: only(ok, rankCallers...),
 			prep: func(e *env, _ string) (string, any) {
-				return fmt.Sprintf("/api/v1/rankings/%d/explain?period=2026-Q3", e.unit("360102")), nil
+				return fmt.Sprintf("/api/v1/rankings/units/%d?period=2026-Q3", e.unit("360102")), nil
 			}},
-		{method: get, route: "/api/v1/rankings/:unit_id/explain", name: "360402, another city's branch", want: only(ok, rankCallers...).but(notFound, inspector, manager),
+		{method: get, route: "/api/v1/rankings/units/:unit_id", name: "360402, another city's branch", want: only(ok, rankCallers...).but(notFound, inspector, manager),
 			prep: func(e *env, _ string) (string, any) {
-				return fmt.Sprintf("/api/v1/rankings/%d/explain?period=2026-Q3", e.unit("360402")), nil
+				return fmt.Sprintf("/api/v1/rankings/units/%d?period=2026-Q3", e.unit("360402")), nil
 			}},
-		{method: get, route: "/api/v1/rankings/:unit_id/explain", name: "3601, the city above the manager", want: only(ok, rankCallers...).but(notFound, manager),
+		{method: get, route: "/api/v1/rankings/units/:unit_id", name: "3601, the city above the manager", want: only(ok, rankCallers...).but(notFound, manager),
 			prep: func(e *env, _ string) (string, any) {
-				return fmt.Sprintf("/api/v1/rankings/%d/explain?period=2026-Q3", e.unit("3601")), nil
+				return fmt.Sprintf("/api/v1/rankings/units/%d?period=2026-Q3", e.unit("3601")), nil
 			}},
 		{method: get, route: "/api/v1/rankings/export", want: only(ok, rankCallers...),
 			prep: static("/api/v1/rankings/export?period=2026-Q3&level=city"),

@@ -391,6 +391,7 @@ func matrixRows() []matrixRow {
 		{method: get, route: "/static/app.js", prep: static("/static/app.js"), want: everyone(ok)},
 		{method: get, route: "/static/favicon.svg", prep: static("/static/favicon.svg"), want: everyone(ok)},
 		{method: get, route: "/favicon.ico", prep: static("/favicon.ico"), want: everyone(ok)},
+		{method: get, route: "/static/license.txt", prep: static("/static/license.txt"), want: everyone(ok)},
 		{method: get, route: "/org", prep: static("/org"), want: signedIn(ok).but(seeOther, anon), redirect: toLogin,
 			check: pageShows("360402-01", admin, trainer)},
 		{method: get, route: "/employees", name: "q=3604", want: only(ok, staff...).but(seeOther, anon), redirect: toLogin,

@@ -137,7 +137,7 @@ func TestRankingStory(t *testing.T) {
 		// The manager of 东湖区 sees every branch's line, but no other branch's rows.
 		mgr := e.login(manager)
 		assert.Len(t, ranking(mgr, "city").Items, 11+3)
-		res = mgr.do(get, fmt.Sprintf("/api/v1/rankings/%d/explain?period=2026-Q3", fx.Units["990101"].ID), nil)
+		res = mgr.do(get, fmt.Sprintf("/api/v1/rankings/units/%d?period=2026-Q3", fx.Units["990101"].ID), nil)
 		assert.Equal(t, http.StatusNotFound, res.Code)
 		res = mgr.do(get, fmt.Sprintf("/api/v1/rankings/exports/%d", job.ID), nil)
 		assert.Equal(t, http.StatusNotFound, res.Code, "another's job")

@@ -320,7 +320,7 @@ func TestRankingWebExplain(t *testing.T) {
 		require.NoError(t, err)
 		adm := e.login(admin)
 		id := fx.Units["990101"].ID
-		api := adm.do(get, fmt.Sprintf("/api/v1/rankings/%d/explain?period=2026-Q3", id), nil)
+		api := adm.do(get, fmt.Sprintf("/api/v1/rankings/units/%d?period=2026-Q3", id), nil)
 		require.Equal(t, http.StatusOK, api.Code, api.Body)
 		var ex reports.Explanation
 		api.JSON(t, &ex)

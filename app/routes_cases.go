@@ -34,10 +34,10 @@ func (s *server) caseRoutes() []route {
 		{get, "/api/v1/cases/:id", roles, caseRoles, s.getCase, doc{Tag: "cases",
 			Summary: "案件详情：当事人、陈述、处理；未处理的当事人附系统建议的从重情节（一年内两次以上，R6.6）", Resp: accountability.CaseView{}}},
 		{post, "/api/v1/cases/:id/persons/:person_id/statement", roles, caseRoles, s.recordStatement, doc{Tag: "cases",
-			Summary: "记录当事人的陈述和申辩（R6.8；每人一次，记录人即听取人）", Body: accountability.StatementInput{}, Resp: models.CasePerson{}}},
+			Summary: "记录当事人的陈述和申辩（R6.8；每人一次，记录人即听取人）", Body: accountability.StatementInput{}, Resp: models.CasePerson{}, Problems: []int{409}}},
 		{post, "/api/v1/cases/:id/persons/:person_id/decision", roles, caseRoles, s.decideCase, doc{Tag: "cases",
-			Summary: "作出处理决定（R6.5–R6.7）；陈述未记录且陈述期未满时拒绝（409）；决定不可更改", Body: accountability.DecisionInput{}, Resp: models.CasePerson{}}},
+			Summary: "作出处理决定（R6.5–R6.7）；陈述未记录且陈述期未满时拒绝（409）；决定不可更改", Body: accountability.DecisionInput{}, Resp: models.CasePerson{}, Problems: []int{409}}},
 		{post, "/api/v1/cases/:id/close", roles, caseRoles, s.closeCase, doc{Tag: "cases", Summary: "不予处理并结案（须说明理由）",
-			Body: accountability.CloseInput{}, Resp: models.AccountabilityCase{}}},
+			Body: accountability.CloseInput{}, Resp: models.AccountabilityCase{}, Problems: []int{409}}},
 	}
 }

@@ -30,15 +30,15 @@ func (s *server) metricRoutes() []route {
 	get, post, put := fiber.MethodGet, fiber.MethodPost, fiber.MethodPut
 	return []route{
 		{get, "/api/v1/service-metrics", roles, metricReaders, s.listServiceMetrics, doc{Tag: "metrics",
-			Summary: "服务指标列表（县分公司每月一行；新月份在前，同月按单位编码）", Query: metricListQuery, Resp: models.List[metrics.View]{}}},
+			Summary: "服务指标列表（县分公司每月一行；新月份在前，同月按单位编码）", Query: metricListQuery, Resp: models.List[metrics.View]{}, Problems: []int{422}}},
 		{get, "/api/v1/service-metrics/import/template", roles, metricWriters, s.metricTemplate, doc{Tag: "metrics",
 			Summary: "下载服务指标导入模板：管辖范围内每个县分公司一行（编码、名称已填），另附填写说明",
-			Query:   []param{{"month", "string", "预填的月份 YYYY-MM（默认上月，不能晚于本月）"}}, File: mimeXLSX}},
+			Query:   []param{{"month", "string", "预填的月份 YYYY-MM（默认上月，不能晚于本月）"}}, File: mimeXLSX, Problems: []int{422}}},
 		{post, "/api/v1/service-metrics/import", roles, metricWriters, s.importServiceMetrics, doc{Tag: "metrics",
 			Summary: "导入服务指标（.xlsx）：逐行新建或整行替换该县分公司该月的数据；任一行有误则不写入；内容相同的行不作修改",
 			Upload:  "file", Resp: metrics.ImportReport{}, Query: []param{{"dry_run", "boolean", "只检查，不写入"}}}},
 		{get, "/api/v1/service-metrics/export", roles, metricReaders, s.exportServiceMetrics, doc{Tag: "metrics",
-			Summary: "导出服务指标（.xlsx，与导入模板同列，可修改后直接导入）", Query: metricRange, File: mimeXLSX}},
+			Summary: "导出服务指标（.xlsx，与导入模板同列，可修改后直接导入）", Query: metricRange, File: mimeXLSX, Problems: []int{422}}},
 		{get, "/api/v1/service-metrics/coverage", roles, metricReaders, s.serviceMetricCoverage, doc{Tag: "metrics",
 			Summary: "各县分公司已报送的月份（按编码排列，缺报月份列出）", Query: metricRange, Resp: metrics.Coverage{}}},
 		{get, "/api/v1/service-metrics/:unit_id/:month", roles, metricReaders, s.getServiceMetric, doc{Tag: "metrics",

@@ -34,8 +34,10 @@ func (s *server) rankingRoutes() []route {
 		{get, "/api/v1/rankings/exports/:id", roles, rankingReaders, s.getRankingExport, doc{Tag: tag,
 			Summary: "工作簿任务的状态与进度（已写行数 / 预计行数）；完成后给出下载地址。只能查看自己的任务", Resp: exportView{}}},
 		{get, "/api/v1/rankings/exports/:id/file", roles, rankingReaders, s.downloadRankingExport, doc{Tag: tag,
-			Summary: "下载已生成的工作簿（未完成 409；超过保留天数已删除 410）", File: mimeXLSX}},
-		{get, "/api/v1/rankings/:unit_id/explain", roles, rankingReaders, s.explainRanking, doc{Tag: tag,
+			Summary: "下载已生成的工作簿（未完成 409；超过保留天数已删除 410）", File: mimeXLSX, Problems: []int{409, 410}}},
+		// /rankings/units/{unit_id}, not /rankings/{unit_id}/explain, which OpenAPI tools
+		// cannot tell apart from /rankings/exports/{id}.
+		{get, "/api/v1/rankings/units/:unit_id", roles, rankingReaders, s.explainRanking, doc{Tag: tag,
 			Summary: "某市公司或县分公司（须在管辖范围内）本期排名行及其背后的每一条记录和贡献", Query: []param{periodParam}, Resp: reports.Explanation{}}},
 
 		{get, "/api/v1/settings/ranking", roles, staffRoles, s.getRankingSettings, doc{Tag: "settings",

@@ -15,8 +15,11 @@ import (
 )
 
 // isPage reports whether a request is for the web UI rather than the API.
-func isPage(c *fiber.Ctx) bool {
-	p := c.Path()
+func isPage(c *fiber.Ctx) bool { return isPagePath(c.Path()) }
+
+// isPagePath reports whether path (or a route's pattern) is a web page, whose errors are
+// HTML pages rather than problem+json.
+func isPagePath(p string) bool {
 	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && !strings.HasPrefix(p, "/static/")
 }
 
