@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"quality/rectifications"
 	"quality/reports"
 	"quality/seeds"
+	"quality/storage"
 )
 
 const usage = `quality — 服务质量稽核与培训考核平台
@@ -197,7 +197,13 @@ func seed(args []string) error {
 		return err
 	}
 	defer models.Close(db)
-	if err := loadData(ctx, cfg, db, *demo); err != nil {
+	var files storage.Store
+	if *demo {
+		if files, err = openFiles(ctx, cfg); err != nil {
+			return err
+		}
+	}
+	if err := loadData(ctx, cfg, db, files, *demo); err != nil {
 		return err
 	}
 	if *scale == "" {
@@ -231,8 +237,19 @@ func generatedUntil(day string, loc *time.Location) (time.Time, error) {
 	return t, nil
 }
 
-// loadData loads the base data, makes sure an admin exists and, with demo, the demo data.
-func loadData(ctx context.Context, cfg app.Config, db *gorm.DB, demo bool) error {
+// openFiles opens the file storage QUALITY_STORAGE names (the folder QUALITY_DATA_DIR
+// by default), naming the variable in any error.
+func openFiles(ctx context.Context, cfg app.Config) (storage.Store, error) {
+	files, err := storage.Open(ctx, cfg.Storage, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("QUALITY_STORAGE=%s: %w", storage.Redact(cfg.Storage), err)
+	}
+	return files, nil
+}
+
+// loadData loads the base data, makes sure an admin exists and, with demo, the demo data
+// (its photos kept in files).
+func loadData(ctx context.Context, cfg app.Config, db *gorm.DB, files storage.Store, demo bool) error {
 	now := time.Now().UTC()
 	logLoaded := func(name string, n int) { slog.Info("seed data loaded", "what", name, "count", n) }
 	if err := seeds.Run(ctx, db, seeds.BaseSteps(now), logLoaded); err != nil {
@@ -250,7 +267,7 @@ func loadData(ctx context.Context, cfg app.Config, db *gorm.DB, demo bool) error
 	if !demo {
 		return nil
 	}
-	if err := seeds.Run(ctx, db, seeds.DemoSteps(cfg.DemoPassword, filepath.Join(cfg.DataDir, "photos"), now), logLoaded); err != nil {
+	if err := seeds.Run(ctx, db, seeds.DemoSteps(cfg.DemoPassword, files, now), logLoaded); err != nil {
 		return err
 	}
 	fmt.Println("  demo users (password from QUALITY_DEMO_PASSWORD, default " + seeds.DefaultDemoPassword + "):")
@@ -273,14 +290,18 @@ func serve(args []string) error {
 		return err
 	}
 	defer models.Close(db)
-	if err := loadData(ctx, cfg, db, *demo); err != nil {
-		return err
-	}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("QUALITY_DATA_DIR=%s: %w", cfg.DataDir, err)
 	}
-	exporter := reports.NewExporter(reports.NewService(db, cfg.Location), filepath.Join(cfg.DataDir, "exports"), nil)
-	a, err := app.New(cfg, app.Deps{DB: db, Exports: exporter})
+	files, err := openFiles(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := loadData(ctx, cfg, db, files, *demo); err != nil {
+		return err
+	}
+	exporter := reports.NewExporter(reports.NewService(db, cfg.Location), files, nil)
+	a, err := app.New(cfg, app.Deps{DB: db, Files: files, Exports: exporter})
 	if err != nil {
 		return err
 	}

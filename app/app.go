@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
-	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -22,8 +21,11 @@ import (
 
 	"quality/accounts"
 	"quality/exams"
+	"quality/inspections"
 	"quality/models"
+	"quality/rectifications"
 	"quality/reports"
+	"quality/storage"
 )
 
 // Deps are the services the app uses; main and tests build them.
@@ -31,8 +33,11 @@ type Deps struct {
 	DB *gorm.DB
 	// Log receives request and error logs; nil means slog.Default().
 	Log *slog.Logger
-	// Exports runs the ranking workbook jobs; nil makes one storing files under
-	// QUALITY_DATA_DIR/exports (tests pass their own to wait for its jobs).
+	// Files keeps photos and generated workbooks; nil opens the store QUALITY_STORAGE
+	// names (the folder QUALITY_DATA_DIR by default).
+	Files storage.Store
+	// Exports runs the ranking workbook jobs; nil makes one keeping its files in Files
+	// (tests pass their own to wait for its jobs).
 	Exports *reports.Exporter
 }
 
@@ -48,6 +53,10 @@ type server struct {
 	log      *slog.Logger
 	exams    *exams.Service
 	exports  *reports.Exporter
+	// files is the one file storage every service that keeps files was built with.
+	files          storage.Store
+	inspections    *inspections.Service
+	rectifications *rectifications.Service
 }
 
 // New builds the whole application: main and every HTTP test use it.
@@ -77,20 +86,29 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	files := deps.Files
+	if files == nil {
+		if files, err = storage.Open(context.Background(), cfg.Storage, cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("QUALITY_STORAGE=%s: %w", storage.Redact(cfg.Storage), err)
+		}
+	}
 	exports := deps.Exports
 	if exports == nil {
-		exports = reports.NewExporter(reports.NewService(deps.DB, cfg.Location), filepath.Join(cfg.DataDir, "exports"), log)
+		exports = reports.NewExporter(reports.NewService(deps.DB, cfg.Location), files, log)
 	}
 	s := &server{
-		exports:  exports,
-		exams:    exams.NewService(deps.DB),
-		log:      log,
-		pages:    pages,
-		cfg:      cfg,
-		db:       deps.DB,
-		accounts: accounts.NewService(deps.DB, cfg.Sessions),
-		msgs:     msgs,
-		csrf:     newCSRFTokens(key, cfg.Sessions.AbsoluteTimeout),
+		files:          files,
+		inspections:    inspections.NewService(deps.DB, files),
+		rectifications: rectifications.New(deps.DB, files),
+		exports:        exports,
+		exams:          exams.NewService(deps.DB),
+		log:            log,
+		pages:          pages,
+		cfg:            cfg,
+		db:             deps.DB,
+		accounts:       accounts.NewService(deps.DB, cfg.Sessions),
+		msgs:           msgs,
+		csrf:           newCSRFTokens(key, cfg.Sessions.AbsoluteTimeout),
 	}
 	fcfg := fiber.Config{
 		AppName:               "quality",

@@ -8,6 +8,7 @@ import (
 
 	"quality/models/dbtest"
 	"quality/seeds"
+	"quality/storage"
 )
 
 // BenchmarkSupervisionLists times the lists a province admin opens every day, over a
@@ -17,7 +18,7 @@ import (
 //	go test -run '^$' -bench Supervision -benchmem ./app/
 func BenchmarkSupervisionLists(b *testing.B) {
 	e := newEnv(b, dbtest.SQLite(b))
-	if _, err := seeds.LoadDemoSupervision(context.Background(), e.db, b.TempDir(), time.Now()); err != nil {
+	if _, err := seeds.LoadDemoSupervision(context.Background(), e.db, storage.NewLocal(b.TempDir()), time.Now()); err != nil {
 		b.Fatal(err)
 	}
 	admin := e.login("admin")

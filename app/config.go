@@ -8,13 +8,17 @@ import (
 	"time"
 
 	"quality/accounts"
+	"quality/storage"
 )
 
 // Config is the server's configuration, read from QUALITY_* environment variables.
 type Config struct {
-	Addr          string // QUALITY_ADDR
-	DB            string // QUALITY_DB
-	DataDir       string // QUALITY_DATA_DIR
+	Addr    string // QUALITY_ADDR
+	DB      string // QUALITY_DB
+	DataDir string // QUALITY_DATA_DIR
+	// Storage says where photos and workbooks are kept: "" (the folder DataDir) or an
+	// S3 bucket (storage.Parse).
+	Storage       string // QUALITY_STORAGE
 	AdminPassword string // QUALITY_ADMIN_PASSWORD
 	DemoPassword  string // QUALITY_DEMO_PASSWORD
 	// TrustedProxies are addresses whose X-Forwarded-* headers are believed.
@@ -39,7 +43,8 @@ type EnvVar struct{ Name, Default, Meaning string }
 var EnvVars = []EnvVar{
 	{"QUALITY_ADDR", "127.0.0.1:8080", "listen address"},
 	{"QUALITY_DB", "sqlite:./data/quality.db", "database: sqlite:PATH or mysql://user:pass@tcp(host:3306)/name"},
-	{"QUALITY_DATA_DIR", "./data", "folder for uploads"},
+	{"QUALITY_DATA_DIR", "./data", "folder of the SQLite database and, with QUALITY_STORAGE=local, of photos and workbooks"},
+	{"QUALITY_STORAGE", "local", "where photos and generated workbooks are kept: local (under QUALITY_DATA_DIR) or s3://ACCESS:SECRET@HOST:PORT/BUCKET[/PREFIX][?secure=false&region=R] (an S3-compatible bucket that exists; keys URL-escaped; HTTPS unless secure=false), needed to run several instances"},
 	{"QUALITY_ADMIN_PASSWORD", "(random, printed once)", "password of the admin account created on first start"},
 	{"QUALITY_DEMO_PASSWORD", "demo-2026", "password of the demo users (serve --demo only)"},
 	{"QUALITY_TRUSTED_PROXIES", "(none)", "comma-separated proxy addresses whose X-Forwarded-For/-Proto are trusted"},
@@ -56,10 +61,14 @@ func ConfigFromEnv() (Config, error) {
 		Addr:          env("QUALITY_ADDR", "127.0.0.1:8080"),
 		DB:            env("QUALITY_DB", "sqlite:./data/quality.db"),
 		DataDir:       env("QUALITY_DATA_DIR", "./data"),
+		Storage:       os.Getenv("QUALITY_STORAGE"),
 		AdminPassword: os.Getenv("QUALITY_ADMIN_PASSWORD"),
 		DemoPassword:  env("QUALITY_DEMO_PASSWORD", "demo-2026"),
 		BodyLimit:     12 << 20,
 		Sessions:      accounts.DefaultConfig,
+	}
+	if _, err := storage.Parse(cfg.Storage); err != nil {
+		return cfg, fmt.Errorf("QUALITY_STORAGE=%s: %w", storage.Redact(cfg.Storage), err)
 	}
 	if v := os.Getenv("QUALITY_TRUSTED_PROXIES"); v != "" {
 		for _, p := range strings.Split(v, ",") {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"quality/models"
 	"quality/models/dbtest"
 	"quality/seeds"
+	"quality/storage"
 )
 
 // poisoned are the free-text columns users type into and the workbooks show; each is
@@ -62,7 +62,7 @@ func TestNoFormulaInAnyWorkbook(t *testing.T) {
 	db := dbtest.SQLite(t)
 	e := newEnv(t, db)
 	now := time.Now().UTC()
-	require.NoError(t, seeds.Run(ctx, db, seeds.DemoSteps(demoPassword, filepath.Join(t.TempDir(), "photos"), now), nil))
+	require.NoError(t, seeds.Run(ctx, db, seeds.DemoSteps(demoPassword, storage.NewLocal(t.TempDir()), now), nil))
 	// Twelve first attempts at the etiquette exam, so its item analysis has data.
 	examID := e.exam(seeds.EtiquetteExamTitle)
 	var staff []models.Employee

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"quality/models/dbtest"
 	"quality/reports"
 	"quality/seeds"
+	"quality/storage"
 )
 
 // Passwords of the test fixture.
@@ -76,7 +76,7 @@ func newEnv(t testing.TB, db *gorm.DB) *env {
 	require.NoError(t, err)
 	// The workbook jobs write under a folder of the test and are waited for before the
 	// database closes.
-	exports := reports.NewExporter(reports.NewService(db, cfg.Location), filepath.Join(t.TempDir(), "exports"), slog.New(slog.DiscardHandler))
+	exports := reports.NewExporter(reports.NewService(db, cfg.Location), storage.NewLocal(t.TempDir()), slog.New(slog.DiscardHandler))
 	t.Cleanup(exports.Wait)
 	a, err := app.New(cfg, app.Deps{DB: db, Log: slog.New(slog.DiscardHandler), Exports: exports})
 	require.NoError(t, err)

@@ -19,6 +19,7 @@ import (
 	"quality/models/dbtest"
 	"quality/rectifications"
 	"quality/seeds"
+	"quality/storage"
 )
 
 // homeTile is one tile as the home page shows it.
@@ -90,7 +91,7 @@ func TestHomeBoards(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db)
 		// The demo's supervision of the harness's two cities, not the province's year.
-		_, err := seeds.LoadDemoSupervision(context.Background(), db, t.TempDir(), time.Now(), "3601", "3604")
+		_, err := seeds.LoadDemoSupervision(context.Background(), db, storage.NewLocal(t.TempDir()), time.Now(), "3601", "3604")
 		require.NoError(t, err)
 		e.freshInspection(inspector, "360102-01", draftInspection, false)
 		// A draft in the inspector's scope that is not theirs.

@@ -14,10 +14,8 @@ import (
 	"quality/models"
 )
 
-// inspectionService is the inspections service over the app's database and data folder.
-func (s *server) inspectionService() *inspections.Service {
-	return inspections.NewService(s.db, s.cfg.DataDir)
-}
+// inspectionService is the inspections service over the app's database and file storage.
+func (s *server) inspectionService() *inspections.Service { return s.inspections }
 
 var (
 	inspectionStatuses = []string{models.InspectionDraft, models.InspectionSubmitted}

@@ -15,6 +15,7 @@ import (
 	"quality/inspections"
 	"quality/models"
 	"quality/seeds"
+	"quality/storage"
 )
 
 // Photos of every app test go to a temporary folder, never into the source tree (the
@@ -35,7 +36,7 @@ const matrixTemplateCode = "MATRIX"
 
 // inspectionService is the service the app uses, on the test's database and folder.
 func (e *env) inspectionService() *inspections.Service {
-	return inspections.NewService(e.db, os.Getenv("QUALITY_DATA_DIR"))
+	return inspections.NewService(e.db, storage.NewLocal(os.Getenv("QUALITY_DATA_DIR")))
 }
 
 // actor is the audit actor of the fixture user username.

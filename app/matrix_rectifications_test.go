@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/png"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +15,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"quality/app"
-	"quality/inspections"
 	"quality/models"
 	"quality/rectifications"
 	"quality/rectifications/rectest"
+	"quality/storage"
 )
 
 // Photos uploaded by the app's tests go to a temporary data folder, never into the
@@ -240,7 +239,7 @@ func (e *env) rectSvc() *rectifications.Service {
 	e.t.Helper()
 	cfg, err := app.ConfigFromEnv()
 	require.NoError(e.t, err)
-	return rectifications.New(e.db, inspections.PhotoStore{Dir: filepath.Join(cfg.DataDir, "photos")})
+	return rectifications.New(e.db, storage.NewLocal(cfg.DataDir))
 }
 
 // rectPhoto uploads an evidence photo to rectification id as the fixture manager.

@@ -201,14 +201,9 @@ func (s *server) downloadRankingExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return err
-	}
 	c.Set(fiber.HeaderContentType, mimeXLSX)
 	c.Set(fiber.HeaderContentDisposition, attachment(rankingFileASCII(j.Period), j.FileName))
-	return c.SendStream(f, int(st.Size())) // fasthttp closes f once sent
+	return c.SendStream(f, int(f.Size)) // fasthttp closes f once sent
 }
 
 func (s *server) getRankingSettings(c *fiber.Ctx) error {

@@ -5,22 +5,18 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"quality/inspections"
 	"quality/models"
 	"quality/rectifications"
 )
 
-// rectService is the rectification service over the app's database and photo folder
+// rectService is the rectification service over the app's database and file storage
 // (the one the inspections' photos use, so one picture is stored once).
-func (s *server) rectService() *rectifications.Service {
-	return rectifications.New(s.db, inspections.PhotoStore{Dir: filepath.Join(s.cfg.DataDir, "photos")})
-}
+func (s *server) rectService() *rectifications.Service { return s.rectifications }
 
 // rectCaller is the caller of a rectification write, with the grants the rules on who
 // may do what need.

@@ -27,6 +27,7 @@ import (
 	"quality/models/dbtest"
 	"quality/reports"
 	"quality/seeds"
+	"quality/storage"
 )
 
 // Passwords of the demo the tests run on.
@@ -62,7 +63,7 @@ var demo = &dbtest.Fixture{Load: func(ctx context.Context, db *gorm.DB) error {
 	if _, _, err := seeds.EnsureAdmin(ctx, db, adminPassword); err != nil {
 		return err
 	}
-	return seeds.Run(ctx, db, seeds.DemoSteps(demoPassword, filepath.Join(dataDir, "photos"), now), nil)
+	return seeds.Run(ctx, db, seeds.DemoSteps(demoPassword, storage.NewLocal(dataDir), now), nil)
 }}
 
 func TestMain(m *testing.M) {
@@ -115,7 +116,7 @@ func newSite(t *testing.T, db *gorm.DB) *site {
 	require.NoError(t, err)
 	cfg.DataDir = dataDir
 	log := slog.New(slog.DiscardHandler)
-	exports := reports.NewExporter(reports.NewService(db, cfg.Location), filepath.Join(t.TempDir(), "exports"), log)
+	exports := reports.NewExporter(reports.NewService(db, cfg.Location), storage.NewLocal(t.TempDir()), log)
 	a, err := app.New(cfg, app.Deps{DB: db, Log: log, Exports: exports})
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/storage"
 )
 
 // Service runs inspections: start, answers, photos, submit, reopen.
@@ -31,9 +31,9 @@ type Service struct {
 // chinaTime is UTC+8 (China has no daylight saving), the calendar of due dates.
 var chinaTime = time.FixedZone("Asia/Shanghai", 8*3600)
 
-// NewService returns a service on the wall clock storing photos under dataDir/photos.
-func NewService(db *gorm.DB, dataDir string) *Service {
-	return &Service{DB: db, Photos: PhotoStore{Dir: filepath.Join(dataDir, "photos")}, Now: time.Now, Loc: chinaTime}
+// NewService returns a service on the wall clock keeping photos in files.
+func NewService(db *gorm.DB, files storage.Store) *Service {
+	return &Service{DB: db, Photos: PhotoStore{Files: files}, Now: time.Now, Loc: chinaTime}
 }
 
 // StartInput starts an inspection. ClientID is made by the inspector's device, so a
@@ -455,7 +455,7 @@ func checkAnswer(it *models.InspectionItem, in SaveItemInput) error {
 
 // AddPhoto stores a photo of one item of a draft inspection: the content is checked
 // and written durably (PhotoStore.Put) before the row is recorded, so a recorded photo
-// is always on disk; a refused or failed upload records nothing and says why.
+// is always in the store; a refused or failed upload records nothing and says why.
 func (s *Service) AddPhoto(ctx context.Context, actor models.Actor, scope models.Scope, id uint, key string, r io.Reader, capturedAt *time.Time) (*models.Photo, error) {
 	ins, err := own(ctx, s.DB, actor, scope, id)
 	if err != nil {
@@ -472,7 +472,7 @@ func (s *Service) AddPhoto(ctx context.Context, actor models.Actor, scope models
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.Photos.Put(r, pol.PhotoMaxBytes)
+	f, err := s.Photos.Put(ctx, r, pol.PhotoMaxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -508,7 +508,7 @@ func (s *Service) OpenPhoto(ctx context.Context, scope models.Scope, id uint) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := s.Photos.Open(p.SHA256)
+	f, err := s.Photos.Open(ctx, p.SHA256)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,6 +2,7 @@ package inspections
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,11 +12,10 @@ import (
 	_ "image/png"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 
 	"quality/models"
+	"quality/storage"
 )
 
 // Photo refusals, each a field error of the upload's "file" field.
@@ -45,23 +45,24 @@ type PhotoFile struct {
 	Height int
 }
 
-// PhotoStore keeps photos as files named by the SHA-256 of their content under Dir,
-// outside any static root; the same picture uploaded twice is stored once.
+// PhotoStore keeps photos in Files under keys made of the SHA-256 of their content
+// (photos/ab/abcdef…), never under a static root; the same picture uploaded twice is
+// stored once.
 type PhotoStore struct {
-	Dir string
+	Files storage.Store
 }
 
 var shaName = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// path is where the photo with hash sum lives: Dir/ab/abcdef….
-func (s PhotoStore) path(sum string) string {
-	return filepath.Join(s.Dir, sum[:2], sum)
+// photoKey is where the photo with hash sum lives.
+func photoKey(sum string) string {
+	return "photos/" + sum[:2] + "/" + sum
 }
 
 // Put reads at most max bytes of r, checks from the content (never the name) that it is
-// a JPEG or PNG whose header decodes, and stores it durably (written, synced, renamed)
-// before returning, so a photo the caller records is on disk.
-func (s PhotoStore) Put(r io.Reader, max int64) (PhotoFile, error) {
+// a JPEG or PNG whose header decodes, and stores it durably before returning, so a
+// photo the caller records is in the store.
+func (s PhotoStore) Put(ctx context.Context, r io.Reader, max int64) (PhotoFile, error) {
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return PhotoFile{}, fmt.Errorf("read photo: %w", err)
@@ -82,59 +83,29 @@ func (s PhotoStore) Put(r io.Reader, max int64) (PhotoFile, error) {
 	}
 	sum := sha256.Sum256(data)
 	f := PhotoFile{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), MIME: mime, Width: cfg.Width, Height: cfg.Height}
-	if err := s.write(f.SHA256, data); err != nil {
-		return PhotoFile{}, err
+	key := photoKey(f.SHA256)
+	if st, err := s.Files.Stat(ctx, key); err == nil && st.Size == f.Size {
+		return f, nil
+	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return PhotoFile{}, fmt.Errorf("photo: %w", err)
+	}
+	if err := s.Files.Put(ctx, key, bytes.NewReader(data), f.Size); err != nil {
+		return PhotoFile{}, fmt.Errorf("photo: %w", err)
 	}
 	return f, nil
 }
 
-// write stores data under its hash unless a file with that hash is already there.
-func (s PhotoStore) write(sum string, data []byte) error {
-	dst := s.path(sum)
-	if st, err := os.Stat(dst); err == nil && st.Size() == int64(len(data)) {
-		return nil
-	}
-	dir := filepath.Dir(dst)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("photo folder: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".upload-*")
-	if err != nil {
-		return fmt.Errorf("photo file: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write photo: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sync photo: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close photo: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("store photo: %w", err)
-	}
-	// The rename is durable once the folder is synced.
-	if d, err := os.Open(dir); err == nil {
-		defer d.Close()
-		if err := d.Sync(); err != nil {
-			return fmt.Errorf("sync photo folder: %w", err)
-		}
-	}
-	return nil
-}
-
 // Open opens the stored photo with hash sum; a malformed hash is not found.
-func (s PhotoStore) Open(sum string) (*os.File, error) {
+func (s PhotoStore) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
 	if !shaName.MatchString(sum) {
 		return nil, models.ErrNotFound
 	}
-	f, err := os.Open(s.path(sum))
-	if errors.Is(err, os.ErrNotExist) {
+	o, err := s.Files.Open(ctx, photoKey(sum))
+	if errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("photo %s: %w", sum, models.ErrNotFound)
 	}
-	return f, err
+	if err != nil {
+		return nil, fmt.Errorf("photo %s: %w", sum, err)
+	}
+	return o, nil
 }

@@ -2,6 +2,7 @@ package inspections
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image"
 	"image/color"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"quality/models"
+	"quality/storage"
+	"quality/storage/storagetest"
 )
 
 // PNG makes a small valid PNG, for tests.
@@ -34,20 +37,24 @@ func fieldCode(err error) string {
 }
 
 func TestPhotoStore(t *testing.T) {
-	s := PhotoStore{Dir: t.TempDir()}
+	storagetest.Each(t, func(t *testing.T, files storage.Store) { testPhotoStore(t, PhotoStore{Files: files}) })
+}
+
+func testPhotoStore(t *testing.T, s PhotoStore) {
+	ctx := context.Background()
 	good := testPNG(t, 4, 3)
-	f, err := s.Put(bytes.NewReader(good), 1<<20)
+	f, err := s.Put(ctx, bytes.NewReader(good), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.MIME != "image/png" || f.Width != 4 || f.Height != 3 || f.Size != int64(len(good)) || len(f.SHA256) != 64 {
 		t.Fatalf("stored %+v", f)
 	}
-	again, err := s.Put(bytes.NewReader(good), 1<<20)
+	again, err := s.Put(ctx, bytes.NewReader(good), 1<<20)
 	if err != nil || again != f {
 		t.Fatalf("same photo again: %+v, %v", again, err)
 	}
-	r, err := s.Open(f.SHA256)
+	r, err := s.Open(ctx, f.SHA256)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,12 +78,12 @@ func TestPhotoStore(t *testing.T) {
 		{"JPEG signature, no image", []byte("\xff\xd8\xff\xe0" + strings.Repeat("x", 40)), 1 << 20, "photo_corrupt"},
 	}
 	for _, c := range refusals {
-		if _, err := s.Put(bytes.NewReader(c.data), c.max); fieldCode(err) != c.code {
+		if _, err := s.Put(ctx, bytes.NewReader(c.data), c.max); fieldCode(err) != c.code {
 			t.Errorf("%s: %v, want field code %s", c.name, err, c.code)
 		}
 	}
 	for _, bad := range []string{"", "../../etc/passwd", strings.Repeat("g", 64), strings.Repeat("a", 64)} {
-		if _, err := s.Open(bad); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.Open(ctx, bad); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("Open(%q) = %v, want not found", bad, err)
 		}
 	}

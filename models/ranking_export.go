@@ -144,3 +144,17 @@ func ExpireRankingExport(ctx context.Context, db *gorm.DB, id uint) error {
 	return db.WithContext(ctx).Model(&RankingExport{}).Where("id = ? AND status = ?", id, ExportDone).
 		Updates(map[string]any{"status": ExportExpired, "file_key": ""}).Error
 }
+
+// NamedRankingExportFiles is the subset of keys some job names as its file.
+func NamedRankingExportFiles(ctx context.Context, db *gorm.DB, keys []string) (map[string]bool, error) {
+	named := map[string]bool{}
+	if len(keys) == 0 {
+		return named, nil
+	}
+	var found []string
+	err := db.WithContext(ctx).Model(&RankingExport{}).Where("file_key IN ?", keys).Pluck("file_key", &found).Error
+	for _, k := range found {
+		named[k] = true
+	}
+	return named, err
+}

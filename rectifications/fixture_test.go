@@ -18,6 +18,7 @@ import (
 	"quality/rectifications"
 	"quality/rectifications/rectest"
 	"quality/seeds"
+	"quality/storage"
 )
 
 // fixture is a fresh database with the base org tree, a rectification service on a
@@ -39,7 +40,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	_, err := seeds.LoadBase(ctx, db)
 	require.NoError(t, err)
 	f := &fixture{t: t, ctx: ctx, db: db, now: day0}
-	f.svc = &rectifications.Service{DB: db, Photos: inspections.PhotoStore{Dir: t.TempDir()}, Now: func() time.Time { return f.now }}
+	f.svc = &rectifications.Service{DB: db, Photos: inspections.PhotoStore{Files: storage.NewLocal(t.TempDir())}, Now: func() time.Time { return f.now }}
 	return f
 }
 

@@ -3,7 +3,6 @@ package rectifications
 import (
 	"context"
 	"io"
-	"os"
 
 	"gorm.io/gorm"
 
@@ -13,7 +12,7 @@ import (
 
 // AddPhoto stores one evidence photo of an open rectification, uploaded by a manager of
 // the assignee branch; the size limit is Policy.PhotoMaxBytes and the type is sniffed
-// from the content by the photo store. The file is on disk before its row is written,
+// from the content by the photo store. The file is in the store before its row is written,
 // and the row and its audit event are one transaction.
 func (s *Service) AddPhoto(ctx context.Context, c Caller, id uint, r io.Reader) (*models.Photo, error) {
 	rect, err := models.GetRectification(ctx, s.DB, c.Scope, id)
@@ -32,7 +31,7 @@ func (s *Service) AddPhoto(ctx context.Context, c Caller, id uint, r io.Reader) 
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.Photos.Put(r, policy.PhotoMaxBytes)
+	f, err := s.Photos.Put(ctx, r, policy.PhotoMaxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +62,7 @@ func (s *Service) AddPhoto(ctx context.Context, c Caller, id uint, r io.Reader) 
 
 // OpenPhoto opens evidence photo photoID of rectification id, if the rectification is
 // in scope; the caller closes the file.
-func (s *Service) OpenPhoto(ctx context.Context, scope models.Scope, id, photoID uint) (*models.Photo, *os.File, error) {
+func (s *Service) OpenPhoto(ctx context.Context, scope models.Scope, id, photoID uint) (*models.Photo, io.ReadCloser, error) {
 	if _, err := models.GetRectification(ctx, s.DB, scope, id); err != nil {
 		return nil, nil, err
 	}
@@ -71,7 +70,7 @@ func (s *Service) OpenPhoto(ctx context.Context, scope models.Scope, id, photoID
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := s.Photos.Open(p.SHA256)
+	f, err := s.Photos.Open(ctx, p.SHA256)
 	if err != nil {
 		return nil, nil, err
 	}

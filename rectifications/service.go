@@ -9,6 +9,7 @@ import (
 
 	"quality/inspections"
 	"quality/models"
+	"quality/storage"
 )
 
 // Shanghai is the zone the company's days are counted in: a rectification due on a day
@@ -31,9 +32,10 @@ type Service struct {
 	Now    func() time.Time
 }
 
-// New returns a service on db storing evidence photos in photos, on the real clock.
-func New(db *gorm.DB, photos inspections.PhotoStore) *Service {
-	return &Service{DB: db, Photos: photos, Now: func() time.Time { return time.Now().UTC() }}
+// New returns a service on db keeping evidence photos in files (where the inspections
+// keep theirs, so one picture is stored once), on the real clock.
+func New(db *gorm.DB, files storage.Store) *Service {
+	return &Service{DB: db, Photos: inspections.PhotoStore{Files: files}, Now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Caller is who acts: the actor for the audit log and the timeline, the user with

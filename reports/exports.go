@@ -5,92 +5,40 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/storage"
 )
 
-// FileStore keeps generated workbooks as files under Dir, the product's file storage
-// beside the photos (QUALITY_DATA_DIR); a file is written whole, synced and renamed
-// into place before any row names it.
-type FileStore struct {
-	Dir string
-}
+// exportFolder is where the workbooks are kept in the product's file storage, beside
+// the photos; a job's FileKey is the name inside it.
+const exportFolder = "exports/"
 
 var fileKey = regexp.MustCompile(`^[0-9a-f]{32}\.xlsx$`)
 
-// Put writes a new file through write and returns its key and size.
-func (s FileStore) Put(write func(io.Writer) error) (string, int64, error) {
-	if err := os.MkdirAll(s.Dir, 0o750); err != nil {
-		return "", 0, fmt.Errorf("export folder: %w", err)
-	}
+// newFileKey is a fresh random name for a workbook.
+func newFileKey() (string, error) {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
-		return "", 0, err
+		return "", err
 	}
-	key := hex.EncodeToString(b) + ".xlsx"
-	tmp, err := os.CreateTemp(s.Dir, ".export-*")
-	if err != nil {
-		return "", 0, err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return "", 0, err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", 0, err
-	}
-	st, err := tmp.Stat()
-	if err != nil {
-		tmp.Close()
-		return "", 0, err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", 0, err
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(s.Dir, key)); err != nil {
-		return "", 0, err
-	}
-	if d, err := os.Open(s.Dir); err == nil {
-		defer d.Close()
-		_ = d.Sync()
-	}
-	return key, st.Size(), nil
+	return hex.EncodeToString(b) + ".xlsx", nil
 }
 
-// Open opens the file with key; a malformed key is not found.
-func (s FileStore) Open(key string) (*os.File, error) {
-	if !fileKey.MatchString(key) {
-		return nil, models.ErrNotFound
-	}
-	f, err := os.Open(filepath.Join(s.Dir, key))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("export file: %w", models.ErrNotFound)
-	}
-	return f, err
-}
-
-// Remove deletes the file with key; a missing one is no error.
-func (s FileStore) Remove(key string) error {
+// removeFile deletes the workbook of key; a missing one is no error.
+func (e *Exporter) removeFile(ctx context.Context, key string) error {
 	if !fileKey.MatchString(key) {
 		return nil
 	}
-	err := os.Remove(filepath.Join(s.Dir, key))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	return err
+	return e.Files.Delete(ctx, exportFolder+key)
 }
 
 // Exporter runs the workbook as a job (issue 8 part 7): a request is a row, any
@@ -98,19 +46,21 @@ func (s FileStore) Remove(key string) error {
 // whose worker was killed is claimed again once its lease has run out.
 type Exporter struct {
 	Ranking *Service
-	Files   FileStore
+	// Files is the product's file storage; workbooks are written whole (streamed) before
+	// any row names them.
+	Files storage.Store
 	// Lease is how long a claim holds without renewal.
 	Lease time.Duration
 	Log   *slog.Logger
 	wg    sync.WaitGroup
 }
 
-// NewExporter is an exporter of svc's rankings storing files under dir.
-func NewExporter(svc *Service, dir string, log *slog.Logger) *Exporter {
+// NewExporter is an exporter of svc's rankings keeping its workbooks in files.
+func NewExporter(svc *Service, files storage.Store, log *slog.Logger) *Exporter {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Exporter{Ranking: svc, Files: FileStore{Dir: dir}, Lease: time.Minute, Log: log}
+	return &Exporter{Ranking: svc, Files: files, Lease: time.Minute, Log: log}
 }
 
 // ExportInput asks for a workbook.
@@ -175,8 +125,8 @@ func (e *Exporter) Get(ctx context.Context, userID, id uint) (*models.RankingExp
 	return models.GetRankingExport(ctx, e.Ranking.DB, userID, id)
 }
 
-// Open is the file of the actor's done job id.
-func (e *Exporter) Open(ctx context.Context, userID, id uint) (*models.RankingExport, *os.File, error) {
+// Open is the file of the actor's done job id; the caller closes it.
+func (e *Exporter) Open(ctx context.Context, userID, id uint) (*models.RankingExport, *storage.Object, error) {
 	j, err := e.Get(ctx, userID, id)
 	if err != nil {
 		return nil, nil, err
@@ -188,8 +138,11 @@ func (e *Exporter) Open(ctx context.Context, userID, id uint) (*models.RankingEx
 	default:
 		return j, nil, ErrExportNotReady
 	}
-	f, err := e.Files.Open(j.FileKey)
-	if errors.Is(err, models.ErrNotFound) {
+	if !fileKey.MatchString(j.FileKey) {
+		return j, nil, ErrExportExpired
+	}
+	f, err := e.Files.Open(ctx, exportFolder+j.FileKey)
+	if errors.Is(err, storage.ErrNotFound) {
 		return j, nil, ErrExportExpired
 	}
 	return j, f, err
@@ -249,7 +202,11 @@ func (e *Exporter) Run(ctx context.Context, id uint) error {
 			cancel()
 		}
 	}
-	key, size, err := e.Files.Put(func(w io.Writer) error {
+	key, err := newFileKey()
+	if err != nil {
+		return err
+	}
+	size, err := storage.Write(ctx, e.Files, exportFolder+key, func(w io.Writer) error {
 		stats, err := e.Ranking.WriteWorkbook(ctx, WorkbookRequest{Period: p, Level: j.Level, Scope: scope, By: by}, w, progress)
 		rows = stats.Total
 		if lost != nil {
@@ -266,14 +223,16 @@ func (e *Exporter) Run(ctx context.Context, id uint) error {
 	}
 	held, err := models.FinishRankingExport(ctx, e.Ranking.DB, id, j.Attempts, key, size, rows, e.Ranking.Now())
 	if err != nil || !held {
-		_ = e.Files.Remove(key)
+		_ = e.removeFile(context.WithoutCancel(ctx), key)
 	}
 	return err
 }
 
 // Sweep claims and runs, one after the other, every job that is queued or whose worker
-// died, and removes the files older than the retention setting (ExportKeepDays). Any
-// instance may sweep at any time: each job is claimed by one.
+// died, and removes the files older than the retention setting (ExportKeepDays): those
+// of done jobs, and any no job names (a worker killed between writing a file and
+// recording it). Any instance may sweep at any time: each job is claimed by one, and a
+// file removed twice is no error.
 func (e *Exporter) Sweep(ctx context.Context) (ran, removed int, err error) {
 	now := e.Ranking.Now()
 	ids, err := models.ClaimableRankingExports(ctx, e.Ranking.DB, now, 20)
@@ -290,12 +249,13 @@ func (e *Exporter) Sweep(ctx context.Context) (ran, removed int, err error) {
 	if err != nil {
 		return ran, 0, err
 	}
-	stale, err := models.StaleRankingExports(ctx, e.Ranking.DB, now.AddDate(0, 0, -set.ExportKeepDays), 100)
+	cutoff := now.AddDate(0, 0, -set.ExportKeepDays)
+	stale, err := models.StaleRankingExports(ctx, e.Ranking.DB, cutoff, 100)
 	if err != nil {
 		return ran, 0, err
 	}
 	for _, j := range stale {
-		if err := e.Files.Remove(j.FileKey); err != nil {
+		if err := e.removeFile(ctx, j.FileKey); err != nil {
 			return ran, removed, err
 		}
 		if err := models.ExpireRankingExport(ctx, e.Ranking.DB, j.ID); err != nil {
@@ -303,5 +263,40 @@ func (e *Exporter) Sweep(ctx context.Context) (ran, removed int, err error) {
 		}
 		removed++
 	}
-	return ran, removed, nil
+	orphans, err := e.removeOrphans(ctx, cutoff)
+	return ran, removed + orphans, err
+}
+
+// removeOrphans deletes the workbooks modified before cutoff that no job names.
+func (e *Exporter) removeOrphans(ctx context.Context, cutoff time.Time) (int, error) {
+	var old []string
+	err := e.Files.List(ctx, exportFolder, func(f storage.Info) error {
+		if name := strings.TrimPrefix(f.Key, exportFolder); fileKey.MatchString(name) && f.Modified.Before(cutoff) {
+			old = append(old, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	removed := 0
+	for len(old) > 0 {
+		batch := old[:min(len(old), 100)]
+		old = old[len(batch):]
+		named, err := models.NamedRankingExportFiles(ctx, e.Ranking.DB, batch)
+		if err != nil {
+			return removed, err
+		}
+		for _, key := range batch {
+			if named[key] {
+				continue
+			}
+			if err := e.removeFile(ctx, key); err != nil {
+				return removed, err
+			}
+			e.Log.Info("orphan ranking workbook removed", "key", key)
+			removed++
+		}
+	}
+	return removed, nil
 }

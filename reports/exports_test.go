@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 	"quality/models/dbtest"
 	"quality/reports"
 	"quality/seeds"
+	"quality/storage"
+	"quality/storage/storagetest"
 )
 
 func TestExportJobs(t *testing.T) {
@@ -27,7 +30,7 @@ func TestExportJobs(t *testing.T) {
 		svc := reports.NewService(db, shanghai)
 		svc.Now = func() time.Time { return now }
 		dir := t.TempDir()
-		e := reports.NewExporter(svc, dir, nil)
+		e := reports.NewExporter(svc, storage.NewLocal(dir), nil)
 		actor := models.Actor{UserID: fx.Inspector.ID, Username: fx.Inspector.Username, RequestID: "test"}
 
 		_, err = e.Request(ctx, actor, models.ScopeAll, reports.ExportInput{Period: "2026-Q5", Level: "outlet"})
@@ -89,9 +92,55 @@ func TestExportJobs(t *testing.T) {
 		assert.Equal(t, 1, removed)
 		_, _, err = e.Open(ctx, actor.UserID, j.ID)
 		assert.ErrorIs(t, err, reports.ErrExportExpired)
-		files, _ := filepath.Glob(filepath.Join(dir, "*.xlsx"))
+		files, _ := filepath.Glob(filepath.Join(dir, "exports", "*.xlsx"))
 		assert.Empty(t, files)
-		_, err = os.Stat(dir)
+		_, err = os.Stat(filepath.Join(dir, "exports"))
 		require.NoError(t, err)
+	})
+}
+
+// TestExportFilesOnEachStore runs a job into each backend of the file storage (a folder,
+// an S3 bucket): the workbook is read back from the store, and after the retention
+// setting (7 days) the sweep removes it and any workbook no job names (a worker killed
+// between writing and recording), but nothing younger and nothing else.
+func TestExportFilesOnEachStore(t *testing.T) {
+	db := dbtest.SQLite(t)
+	ctx := context.Background()
+	fx, err := seeds.LoadRankingFixture(ctx, db, nil)
+	require.NoError(t, err)
+	storagetest.Each(t, func(t *testing.T, files storage.Store) {
+		now := seeds.RankingFixtureNow
+		svc := reports.NewService(db, shanghai)
+		svc.Now = func() time.Time { return now }
+		e := reports.NewExporter(svc, files, nil)
+		actor := models.Actor{UserID: fx.Inspector.ID, Username: fx.Inspector.Username, RequestID: "test"}
+		j, err := e.Request(ctx, actor, models.ScopeAll, reports.ExportInput{Period: "2026-Q3", Level: "city"})
+		require.NoError(t, err)
+		require.NoError(t, e.Run(ctx, j.ID))
+		_, f, err := e.Open(ctx, actor.UserID, j.ID)
+		require.NoError(t, err)
+		assert.Positive(t, f.Size)
+		x, err := excelize.OpenReader(f)
+		require.NoError(t, err)
+		assert.Contains(t, x.GetSheetList(), reports.SheetCity)
+		x.Close()
+		f.Close()
+
+		orphan := "exports/0123456789abcdef0123456789abcdef.xlsx"
+		require.NoError(t, files.Put(ctx, orphan, strings.NewReader("left by a killed worker"), -1))
+		require.NoError(t, files.Put(ctx, "exports/README.txt", strings.NewReader("not a workbook"), -1))
+		_, removed, err := e.Sweep(ctx)
+		require.NoError(t, err)
+		assert.Zero(t, removed, "nothing is older than 7 days yet")
+
+		now = time.Now().AddDate(0, 0, 8)
+		_, removed, err = e.Sweep(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 2, removed, "the job's workbook and the orphan")
+		_, _, err = e.Open(ctx, actor.UserID, j.ID)
+		assert.ErrorIs(t, err, reports.ErrExportExpired)
+		var left []string
+		require.NoError(t, files.List(ctx, "exports/", func(i storage.Info) error { left = append(left, i.Key); return nil }))
+		assert.Equal(t, []string{"exports/README.txt"}, left)
 	})
 }

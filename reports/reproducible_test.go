@@ -15,6 +15,7 @@ import (
 	"quality/models/dbtest"
 	"quality/reports"
 	"quality/seeds"
+	"quality/storage"
 )
 
 // The same data always gives the same numbers: an inspection reopened and resubmitted
@@ -36,7 +37,7 @@ func TestRankingSurvivesReopenAndTemplateChanges(t *testing.T) {
 		tpl, err = inspections.PublishTemplate(ctx, db, admin, models.ScopeAll, tpl.ID)
 		require.NoError(t, err)
 
-		svc := inspections.NewService(db, t.TempDir())
+		svc := inspections.NewService(db, storage.NewLocal(t.TempDir()))
 		clock := time.Date(2026, 9, 15, 2, 0, 0, 0, time.UTC)
 		svc.Now = func() time.Time { return clock }
 		insp := models.Actor{UserID: fx.Inspector.ID, Username: fx.Inspector.Username, RequestID: "test"}

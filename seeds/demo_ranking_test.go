@@ -12,6 +12,7 @@ import (
 	"quality/models"
 	"quality/models/dbtest"
 	"quality/seeds"
+	"quality/storage"
 )
 
 // The demo feeds the ranking: every county branch with an outlet gets at least three
@@ -24,7 +25,7 @@ func TestDemoFeedsTheRanking(t *testing.T) {
 		require.NoError(t, seeds.Run(ctx, db, seeds.BaseSteps(now), nil))
 		_, err := seeds.LoadDemoIn(ctx, db, "demo-pass-1", "3601")
 		require.NoError(t, err)
-		_, err = seeds.LoadDemoSupervision(ctx, db, t.TempDir(), now)
+		_, err = seeds.LoadDemoSupervision(ctx, db, storage.NewLocal(t.TempDir()), now)
 		require.NoError(t, err)
 		n, err := seeds.LoadDemoMetrics(ctx, db, now)
 		require.NoError(t, err)

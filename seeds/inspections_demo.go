@@ -17,6 +17,7 @@ import (
 
 	"quality/inspections"
 	"quality/models"
+	"quality/storage"
 )
 
 // The demo supervision data (issue 4, point 10): a year of inspections in every county
@@ -48,15 +49,15 @@ type demoSupervision struct {
 }
 
 // LoadDemoSupervision loads the demo supervision data unless inspections exist. Photos
-// are stored in photoDir. Given unit code prefixes, only the county branches they name
+// are stored in files. Given unit code prefixes, only the county branches they name
 // get inspections (tests that need a few; the demo takes all). It returns the number of
 // inspections.
-func LoadDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now time.Time, prefixes ...string) (int, error) {
+func LoadDemoSupervision(ctx context.Context, db *gorm.DB, files storage.Store, now time.Time, prefixes ...string) (int, error) {
 	var have int64
 	if err := db.WithContext(ctx).Model(&models.Inspection{}).Count(&have).Error; err != nil || have > 0 {
 		return 0, err
 	}
-	d, err := newDemoSupervision(ctx, db, photoDir, now, prefixes)
+	d, err := newDemoSupervision(ctx, db, files, now, prefixes)
 	if err != nil || len(d.templates) == 0 || len(d.counties) == 0 {
 		return 0, err
 	}
@@ -74,7 +75,7 @@ func LoadDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now 
 	return n, err
 }
 
-func newDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now time.Time, prefixes []string) (*demoSupervision, error) {
+func newDemoSupervision(ctx context.Context, db *gorm.DB, files storage.Store, now time.Time, prefixes []string) (*demoSupervision, error) {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
@@ -138,14 +139,14 @@ func newDemoSupervision(ctx context.Context, db *gorm.DB, photoDir string, now t
 		d.counties = nil // no demo inspector: nothing to load
 		return d, nil
 	}
-	if d.photo, err = demoPhoto(photoDir, d.policy.PhotoMaxBytes); err != nil {
+	if d.photo, err = demoPhoto(ctx, files, d.policy.PhotoMaxBytes); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
 // demoPhoto stores the one small picture every demo photo row points to.
-func demoPhoto(dir string, max int64) (inspections.PhotoFile, error) {
+func demoPhoto(ctx context.Context, files storage.Store, max int64) (inspections.PhotoFile, error) {
 	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
 	for x := range 64 {
 		for y := range 48 {
@@ -156,7 +157,7 @@ func demoPhoto(dir string, max int64) (inspections.PhotoFile, error) {
 	if err := png.Encode(&b, img); err != nil {
 		return inspections.PhotoFile{}, err
 	}
-	return inspections.PhotoStore{Dir: dir}.Put(&b, max)
+	return inspections.PhotoStore{Files: files}.Put(ctx, &b, max)
 }
 
 // inspectorOf is who inspects outlets of county: the city's inspector if it has one.

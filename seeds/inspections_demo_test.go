@@ -13,6 +13,7 @@ import (
 	"quality/models"
 	"quality/models/dbtest"
 	"quality/seeds"
+	"quality/storage"
 )
 
 // The demo supervision data (issue 4, point 10) gives every list something real: scores
@@ -26,10 +27,10 @@ func TestLoadDemoSupervision(t *testing.T) {
 		require.NoError(t, seeds.Run(ctx, db, seeds.BaseSteps(now), nil))
 		_, err := seeds.LoadDemoIn(ctx, db, "demo-pass-1", "3601", "3604")
 		require.NoError(t, err)
-		dir := t.TempDir()
+		files := storage.NewLocal(t.TempDir())
 		// The two cities' county branches: every inspection is rescored below, row by
 		// row, and the province's year made this the slowest test of seeds.
-		n, err := seeds.LoadDemoSupervision(ctx, db, dir, now, "3601", "3604")
+		n, err := seeds.LoadDemoSupervision(ctx, db, files, now, "3601", "3604")
 		require.NoError(t, err)
 		require.Greater(t, n, 20, "inspections")
 
@@ -122,13 +123,13 @@ func TestLoadDemoSupervision(t *testing.T) {
 		assert.Positive(t, heard, "a statement waiting for the decision")
 		assert.Positive(t, silent, "cases waiting for a statement")
 
-		// The photos are on disk, and a second load adds nothing.
+		// The photos are in the store, and a second load adds nothing.
 		var photo models.Photo
 		require.NoError(t, db.Take(&photo).Error)
-		f, err := inspections.PhotoStore{Dir: dir}.Open(photo.SHA256)
+		f, err := inspections.PhotoStore{Files: files}.Open(ctx, photo.SHA256)
 		require.NoError(t, err)
 		f.Close()
-		n, err = seeds.LoadDemoSupervision(ctx, db, dir, now)
+		n, err = seeds.LoadDemoSupervision(ctx, db, files, now)
 		require.NoError(t, err)
 		assert.Zero(t, n)
 	})

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"quality/storage"
 )
 
 // Step is one loader of seed data; each skips what is already there and reports how
@@ -37,9 +39,9 @@ func BaseSteps(now time.Time) []Step {
 // DemoSteps load the demo province after the base data: staff and one user per role,
 // a year of history (the handbook and courses published a year ago), handbook
 // acknowledgements, certificates and course completions, a year of inspections,
-// rectifications, patrols and cases (photos stored under photoDir), and twelve months
+// rectifications, patrols and cases (photos stored in files), and twelve months
 // of service metrics.
-func DemoSteps(password, photoDir string, now time.Time) []Step {
+func DemoSteps(password string, files storage.Store, now time.Time) []Step {
 	return []Step{
 		{"demo employees", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemo(ctx, db, password) }},
 		{"a year of history", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoHistory(ctx, db, now) }},
@@ -47,7 +49,7 @@ func DemoSteps(password, photoDir string, now time.Time) []Step {
 		{"certificates", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoCertificates(ctx, db, now) }},
 		{"course completions", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoTraining(ctx, db, now) }},
 		{"inspections", func(ctx context.Context, db *gorm.DB) (int, error) {
-			return LoadDemoSupervision(ctx, db, photoDir, now)
+			return LoadDemoSupervision(ctx, db, files, now)
 		}},
 		{"service metrics", func(ctx context.Context, db *gorm.DB) (int, error) { return LoadDemoMetrics(ctx, db, now) }},
 	}
