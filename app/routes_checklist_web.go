@@ -15,7 +15,7 @@ func (s *server) checklistPageRoutes() []route {
 		{get, "/checklists/new", roles, templateEditors, s.newChecklistPage, doc{Tag: "ui", Summary: "新建检查表表单（网页，仅省级编辑）", File: mimeHTML}},
 		{post, "/checklists/new", roles, templateEditors, s.createChecklistForm, doc{Tag: "ui",
 			Summary: "新建检查表（网页表单：code、title、description、pass_mark、rows 及每行 rN.section、rN.key、rN.text、rN.guidance、rN.rule_ref、rN.response、rN.max_score、rN.pass_score、rN.weight、rN.critical、rN.evidence_on_fail、rN.required；无题目文字的行忽略；带 more 时只多给 5 行空行）",
-			Status:  303, Problems: []int{422}}},
+			Status:  303, Problems: []int{409, 422}}},
 		{get, "/checklists/:id", roles, staffRoles, s.checklistPage, doc{Tag: "ui", Summary: "检查表的某一版本：分节、各项及其规则（网页）；编辑可发布、停用、修改",
 			Query: []param{{"done", "string", "created|saved|new_version|published|retired：提示刚完成的操作"}}, File: mimeHTML}},
 		{get, "/checklists/:id/edit", roles, templateEditors, s.editChecklistPage, doc{Tag: "ui",

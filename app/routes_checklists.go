@@ -37,7 +37,7 @@ func (s *server) checklistRoutes() []route {
 			Resp: models.List[models.ChecklistTemplate]{}, Query: append([]param{{"code", "string", "检查表编码"}, {"status", "string", "draft|published|retired"}}, pageParams...)}},
 		{get, "/api/v1/checklist-templates/:id", roles, staffRoles, s.getTemplate, doc{Tag: "checklists", Summary: "检查表模板的某一版本", Resp: models.ChecklistTemplate{}}},
 		{post, "/api/v1/checklist-templates", roles, templateEditors, s.createTemplate, doc{Tag: "checklists", Summary: "新建检查表（第 1 版，草稿；仅省级）",
-			Body: inspections.TemplateInput{}, Resp: models.ChecklistTemplate{}, Status: 201}},
+			Body: inspections.TemplateInput{}, Resp: models.ChecklistTemplate{}, Status: 201, Problems: []int{409}}},
 		{put, "/api/v1/checklist-templates/:id", roles, templateEditors, s.editTemplate, doc{Tag: "checklists",
 			Summary: "修改草稿（200）；对已发布或已停用的版本，内容成为下一版本的草稿（201），原版本不变", Body: inspections.TemplateInput{}, Resp: models.ChecklistTemplate{}, Problems: []int{409}}},
 		{post, "/api/v1/checklist-templates/:id/publish", roles, templateEditors, s.publishTemplate, doc{Tag: "checklists",

@@ -28,7 +28,7 @@ func (s *server) supervisionPageRoutes() []route {
 			Query: []param{{"county", "integer", "只列该县分公司的营业厅"}, {"follow_up_of", "integer", "复查该问题：预选其营业厅和检查表"},
 				{"patrol_stop_id", "integer", "本人巡查计划的待检站点：预选该站点及其营业厅"}}, File: mimeHTML, Problems: []int{404}}},
 		{post, "/inspections", roles, inspectionWriters, s.startInspectionForm, doc{Tag: "ui",
-			Summary: "开始检查（网页表单，字段 client_id、template_id、org_unit_id、patrol_stop_id、follow_up_of、lat、lng；重复提交得到同一条记录）", Status: 303, Problems: []int{422}}},
+			Summary: "开始检查（网页表单，字段 client_id、template_id、org_unit_id、patrol_stop_id、follow_up_of、lat、lng；重复提交得到同一条记录）", Status: 303, Problems: []int{409, 422}}},
 		{get, "/inspections/:id", roles, inspectionReaders, s.inspectionPage, doc{Tag: "ui", Summary: "填写或查看一次检查（网页）",
 			Query: []param{{"done", "string", "saved|unchanged|photo|submitted|reopened|voided：提示刚完成的操作"}}, File: mimeHTML}},
 		{post, "/inspections/:id/items", roles, inspectionWriters, s.saveItemsForm, doc{Tag: "ui",

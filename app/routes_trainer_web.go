@@ -15,7 +15,7 @@ func (s *server) trainerPageRoutes() []route {
 		{post, "/questions/import", roles, examRoles, s.importBankForm, doc{Tag: "ui",
 			Summary: "导入题库（网页表单，multipart 字段 file、dry_run）；任一行有误则不写入，逐行说明原因", Upload: "file", File: mimeHTML}},
 		{get, "/questions/new", roles, examRoles, s.newQuestionPage, doc{Tag: "ui", Summary: "新建试题（网页表单）", File: mimeHTML}},
-		{post, "/questions/new", roles, examRoles, s.createQuestionForm, doc{Tag: "ui", Summary: "新建试题（网页表单提交）；不通过时在字段旁说明", Status: 303, Problems: []int{422}}},
+		{post, "/questions/new", roles, examRoles, s.createQuestionForm, doc{Tag: "ui", Summary: "新建试题（网页表单提交）；不通过时在字段旁说明", Status: 303, Problems: []int{409, 422}}},
 		{get, "/questions/:id/edit", roles, examRoles, s.editQuestionPage, doc{Tag: "ui", Summary: "修改试题（网页表单）",
 			Query: []param{{"done", "string", "created|saved|version|archived：提示刚完成的操作"}}, File: mimeHTML}},
 		{post, "/questions/:id/edit", roles, examRoles, s.updateQuestionForm, doc{Tag: "ui", Summary: "修改试题（网页表单提交）；已被作答使用的版本不变，改动成为新版本", Status: 303, Problems: []int{409, 422}}},

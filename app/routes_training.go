@@ -29,7 +29,7 @@ func (s *server) trainingRoutes() []route {
 			Resp: models.List[models.HandbookVersion]{}, Query: pageParams}},
 		{get, "/api/v1/handbook/versions/:id", roles, handbookEditors, s.getHandbookVersion, doc{Tag: "handbook", Summary: "手册某一版本", Resp: models.HandbookVersion{}}},
 		{post, "/api/v1/handbook/versions", roles, handbookEditors, s.createHandbookDraft, doc{Tag: "handbook", Summary: "新建手册草稿（版本号须高于已发布的最新版本）",
-			Body: training.VersionInput{}, Resp: models.HandbookVersion{}, Status: 201}},
+			Body: training.VersionInput{}, Resp: models.HandbookVersion{}, Status: 201, Problems: []int{409}}},
 		{put, "/api/v1/handbook/versions/:id", roles, handbookEditors, s.updateHandbookDraft, doc{Tag: "handbook", Summary: "修改手册草稿；已发布的版本不能修改",
 			Body: training.VersionInput{}, Resp: models.HandbookVersion{}, Problems: []int{409}}},
 		{post, "/api/v1/handbook/versions/:id/publish", roles, handbookEditors, s.publishHandbook, doc{Tag: "handbook",
