@@ -12,7 +12,10 @@ import (
 
 // Config is the server's configuration, read from QUALITY_* environment variables.
 type Config struct {
-	Addr          string // QUALITY_ADDR
+	Addr string // QUALITY_ADDR
+	// PublicURL is where users reach the product (scheme://host[:port]); unsafe requests
+	// from any other origin are refused. Empty: the listen address (see publicOrigins).
+	PublicURL     string // QUALITY_PUBLIC_URL
 	DB            string // QUALITY_DB
 	DataDir       string // QUALITY_DATA_DIR
 	AdminPassword string // QUALITY_ADMIN_PASSWORD
@@ -38,6 +41,7 @@ type EnvVar struct{ Name, Default, Meaning string }
 // EnvVars lists every variable the server reads.
 var EnvVars = []EnvVar{
 	{"QUALITY_ADDR", "127.0.0.1:8080", "listen address"},
+	{"QUALITY_PUBLIC_URL", "http://QUALITY_ADDR", "address users open (https://quality.example.cn behind a proxy); forms and API writes from any other origin are refused; unset with a 0.0.0.0 or :PORT address, each request's own host is used"},
 	{"QUALITY_DB", "sqlite:./data/quality.db", "database: sqlite:PATH or mysql://user:pass@tcp(host:3306)/name"},
 	{"QUALITY_DATA_DIR", "./data", "folder for uploads"},
 	{"QUALITY_ADMIN_PASSWORD", "(random, printed once)", "password of the admin account created on first start"},
@@ -54,12 +58,16 @@ var EnvVars = []EnvVar{
 func ConfigFromEnv() (Config, error) {
 	cfg := Config{
 		Addr:          env("QUALITY_ADDR", "127.0.0.1:8080"),
+		PublicURL:     os.Getenv("QUALITY_PUBLIC_URL"),
 		DB:            env("QUALITY_DB", "sqlite:./data/quality.db"),
 		DataDir:       env("QUALITY_DATA_DIR", "./data"),
 		AdminPassword: os.Getenv("QUALITY_ADMIN_PASSWORD"),
 		DemoPassword:  env("QUALITY_DEMO_PASSWORD", "demo-2026"),
 		BodyLimit:     12 << 20,
 		Sessions:      accounts.DefaultConfig,
+	}
+	if _, err := publicOrigins(cfg); err != nil {
+		return cfg, err
 	}
 	if v := os.Getenv("QUALITY_TRUSTED_PROXIES"); v != "" {
 		for _, p := range strings.Split(v, ",") {
