@@ -74,11 +74,20 @@ func TestMain(m *testing.M) {
 
 func newEnv(t testing.TB, db *gorm.DB) *env {
 	t.Helper()
+	return newEnvWith(t, db, nil)
+}
+
+// newEnvWith is newEnv with the configuration changed by edit first.
+func newEnvWith(t testing.TB, db *gorm.DB, edit func(*app.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	envData.CopyInto(t, db)
 	cfg, err := app.ConfigFromEnv()
 	require.NoError(t, err)
 	cfg.PublicURL = siteOrigin
+	if edit != nil {
+		edit(&cfg)
+	}
 	// The workbook jobs write under a folder of the test and are waited for before the
 	// database closes.
 	exports := reports.NewExporter(reports.NewService(db, cfg.Location), filepath.Join(t.TempDir(), "exports"), slog.New(slog.DiscardHandler))
