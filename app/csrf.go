@@ -94,7 +94,7 @@ func (s *server) checkCSRF(c *fiber.Ctx) error {
 			token := c.Cookies(csrfCookie)
 			if !s.csrf.Valid(token, session) {
 				token = s.csrf.New(session)
-				s.setCSRFCookie(c, token, time.Now().Add(s.csrf.ttl))
+				s.setCSRFCookie(c, token, s.csrf.now().Add(s.csrf.ttl))
 			}
 			c.Locals(ctxCSRF, strings.Clone(token))
 			c.Vary(fiber.HeaderCookie)
