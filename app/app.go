@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/utils"
@@ -48,6 +47,7 @@ type server struct {
 	accounts *accounts.Service
 	msgs     catalog
 	csrf     *csrfTokens
+	origins  []string // where unsafe requests may come from; nil: the request's own host
 	routes   []route
 	pages    map[string]*template.Template
 	log      *slog.Logger
@@ -77,6 +77,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	if cfg.Sessions.IdleTimeout == 0 {
 		cfg.Sessions = accounts.DefaultConfig
+	}
+	origins, err := publicOrigins(cfg)
+	if err != nil {
+		return nil, err
 	}
 	pages, err := parsePages()
 	if err != nil {
@@ -108,7 +112,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		db:             deps.DB,
 		accounts:       accounts.NewService(deps.DB, cfg.Sessions),
 		msgs:           msgs,
-		csrf:           newCSRFTokens(key, cfg.Sessions.AbsoluteTimeout),
+		// A token lives no longer than a session can.
+		csrf:    newCSRFTokens(key, cfg.Sessions.AbsoluteTimeout),
+		origins: origins,
 	}
 	fcfg := fiber.Config{
 		AppName:               "quality",
@@ -138,24 +144,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	a.Use(s.accessLog)
 	a.Use(securityHeaders)
 	a.Use(s.loadSession)
-	a.Use(csrf.New(csrf.Config{
-		// Only cookie-authenticated requests need the token; login has no session yet.
-		Next:           func(c *fiber.Ctx) bool { return currentUser(c) == nil },
-		CookieSameSite: "Lax",
-		CookieSecure:   cfg.SecureCookies,
-		Expiration:     cfg.Sessions.AbsoluteTimeout,
-		Storage:        s.csrf,
-		KeyGenerator:   s.csrf.New,
-		ContextKey:     ctxCSRF,
-		// The header, as Fiber's default; the web UI's plain forms send a _csrf field.
-		Extractor: func(c *fiber.Ctx) (string, error) {
-			if h := c.Get(csrf.HeaderName); h != "" {
-				return h, nil
-			}
-			return c.FormValue("_csrf"), nil
-		},
-		ErrorHandler: func(c *fiber.Ctx, err error) error { return &csrfError{err} },
-	}))
+	a.Use(s.checkCSRF)
 
 	s.routes = s.routeTable()
 	for _, r := range s.routes {

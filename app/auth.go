@@ -53,11 +53,10 @@ func (s *server) login(c *fiber.Ctx) error {
 		return err
 	}
 	s.setSessionCookie(c, res.Token, res.ExpiresAt)
-	// A fresh CSRF token for the new session, in the cookie Fiber's middleware reads
-	// and in the body for clients that cannot read cookies.
-	token := s.csrf.New()
-	c.Cookie(&fiber.Cookie{Name: "csrf_", Value: token, Path: "/", SameSite: fiber.CookieSameSiteLaxMode,
-		Secure: s.secure(c), Expires: res.ExpiresAt})
+	// A token of the new session, in the cookie and in the body for clients that
+	// cannot read cookies.
+	token := s.csrf.New(res.Token)
+	s.setCSRFCookie(c, token, res.ExpiresAt)
 	c.Locals(ctxUser, res.User)
 	return s.renderMe(c, res.User, token)
 }

@@ -13,9 +13,12 @@ import (
 
 // Config is the server's configuration, read from QUALITY_* environment variables.
 type Config struct {
-	Addr    string // QUALITY_ADDR
-	DB      string // QUALITY_DB
-	DataDir string // QUALITY_DATA_DIR
+	Addr string // QUALITY_ADDR
+	// PublicURL is where users reach the product (scheme://host[:port]); unsafe requests
+	// from any other origin are refused. Empty: the listen address (see publicOrigins).
+	PublicURL string // QUALITY_PUBLIC_URL
+	DB        string // QUALITY_DB
+	DataDir   string // QUALITY_DATA_DIR
 	// Storage says where photos and workbooks are kept: "" (the folder DataDir) or an
 	// S3 bucket (storage.Parse).
 	Storage       string // QUALITY_STORAGE
@@ -42,6 +45,7 @@ type EnvVar struct{ Name, Default, Meaning string }
 // EnvVars lists every variable the server reads.
 var EnvVars = []EnvVar{
 	{"QUALITY_ADDR", "127.0.0.1:8080", "listen address"},
+	{"QUALITY_PUBLIC_URL", "http://QUALITY_ADDR", "address users open (https://quality.example.cn behind a proxy); forms and API writes from any other origin are refused; unset with a 0.0.0.0 or :PORT address, each request's own host is used"},
 	{"QUALITY_DB", "sqlite:./data/quality.db", "database: sqlite:PATH or mysql://user:pass@tcp(host:3306)/name"},
 	{"QUALITY_DATA_DIR", "./data", "folder of the SQLite database and, with QUALITY_STORAGE=local, of photos and workbooks"},
 	{"QUALITY_STORAGE", "local", "where photos and generated workbooks are kept: local (under QUALITY_DATA_DIR) or s3://ACCESS:SECRET@HOST:PORT/BUCKET[/PREFIX][?secure=false&region=R] (an S3-compatible bucket that exists; keys URL-escaped; HTTPS unless secure=false), needed to run several instances"},
@@ -59,6 +63,7 @@ var EnvVars = []EnvVar{
 func ConfigFromEnv() (Config, error) {
 	cfg := Config{
 		Addr:          env("QUALITY_ADDR", "127.0.0.1:8080"),
+		PublicURL:     os.Getenv("QUALITY_PUBLIC_URL"),
 		DB:            env("QUALITY_DB", "sqlite:./data/quality.db"),
 		DataDir:       env("QUALITY_DATA_DIR", "./data"),
 		Storage:       os.Getenv("QUALITY_STORAGE"),
@@ -69,6 +74,9 @@ func ConfigFromEnv() (Config, error) {
 	}
 	if _, err := storage.Parse(cfg.Storage); err != nil {
 		return cfg, fmt.Errorf("QUALITY_STORAGE=%s: %w", storage.Redact(cfg.Storage), err)
+	}
+	if _, err := publicOrigins(cfg); err != nil {
+		return cfg, err
 	}
 	if v := os.Getenv("QUALITY_TRUSTED_PROXIES"); v != "" {
 		for _, p := range strings.Split(v, ",") {

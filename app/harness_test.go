@@ -26,6 +26,10 @@ import (
 	"quality/storage"
 )
 
+// siteOrigin is the test server's public origin (QUALITY_PUBLIC_URL): the client
+// sends it as Origin on unsafe requests, as a browser on the product's pages does.
+const siteOrigin = "http://quality.test"
+
 // Passwords of the test fixture.
 const (
 	adminPassword = "admin-pass-123"
@@ -70,10 +74,20 @@ func TestMain(m *testing.M) {
 
 func newEnv(t testing.TB, db *gorm.DB) *env {
 	t.Helper()
+	return newEnvWith(t, db, nil)
+}
+
+// newEnvWith is newEnv with the configuration changed by edit first.
+func newEnvWith(t testing.TB, db *gorm.DB, edit func(*app.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	envData.CopyInto(t, db)
 	cfg, err := app.ConfigFromEnv()
 	require.NoError(t, err)
+	cfg.PublicURL = siteOrigin
+	if edit != nil {
+		edit(&cfg)
+	}
 	// The workbook jobs write under a folder of the test and are waited for before the
 	// database closes.
 	exports := reports.NewExporter(reports.NewService(db, cfg.Location), storage.NewLocal(t.TempDir()), slog.New(slog.DiscardHandler))
@@ -108,8 +122,8 @@ func (e *env) auditCount() int64 {
 	return n
 }
 
-// client is a browser-like caller: it keeps cookies and sends the CSRF header on
-// unsafe requests.
+// client is a browser-like caller: it keeps cookies, sends the CSRF header on unsafe
+// requests (send) and, on every unsafe request, the site's Origin (exchange).
 type client struct {
 	e       *env
 	cookies map[string]string
@@ -199,10 +213,13 @@ func (c *client) send(req *http.Request) response {
 	return r
 }
 
-// exchange sends req with the client's cookies and reads the reply and the cookies it
-// sets.
+// exchange sends req with the client's cookies (and, on an unsafe request without
+// Origin or Referer, Origin: siteOrigin) and reads the reply and the cookies it sets.
 func (c *client) exchange(req *http.Request) (response, []*http.Cookie) {
 	c.e.t.Helper()
+	if req.Method != http.MethodGet && req.Method != http.MethodHead && req.Header.Get("Origin") == "" && req.Header.Get("Referer") == "" {
+		req.Header.Set("Origin", siteOrigin)
+	}
 	for k, v := range c.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}

@@ -1,11 +1,6 @@
 package app
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"strings"
 	"time"
@@ -174,62 +169,3 @@ func (s *server) userWithGrants(c *fiber.Ctx) (*models.User, error) {
 	}
 	return u, s.accounts.LoadGrants(c.UserContext(), u)
 }
-
-// csrfTokens makes and checks signed, time-limited CSRF tokens, so every instance
-// accepts every other's without shared storage. It is the Storage of Fiber's csrf
-// middleware: Get answers for valid tokens, Set and Delete have nothing to keep.
-type csrfTokens struct {
-	key []byte
-	ttl time.Duration
-	now func() time.Time
-}
-
-func newCSRFTokens(key string, ttl time.Duration) *csrfTokens {
-	return &csrfTokens{key: []byte(key), ttl: ttl, now: time.Now}
-}
-
-// New returns random bits, the issue time and an HMAC over both.
-func (t *csrfTokens) New() string {
-	b := make([]byte, 16+8, 16+8+32)
-	if _, err := rand.Read(b[:16]); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	binary.BigEndian.PutUint64(b[16:], uint64(t.now().Unix()))
-	m := hmac.New(sha256.New, t.key)
-	m.Write(b)
-	return base64.RawURLEncoding.EncodeToString(m.Sum(b))
-}
-
-func (t *csrfTokens) valid(token string) bool {
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(b) != 16+8+32 {
-		return false
-	}
-	m := hmac.New(sha256.New, t.key)
-	m.Write(b[:24])
-	if !hmac.Equal(m.Sum(nil), b[24:]) {
-		return false
-	}
-	issued := time.Unix(int64(binary.BigEndian.Uint64(b[16:24])), 0)
-	return t.now().Sub(issued) < t.ttl
-}
-
-// Get reports a valid token with a non-nil value, as fiber.Storage requires.
-func (t *csrfTokens) Get(key string) ([]byte, error) {
-	if t.valid(key) {
-		return []byte{'+'}, nil
-	}
-	return nil, nil
-}
-
-// Set keeps nothing: the token carries its own proof.
-func (t *csrfTokens) Set(string, []byte, time.Duration) error { return nil }
-
-// Delete keeps nothing either.
-func (t *csrfTokens) Delete(string) error { return nil }
-
-// Reset has nothing to clear.
-func (t *csrfTokens) Reset() error { return nil }
-
-// Close has nothing to release.
-func (t *csrfTokens) Close() error { return nil }

@@ -114,7 +114,7 @@ func (s *server) openAPIDocument() map[string]any {
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "quality — 服务质量稽核与培训考核平台", "version": Version,
-			"description": "会话保存在 HttpOnly Cookie `quality_session` 中。对带会话的非安全请求（POST、PUT、PATCH、DELETE），须在请求头 `X-Csrf-Token` 中回传 Cookie `csrf_` 的值（登录响应和 GET /api/v1/me 的 `csrf_token` 字段也给出它）。错误为 RFC 9457 application/problem+json。",
+			"description": "会话保存在 HttpOnly Cookie `quality_session` 中。对带会话的非安全请求（POST、PUT、PATCH、DELETE），须在请求头 `X-Csrf-Token` 中回传本会话的令牌，即 Cookie `csrf_` 的值（登录响应和 GET /api/v1/me 的 `csrf_token` 字段也给出它；令牌只对签发它的会话有效，不接受查询参数）。带 `Origin`（或 `Referer`）的非安全请求须来自配置的公开地址 QUALITY_PUBLIC_URL。错误为 RFC 9457 application/problem+json。",
 			"license":     apiLicense},
 		// Relative: the document is served by the server it describes, whatever its address.
 		"servers": []any{map[string]any{"url": "/", "description": "提供本文档的服务器"}},

@@ -57,7 +57,7 @@ type malformedError struct{ detail string }
 
 func (e *malformedError) Error() string { return "malformed body: " + e.detail }
 
-// csrfError is any refusal of the CSRF middleware: 403.
+// csrfError is any refusal of checkCSRF: 403.
 type csrfError struct{ err error }
 
 func (e *csrfError) Error() string { return "csrf: " + e.err.Error() }
@@ -147,7 +147,14 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
 		p.Status, p.Title = fiber.StatusTooManyRequests, t("problem.throttled", map[string]any{"seconds": secs})
 	case errors.As(err, &xe):
-		p.Status, p.Title, p.Type = fiber.StatusForbidden, t("problem.csrf", nil), "urn:quality:problem:csrf"
+		key := "problem.csrf"
+		if errors.Is(xe.err, errCSRFCrossSite) || errors.Is(xe.err, errCSRFNoOrigin) {
+			key = "problem.csrf_origin"
+		}
+		p.Status, p.Title, p.Type = fiber.StatusForbidden, t(key, nil), "urn:quality:problem:csrf"
+		// Operators see why: a wrong QUALITY_PUBLIC_URL refuses every form.
+		s.log.Warn("csrf refused", "request_id", p.RequestID, "method", c.Method(), "path", c.Path(), "reason", xe.err.Error(),
+			"origin", c.Get(fiber.HeaderOrigin), "referer", c.Get(fiber.HeaderReferer))
 	case errors.As(err, &se):
 		p.Status, p.Title = se.status, t(se.key, nil)
 	case errors.As(err, &fe):

@@ -62,6 +62,8 @@ func (s *server) loginForm(c *fiber.Ctx) error {
 		return err
 	}
 	s.setSessionCookie(c, res.Token, res.ExpiresAt)
+	// The old session's token, if the cookie holds one, is no good for the new one.
+	s.setCSRFCookie(c, s.csrf.New(res.Token), res.ExpiresAt)
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 

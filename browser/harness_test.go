@@ -115,18 +115,20 @@ func newSite(t *testing.T, db *gorm.DB) *site {
 	cfg, err := app.ConfigFromEnv()
 	require.NoError(t, err)
 	cfg.DataDir = dataDir
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	// The address Chromium opens is the public origin forms must come from.
+	cfg.PublicURL = "http://" + ln.Addr().String()
 	log := slog.New(slog.DiscardHandler)
 	exports := reports.NewExporter(reports.NewService(db, cfg.Location), storage.NewLocal(t.TempDir()), log)
 	a, err := app.New(cfg, app.Deps{DB: db, Log: log, Exports: exports})
-	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	go a.Listener(ln)
 	t.Cleanup(func() {
 		_ = a.ShutdownWithTimeout(5 * time.Second)
 		exports.Wait()
 	})
-	return &site{t: t, db: db, url: "http://" + ln.Addr().String()}
+	return &site{t: t, db: db, url: cfg.PublicURL}
 }
 
 // tab is one browser tab on the site, with what went wrong in it: console errors,
