@@ -42,7 +42,8 @@ func instance(t *testing.T, dsn, files string, fill func(db *gorm.DB)) *env {
 	}
 	cfg, err := app.ConfigFromEnv()
 	require.NoError(t, err)
-	cfg.DataDir, cfg.Storage = t.TempDir(), files
+	// Both instances behind one public address, as behind a load balancer.
+	cfg.DataDir, cfg.Storage, cfg.PublicURL = t.TempDir(), files, siteOrigin
 	store, err := storage.Open(ctx, cfg.Storage, cfg.DataDir)
 	require.NoError(t, err)
 	log := slog.New(slog.DiscardHandler)

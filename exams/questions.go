@@ -61,6 +61,11 @@ func CheckQuestion(v *models.ValidationError, prefix string, in *QuestionInput) 
 	case n > 2000:
 		v.Add(prefix+"stem", "too_long", "max", 2000)
 	}
+	// The explanation is a TEXT column: MySQL stops at 65,535 bytes, which 70,000
+	// Chinese characters overflowed with a 500 (the hostile-input walk found it).
+	if utf8.RuneCountInString(in.Explanation) > 4000 {
+		v.Add(prefix+"explanation", "too_long", "max", 4000)
+	}
 	if in.Rule != "" && !ruleRE.MatchString(in.Rule) {
 		v.Add(prefix+"rule", "invalid_rule")
 	}

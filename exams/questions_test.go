@@ -74,6 +74,7 @@ func TestCheckQuestion(t *testing.T) {
 		{"blank stem", with(validSingle, func(in *exams.QuestionInput) { in.Stem = " \n\t " }), []string{"stem: required"}},
 		{"stem of 2000 runes", with(validSingle, func(in *exams.QuestionInput) { in.Stem = strings.Repeat("题", 2000) }), nil},
 		{"stem of 2001 runes", with(validSingle, func(in *exams.QuestionInput) { in.Stem = strings.Repeat("题", 2001) }), []string{"stem: too_long"}},
+		{"explanation of 4001 runes", with(validSingle, func(in *exams.QuestionInput) { in.Explanation = strings.Repeat("解", 4001) }), []string{"explanation: too_long"}},
 		{"rule not like R4.1", with(validSingle, func(in *exams.QuestionInput) { in.Rule = "4.1" }), []string{"rule: invalid_rule"}},
 		{"rule R4", with(validSingle, func(in *exams.QuestionInput) { in.Rule = "R4" }), nil},
 		{"blank option", with(validSingle, func(in *exams.QuestionInput) { in.Options[2] = "  " }), []string{"options[2]: invalid"}},
