@@ -165,11 +165,35 @@ func (s *server) auditRows(lang string, events []models.AuditEvent, units map[ui
 			if l.Field == "grants" {
 				l.Value, l.From, l.To = s.grantsText(lang, l.Value, units), s.grantsText(lang, l.From, units), s.grantsText(lang, l.To, units)
 			}
+			if prefix, ok := statusLabels[ev.Entity]; ok && l.Field == "status" {
+				l.Value, l.From, l.To = s.statusText(lang, prefix, l.Value), s.statusText(lang, prefix, l.From), s.statusText(lang, prefix, l.To)
+			}
 			r.Lines = append(r.Lines, auditLine{AuditLine: l, Label: s.msgs.label(lang, "audit.field.", l.Field)})
 		}
 		rows[i] = r
 	}
 	return rows
+}
+
+// statusLabels are, per record kind, the catalogue prefix its statuses are shown with
+// on its own pages, so the audit log names them the same way (待整改 → 待核验).
+var statusLabels = map[string]string{
+	"rectification":      "supervisionweb.rect_status.",
+	"inspection":         "supervisionweb.inspection_status.",
+	"case":               "supervisionweb.case_status.",
+	"employee":           "status.",
+	"checklist_template": "checklistweb.status.",
+	"exam":               "trainerweb.status.",
+	"question":           "trainerweb.status.",
+}
+
+// statusText is a stored status in lang; an empty value stays empty, and one without
+// a catalogue entry is shown as it is stored.
+func (s *server) statusText(lang, prefix, v string) string {
+	if v == "" {
+		return v
+	}
+	return s.msgs.label(lang, prefix, v)
 }
 
 // auditPager is the links to the pages before and after p, with the same filters.

@@ -218,3 +218,22 @@ func TestAuditPageGrants(t *testing.T) {
 		assert.NotContains(t, page.Body, `org_unit_id`)
 	})
 }
+
+// A status in a change reads as its record kind's pages show it, in the page's
+// language, not as the code it is stored as.
+func TestAuditPageStatuses(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		adm := e.login(admin)
+		id := e.employee("360102001")
+		res := adm.do(patch, withID("/api/v1/employees/:id", id), map[string]any{"status": models.StatusOnLeave})
+		require.Equal(t, ok, res.Code, res.Body)
+
+		page := adm.do(get, "/audit?entity=employee&action=update&entity_id="+idStr(id), nil)
+		require.Equal(t, ok, page.Code, page.Body)
+		assert.Contains(t, page.Body, `data-field="status">状态</span>：<span class="from">在岗</span> → <span class="to">休假</span>`)
+		adm.cookies["lang"] = "en"
+		page = adm.do(get, "/audit?entity=employee&action=update&entity_id="+idStr(id), nil)
+		assert.Contains(t, page.Body, `<span class="from">Active</span> → <span class="to">On leave</span>`)
+	})
+}
