@@ -49,7 +49,7 @@ type rankingSettingsData struct {
 	Groups  []settingsGroup
 	CanEdit bool
 	Notice  string
-	Summary []string
+	Summary []settingsMessage
 }
 
 func (s *server) rankingSettingsPage(c *fiber.Ctx) error {
@@ -151,15 +151,8 @@ func (s *server) rankingSettingsForm(c *fiber.Ctx) error {
 
 // renderRankingSettings shows the form with values and the messages of refused.
 func (s *server) renderRankingSettings(c *fiber.Ctx, status int, values map[string]string, refused []models.FieldError, notice string) error {
-	lang := language(c)
-	msgs := map[string][]string{}
-	d := rankingSettingsData{CanEdit: accounts.HasRole(currentUser(c), adminOnly...), Notice: notice}
-	for _, f := range refused {
-		msg := s.msgs.T(lang, "field."+f.Code, f.Params)
-		msgs[f.Field] = append(msgs[f.Field], msg)
-		d.Summary = append(d.Summary, s.msgs.T(lang, "trainerweb.field_message", map[string]any{
-			"field": s.msgs.T(lang, "rankingweb.setting."+f.Field, nil), "message": msg}))
-	}
+	msgs, summary := s.settingsRefusals(language(c), "rankingweb.setting.", refused)
+	d := rankingSettingsData{CanEdit: accounts.HasRole(currentUser(c), adminOnly...), Notice: notice, Summary: summary}
 	for _, g := range rankingSettingGroups {
 		sg := settingsGroup{Key: g.Key, Errors: msgs[g.Key]}
 		for _, k := range g.Keys {
