@@ -36,6 +36,7 @@ func TestAdminInTheBrowser(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(`#error-summary`)))
 		assert.Equal(t, "dh-manager2", get(admin, chromedp.Value(chromedp.CSS(`#user-form input[name="username"]`))), "the refusal keeps the username")
 		assert.Equal(t, 1, admin.count(`#error-summary a[href="#password"]`), "the summary links the password field")
+		assert.Equal(t, "error-summary", get(admin, chromedp.Evaluate[string](`document.activeElement.id`)), "the page opens at the summary")
 		admin.run(chromedp.SendKeys(chromedp.CSS(`#user-form input[name="password"]`), "Dh-manager-2026"),
 			admin.press(`#user-form button[type="submit"]`),
 			chromedp.WaitNotPresent(chromedp.CSS(`#user-form`)))

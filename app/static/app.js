@@ -34,4 +34,11 @@
     });
     table.classList.add("stacked");
   });
+  // A refused form opens at its summary of what was refused (each entry links to its
+  // field), and a screen reader reads it first.
+  var refused = document.getElementById("error-summary");
+  if (refused) {
+    refused.tabIndex = -1;
+    refused.focus();
+  }
 })();
