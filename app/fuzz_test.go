@@ -16,7 +16,7 @@ import (
 )
 
 // TestWritesRefuseHostileInput walks every write route of the role matrix as the admin
-// (who may reach them all) and the manager (who is refused most), each with its row's
+// (who may reach them all), each with its row's
 // valid request bent many ways: every field of the body in turn null, of the wrong
 // type, empty, negative, huge, a 22,000-character text, a formula, and one field a deep
 // or long list; the body
@@ -34,7 +34,9 @@ func TestWritesRefuseHostileInput(t *testing.T) {
 		requests := 0
 		var slowest time.Duration
 		slowestWhat := ""
-		for _, as := range []string{admin, manager} {
+		// The admin reaches every write; the other roles' refusals come before any
+		// body is read, and the role matrix covers them.
+		for _, as := range []string{admin} {
 			cl := e.login(as)
 			for _, r := range rows {
 				if r.method == get || r.ownSession {
