@@ -35,9 +35,12 @@
     table.classList.add("stacked");
   });
   // A refused form opens at its summary of what was refused (each entry links to its
-  // field), and a screen reader reads it first.
+  // field), and a screen reader reads it first; unless the page opens at the refused
+  // field itself (an anchor, or a field that takes the focus, as the inspection's
+  // first refused item does).
   var refused = document.getElementById("error-summary");
-  if (refused) {
+  var placed = location.hash || document.querySelector("[autofocus]") || document.activeElement !== document.body;
+  if (refused && !placed) {
     refused.tabIndex = -1;
     refused.focus();
   }
