@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"testing"
@@ -22,28 +21,13 @@ import (
 func TestItemAnalysis(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db)
-		ctx := context.Background()
 		var staff []models.Employee
 		require.NoError(t, db.Where("position IN ? AND status = ? AND job_number LIKE ?",
 			[]string{models.PositionWindow, models.PositionMarketing, models.PositionInstaller}, models.StatusActive, "360102%").
 			Order("job_number").Limit(12).Find(&staff).Error)
 		require.Len(t, staff, 12)
-		svc := exams.NewService(db)
 		examID := e.exam(seeds.EtiquetteExamTitle)
-		for i, s := range staff {
-			id := s.ID
-			v, _, err := svc.Start(ctx, models.SystemActor, &id, examID)
-			require.NoError(t, err)
-			for j, q := range v.Questions {
-				if q.Kind == models.KindFill || (i+j)%3 == 0 {
-					continue // some left blank
-				}
-				_, err := svc.Save(ctx, models.SystemActor, &id, v.ID, q.ID, exams.SaveInput{Choices: []int{q.Options[(i+j)%len(q.Options)].ID}, Seq: 1})
-				require.NoError(t, err)
-			}
-			_, err = svc.Submit(ctx, models.SystemActor, &id, v.ID)
-			require.NoError(t, err)
-		}
+		e.sitExam(examID, staff)
 
 		tr := e.login("trainer")
 		res := tr.do(http.MethodGet, fmt.Sprintf("/api/v1/exams/%d/analysis", examID), nil)

@@ -148,3 +148,26 @@ func (e *env) freshEmployeeAttempt() uint {
 	require.NoError(e.t, err)
 	return v.ID
 }
+
+// sitExam has each of staff start and submit examID, the i-th answering choice question
+// j with option (i+j) mod n and leaving every third one blank, so item analysis gets
+// first attempts that differ.
+func (e *env) sitExam(examID uint, staff []models.Employee) {
+	e.t.Helper()
+	ctx := context.Background()
+	svc := exams.NewService(e.db)
+	for i, s := range staff {
+		id := s.ID
+		v, _, err := svc.Start(ctx, models.SystemActor, &id, examID)
+		require.NoError(e.t, err)
+		for j, q := range v.Questions {
+			if q.Kind == models.KindFill || (i+j)%3 == 0 {
+				continue // some left blank
+			}
+			_, err := svc.Save(ctx, models.SystemActor, &id, v.ID, q.ID, exams.SaveInput{Choices: []int{q.Options[(i+j)%len(q.Options)].ID}, Seq: 1})
+			require.NoError(e.t, err)
+		}
+		_, err = svc.Submit(ctx, models.SystemActor, &id, v.ID)
+		require.NoError(e.t, err)
+	}
+}

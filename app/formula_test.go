@@ -16,7 +16,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"quality/exams"
 	"quality/models"
 	"quality/models/dbtest"
 	"quality/seeds"
@@ -69,20 +68,7 @@ func TestNoFormulaInAnyWorkbook(t *testing.T) {
 	require.NoError(t, db.Where("position IN ? AND status = ? AND id NOT IN (SELECT employee_id FROM attempts WHERE exam_id = ?)",
 		models.FrontlinePositions, models.StatusActive, examID).Order("job_number").Limit(12).Find(&staff).Error)
 	require.Len(t, staff, 12)
-	svc := exams.NewService(db)
-	for i, s := range staff {
-		id := s.ID
-		v, _, err := svc.Start(ctx, models.SystemActor, &id, examID)
-		require.NoError(t, err)
-		for j, q := range v.Questions {
-			if q.Kind != models.KindFill && (i+j)%3 != 0 {
-				_, err := svc.Save(ctx, models.SystemActor, &id, v.ID, q.ID, exams.SaveInput{Choices: []int{q.Options[(i+j)%len(q.Options)].ID}, Seq: 1})
-				require.NoError(t, err)
-			}
-		}
-		_, err = svc.Submit(ctx, models.SystemActor, &id, v.ID)
-		require.NoError(t, err)
-	}
+	e.sitExam(examID, staff)
 	for table, cols := range poisoned {
 		for _, col := range cols {
 			require.NoError(t, db.Exec(fmt.Sprintf("UPDATE %s SET %s = '=1+' || %s WHERE %s <> ''", table, col, col, col)).Error, "%s.%s", table, col)
