@@ -54,30 +54,23 @@ func dateMonth(db *gorm.DB, column string) string {
 // rollUp sums an inner query of (org_unit_id, month, num, den) rows up to the units
 // roots: each root gets the rows of the units of its subtree. SQL groups the rows by
 // unit and month (a few thousand at most); the subtrees are summed here, from each
-// unit's path: joined in SQL by the path's LIKE, the roll-up took 40 of the 50 ms of
-// the certification measure on the demo province.
-func rollUp(ctx context.Context, db *gorm.DB, inner *gorm.DB, roots []uint) ([]MonthTotal, error) {
+// unit's path (joined by id), against the roots' paths the caller already holds:
+// joined in SQL by the path's LIKE, the roll-up took 40 of the 50 ms of the
+// certification measure on the demo province.
+func rollUp(ctx context.Context, db *gorm.DB, inner *gorm.DB, roots []OrgUnit) ([]MonthTotal, error) {
 	out := []MonthTotal{}
 	if len(roots) == 0 {
 		return out, nil
 	}
 	var rows []struct {
-		OrgUnitID uint
-		Month     string
-		Num, Den  int64
+		Path     string
+		Month    string
+		Num, Den int64
 	}
-	if err := db.WithContext(ctx).Table("(?) t", inner).
-		Select("t.org_unit_id AS org_unit_id, t.month AS month, SUM(t.num) AS num, SUM(t.den) AS den").
-		Group("t.org_unit_id, t.month").Scan(&rows).Error; err != nil {
+	if err := db.WithContext(ctx).Table("(?) t", inner).Joins("JOIN org_units u ON u.id = t.org_unit_id").
+		Select("u.path AS path, t.month AS month, SUM(t.num) AS num, SUM(t.den) AS den").
+		Group("u.path, t.month").Scan(&rows).Error; err != nil {
 		return nil, err
-	}
-	var units []OrgUnit
-	if err := db.WithContext(ctx).Select("id", "path").Find(&units).Error; err != nil {
-		return nil, err
-	}
-	path := make(map[uint]string, len(units))
-	for _, u := range units {
-		path[u.ID] = u.Path
 	}
 	type key struct {
 		unit  uint
@@ -86,12 +79,12 @@ func rollUp(ctx context.Context, db *gorm.DB, inner *gorm.DB, roots []uint) ([]M
 	sums := map[key]*MonthTotal{}
 	for _, r := range rows {
 		for _, root := range roots {
-			if p, ok := path[root]; !ok || !strings.HasPrefix(path[r.OrgUnitID], p) {
+			if root.Path == "" || !strings.HasPrefix(r.Path, root.Path) {
 				continue
 			}
-			k := key{root, r.Month}
+			k := key{root.ID, r.Month}
 			if sums[k] == nil {
-				sums[k] = &MonthTotal{UnitID: root, Month: r.Month}
+				sums[k] = &MonthTotal{UnitID: root.ID, Month: r.Month}
 			}
 			sums[k].Num += r.Num
 			sums[k].Den += r.Den
@@ -133,7 +126,7 @@ func monthEnds(db *gorm.DB, ends []MonthEnd, hiredFrom, hiredBefore func(Date) D
 // InspectionPassByMonth is the inspection pass rate of each root per month of the span:
 // Num of the Den inspections the ranking scores (scoredInspections: submitted in
 // [From, CutOff), possible > 0) passed, by the local month of submission.
-func InspectionPassByMonth(ctx context.Context, db *gorm.DB, roots []uint, s RankingSpan) ([]MonthTotal, error) {
+func InspectionPassByMonth(ctx context.Context, db *gorm.DB, roots []OrgUnit, s RankingSpan) ([]MonthTotal, error) {
 	inner := scoredInspections(db.Model(&Inspection{}), s).
 		Select("inspections.org_unit_id AS org_unit_id, "+localMonth(db, "inspections.submitted_at", s.Offset)+" AS month, "+
 			"SUM(CASE WHEN inspections.result = ? THEN 1 ELSE 0 END) AS num, COUNT(*) AS den", ResultPass).
@@ -145,7 +138,7 @@ func InspectionPassByMonth(ctx context.Context, db *gorm.DB, roots []uint, s Ran
 // rectifications the ranking counts (due on the days [FromDay, DayLimit), neither
 // cancelled nor waived; assigned to a unit of the root) and the Num of them answered on
 // time (rectificationOnTime).
-func RectificationsOnTimeByMonth(ctx context.Context, db *gorm.DB, roots []uint, s RankingSpan) ([]MonthTotal, error) {
+func RectificationsOnTimeByMonth(ctx context.Context, db *gorm.DB, roots []OrgUnit, s RankingSpan) ([]MonthTotal, error) {
 	inner := rankedRectifications(db.Model(&Rectification{}), s).
 		Select("rectifications.assignee_unit_id AS org_unit_id, " + dateMonth(db, "rectifications.due_on") + " AS month, " +
 			"SUM(CASE WHEN " + rectificationOnTime(db, s.Offset) + " THEN 1 ELSE 0 END) AS num, COUNT(*) AS den").
@@ -161,7 +154,7 @@ func RectificationsOnTimeByMonth(ctx context.Context, db *gorm.DB, roots []uint,
 // end's day (in every month), those hired since (per month), and the holders, from the
 // certificates; an EXISTS per employee and month read 25,000 rows for the demo
 // province, several times slower.
-func CertifiedByMonth(ctx context.Context, db *gorm.DB, roots []uint, ends []MonthEnd) ([]MonthTotal, error) {
+func CertifiedByMonth(ctx context.Context, db *gorm.DB, roots []OrgUnit, ends []MonthEnd) ([]MonthTotal, error) {
 	if len(ends) == 0 {
 		return []MonthTotal{}, nil
 	}
@@ -194,7 +187,7 @@ type OnboardingRule struct {
 // (ListOverdueEmployees) would have listed at the month end: active, due before its
 // day, and not finished by its instant. For the month under way (its end is now) that
 // is the list's own total.
-func OverdueByMonth(ctx context.Context, db *gorm.DB, roots []uint, r OnboardingRule, ends []MonthEnd) ([]MonthTotal, error) {
+func OverdueByMonth(ctx context.Context, db *gorm.DB, roots []OrgUnit, r OnboardingRule, ends []MonthEnd) ([]MonthTotal, error) {
 	if len(ends) == 0 {
 		return []MonthTotal{}, nil
 	}

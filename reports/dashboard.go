@@ -173,12 +173,12 @@ func (s *Service) dashboard(ctx context.Context, rows []DashboardRow) (*Dashboar
 		d.Months = append(d.Months, w.Period.String())
 		ends[i] = models.MonthEnd{Month: w.Period.String(), At: w.CutOff, Day: w.DayLimit()}
 	}
-	roots := make([]uint, 0, len(rows))
+	roots := make([]models.OrgUnit, 0, len(rows))
 	seen := map[uint]bool{}
 	for _, r := range rows {
 		if !seen[r.Unit.ID] {
 			seen[r.Unit.ID] = true
-			roots = append(roots, r.Unit.ID)
+			roots = append(roots, r.Unit)
 		}
 	}
 	rule, err := training.OverdueRule(ctx, s.DB)
