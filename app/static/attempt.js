@@ -12,7 +12,14 @@
 
   function show(key) { state.textContent = state.dataset[key]; }
 
+  // One save in flight per question: a change made while one is on its way is sent
+  // when it returns, with the question's state at that moment. Two quick clicks on a
+  // multiple-choice question thus never race each other into a stale_seq refusal.
+  var inflight = {}, again = {};
+
   function save(fs) {
+    var q = fs.dataset.question;
+    if (inflight[q]) { again[q] = true; return; }
     var seq = parseInt(fs.dataset.seq || "0", 10) + 1;
     fs.dataset.seq = String(seq);
     var body = { seq: seq };
@@ -21,18 +28,24 @@
     } else {
       body.choices = Array.prototype.map.call(fs.querySelectorAll("input:checked"), function (i) { return parseInt(i.value, 10); });
     }
+    inflight[q] = true;
     pending++;
     show("saving");
-    fetch("/api/v1/attempts/" + attempt + "/answers/" + fs.dataset.question, {
+    function done(ok) {
+      inflight[q] = false;
+      pending--;
+      if (again[q]) { again[q] = false; save(fs); return; }
+      if (!ok) { show("failed"); } else if (pending === 0) { show("saved"); }
+    }
+    fetch("/api/v1/attempts/" + attempt + "/answers/" + q, {
       method: "PUT", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-Csrf-Token": csrf },
       body: JSON.stringify(body)
     }).then(function (res) {
-      pending--;
-      // 409 stale_seq means a newer save of this question already landed: fine.
-      if (res.ok || res.status === 409) { if (pending === 0) { show("saved"); } return; }
-      show("failed");
-    }).catch(function () { pending--; show("failed"); });
+      // 409 stale_seq means a newer save of this question (from another tab) already
+      // landed: fine.
+      done(res.ok || res.status === 409);
+    }).catch(function () { done(false); });
   }
 
   // 已答 n/N: a question counts once it has a choice or some text.
