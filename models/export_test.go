@@ -1,10 +1,9 @@
 package models
 
-// The table lists of each schema version, for the upgrade test.
-var (
-	TrainingModels   = trainingModels
-	InspectionModels = inspectionModels
-)
+import "slices"
 
-// RankingModels are the tables of schema version 4.
-var RankingModels = rankingModels
+// LaterTables are the tables steps 2 to 6 create, parents before children, for the
+// upgrade test.
+func LaterTables() []any {
+	return slices.Concat(v3TrainingTables(), v3InspectionTables(), []any{&SignInGuess{}, &ServiceMetric{}, &RankingExport{}})
+}

@@ -31,8 +31,7 @@ type migration struct {
 var migrations = []migration{
 	{Version: 1, Name: "initial schema"},
 	{Version: 2, Name: "training and exams", Up: func(tx *gorm.DB) error {
-		// New tables only, so the current models are what they should be.
-		return tx.AutoMigrate(trainingModels()...)
+		return tx.AutoMigrate(v3TrainingTables()...)
 	}},
 	{Version: 3, Name: "inspections and accountability", Up: func(tx *gorm.DB) error {
 		type orgUnit struct {
@@ -42,7 +41,7 @@ var migrations = []migration{
 		if err := tx.Table("org_units").AutoMigrate(&orgUnit{}); err != nil {
 			return err
 		}
-		if err := tx.AutoMigrate(inspectionModels()...); err != nil {
+		if err := tx.AutoMigrate(v3InspectionTables()...); err != nil {
 			return err
 		}
 		return appendOnly(tx, "rectification_events")
@@ -52,43 +51,29 @@ var migrations = []migration{
 	{Version: 6, Name: "the supervision release's later columns", Up: migrateV6},
 }
 
-// allModels is the current schema, in creation order (parents before children).
+// allModels is the current schema, in creation order (parents before children): the
+// foundation, the training side, the supervision side, the ranking. Only a new
+// database is made from it; upgrade steps use frozen copies of their own.
 func allModels() []any {
-	all := []any{
+	return []any{
 		&SchemaMigration{}, &Secret{}, &OrgUnit{}, &Employee{}, &User{}, &Grant{},
 		&Session{}, &LoginThrottle{}, &AuditEvent{},
-	}
-	all = append(all, trainingModels()...)
-	all = append(all, inspectionModels()...)
-	return append(all, rankingModels()...)
-}
 
-// trainingModels are the tables of the training side (version 2).
-func trainingModels() []any {
-	return []any{
 		&Question{}, &Exam{}, &ExamOverride{}, &Attempt{}, &AttemptQuestion{}, &Answer{},
 		&HandbookVersion{}, &Acknowledgement{},
 		&Certificate{},
 		&Course{}, &CourseSession{}, &Attendance{}, &Completion{}, &OnboardingPlan{},
 		&SignInGuess{},
 		&Regrade{},
-	}
-}
 
-// inspectionModels are the tables of the supervision side (version 3).
-func inspectionModels() []any {
-	return []any{
 		&Setting{},
 		&ChecklistTemplate{}, &PatrolPlan{}, &PatrolStop{},
 		&Inspection{}, &InspectionItem{}, &Photo{},
 		&Finding{}, &Rectification{}, &RectificationEvent{}, &Escalation{},
 		&AccountabilityCase{}, &CaseFinding{}, &CasePerson{},
-	}
-}
 
-// rankingModels are the tables of the ranking (version 4).
-func rankingModels() []any {
-	return []any{&ServiceMetric{}, &RankingExport{}}
+		&ServiceMetric{}, &RankingExport{},
+	}
 }
 
 // SchemaVersion is the version this release's schema has.

@@ -71,7 +71,7 @@ func TestUpgradeFromFoundation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		m := db.Migrator()
-		later := slices.Concat(models.TrainingModels(), models.InspectionModels(), models.RankingModels())
+		later := models.LaterTables()
 		for i := len(later) - 1; i >= 0; i-- {
 			require.NoError(t, m.DropTable(later[i]))
 		}
