@@ -134,7 +134,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		if err := models.CreateSession(ctx, tx, sess); err != nil {
 			return err
 		}
-		if err := tx.Model(user).Update("last_login_at", now).Error; err != nil {
+		if err := models.SetLastLogin(tx, user, now); err != nil {
 			return err
 		}
 		return models.Audit(tx, actor, "login", "session", user.ID, map[string]string{"user_agent": sess.UserAgent})

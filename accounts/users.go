@@ -114,7 +114,7 @@ func CreateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	now := time.Now().UTC()
 	u := &models.User{Username: in.Username, DisplayName: in.DisplayName, PasswordHash: hash, EmployeeID: in.EmployeeID, PasswordChangedAt: now}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Omit("Employee", "Grants").Create(u).Error; err != nil {
+		if err := models.Insert(tx, u); err != nil {
 			return models.Translate(err, "username")
 		}
 		if err := models.ReplaceGrants(tx, u.ID, grants); err != nil {
@@ -190,9 +190,7 @@ func UpdateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 		return nil, err
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Model(&models.User{}).Where("id = ?", u.ID).
-			Select("display_name", "disabled", "employee_id", "updated_at").
-			Updates(map[string]any{"display_name": u.DisplayName, "disabled": u.Disabled, "employee_id": u.EmployeeID, "updated_at": time.Now().UTC()}).Error
+		err := models.UpdateUserAccount(tx, u, time.Now().UTC())
 		if err != nil {
 			return models.Translate(err, "employee_id")
 		}
@@ -302,8 +300,7 @@ func storePassword(ctx context.Context, db *gorm.DB, actor models.Actor, u *mode
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := time.Now().UTC()
-		err := tx.Model(&models.User{}).Where("id = ?", u.ID).
-			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now}).Error
+		err := models.SetPasswordHash(tx, u.ID, hash, now)
 		if err != nil {
 			return err
 		}

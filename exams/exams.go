@@ -141,7 +141,7 @@ func CreateExam(ctx context.Context, db *gorm.DB, actor models.Actor, in ExamInp
 	e := &models.Exam{Status: models.ExamDraft}
 	in.apply(e)
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(e).Error; err != nil {
+		if err := models.Insert(tx, e); err != nil {
 			return err
 		}
 		return models.Audit(tx, actor, "create", "exam", e.ID, map[string]any{"title": e.Title, "kind": e.Kind})
@@ -175,10 +175,7 @@ func UpdateExam(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, i
 				return &models.ConflictError{Field: "id", Code: "exam_frozen"}
 			}
 		}
-		err = tx.Model(&next).Select("title", "kind", "blueprint", "fixed", "time_limit_minutes", "opens_at", "closes_at",
-			"pass_percent", "attempts_allowed", "cool_off_minutes", "grading", "shuffle_questions", "shuffle_options",
-			"positions", "org_unit_ids", "updated_at").Updates(&next).Error
-		if err != nil {
+		if err := models.UpdateExam(tx, &next); err != nil {
 			return err
 		}
 		return models.Audit(tx, actor, "update", "exam", e.ID, map[string]any{"title": next.Title})
@@ -242,7 +239,7 @@ func PublishExam(ctx context.Context, db *gorm.DB, actor models.Actor, id uint) 
 		return nil, err
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(e).Update("status", models.ExamPublished).Error; err != nil {
+		if err := models.SetExamStatus(tx, e, models.ExamPublished); err != nil {
 			return err
 		}
 		return models.Audit(tx, actor, "publish", "exam", e.ID, nil)

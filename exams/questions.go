@@ -163,12 +163,12 @@ func insertQuestion(tx *gorm.DB, actor models.Actor, q *models.Question) error {
 		// makes parallel creates deadlock on MySQL), and never a valid chosen code.
 		q.Code = fmt.Sprintf("~%016x", rand.Uint64())
 	}
-	if err := tx.Create(q).Error; err != nil {
+	if err := models.Insert(tx, q); err != nil {
 		return models.Translate(err, "code")
 	}
 	if generated {
 		q.Code = fmt.Sprintf("Q%05d", q.ID)
-		if err := tx.Model(q).Update("code", q.Code).Error; err != nil {
+		if err := models.SetQuestionCode(tx, q); err != nil {
 			return err
 		}
 	}
@@ -209,13 +209,12 @@ func replaceQuestion(tx *gorm.DB, actor models.Actor, old *models.Question, in Q
 	if !used {
 		q := *old
 		in.apply(&q)
-		err := tx.Model(&q).Select("kind", "category", "difficulty", "stem", "options", "answer", "accepted", "explanation", "rule", "updated_at").Updates(&q).Error
-		if err != nil {
+		if err := models.UpdateQuestionContent(tx, &q); err != nil {
 			return nil, err
 		}
 		return &q, models.Audit(tx, actor, "update", "question", q.ID, map[string]any{"code": q.Code, "version": q.Version})
 	}
-	if err := tx.Model(old).Update("latest", false).Error; err != nil {
+	if err := models.SupersedeQuestion(tx, old); err != nil {
 		return nil, err
 	}
 	// An archived question stays archived: an edit must not bring it back.
@@ -231,7 +230,7 @@ func ArchiveQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, id ui
 		return err
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(q).Update("archived", true).Error; err != nil {
+		if err := models.ArchiveQuestion(tx, q); err != nil {
 			return err
 		}
 		return models.Audit(tx, actor, "archive", "question", q.ID, map[string]any{"code": q.Code})

@@ -87,7 +87,7 @@ func (s *Service) Regrade(ctx context.Context, actor models.Actor, examID uint) 
 			}
 			old := models.Regrade{AttemptID: a.ID, OldPoints: a.Points, OldPassed: a.Passed, NewPoints: points, NewPassed: passed,
 				At: s.Now(), ActorName: actor.Username}
-			if err := tx.Omit("Attempt").Create(&old).Error; err != nil {
+			if err := models.Insert(tx, &old); err != nil {
 				return err
 			}
 			wasPassed := a.Passed

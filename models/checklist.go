@@ -146,13 +146,7 @@ func SaveDraftTemplate(tx *gorm.DB, t *ChecklistTemplate, now time.Time) error {
 	t.UpdatedAt = now.UTC()
 	res := tx.Model(&ChecklistTemplate{}).Where("id = ? AND status = ?", t.ID, TemplateDraft).
 		Select("title", "description", "sections", "pass_mark", "updated_at").Updates(t)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("checklist template %d: %w", t.ID, ErrStale)
-	}
-	return nil
+	return staleUnlessOne(res, "checklist template", t.ID)
 }
 
 // SetTemplateStatus moves template id from status from to status to at now (publishing
@@ -166,11 +160,5 @@ func SetTemplateStatus(tx *gorm.DB, id uint, from, to string, now time.Time) err
 		set["retired_at"] = now.UTC()
 	}
 	res := tx.Model(&ChecklistTemplate{}).Where("id = ? AND status = ?", id, from).Updates(set)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("checklist template %d: %w", id, ErrStale)
-	}
-	return nil
+	return staleUnlessOne(res, "checklist template", id)
 }

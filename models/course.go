@@ -406,3 +406,23 @@ func AttendedSessions(ctx context.Context, db *gorm.DB, employeeID uint, session
 	}
 	return out, err
 }
+
+// UpdateDraftCourse writes the editable columns of c while it is a draft; ErrStale when
+// it was published meanwhile.
+func UpdateDraftCourse(tx *gorm.DB, c *Course) error {
+	res := tx.Model(c).Where("status = ?", CourseDraft).
+		Select("title", "category", "mode", "positions", "materials", "updated_at").Updates(c)
+	return staleUnlessOne(res, "course", c.ID)
+}
+
+// PublishCourse publishes draft course id at now; ErrStale when it is no draft any more.
+func PublishCourse(tx *gorm.DB, id uint, now time.Time) error {
+	res := tx.Model(&Course{}).Where("id = ? AND status = ?", id, CourseDraft).
+		Updates(map[string]any{"status": CoursePublished, "published_at": now, "updated_at": now})
+	return staleUnlessOne(res, "course", id)
+}
+
+// UpdateOnboardingPlan writes the plan's settings.
+func UpdateOnboardingPlan(tx *gorm.DB, p *OnboardingPlan) error {
+	return tx.Model(p).Select("due_days", "window_days", "course_ids", "exam_id", "updated_at").Updates(p).Error
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Positions of employees; frontline = window, installer, marketing (R8.3).
@@ -161,4 +162,20 @@ func eachEmployee(query func() (*gorm.DB, error), fn func([]Employee) error) err
 		}
 		after = items[len(items)-1].JobNumber
 	}
+}
+
+// UpdateEmployee writes every column an edit or a roster import may change.
+func UpdateEmployee(tx *gorm.DB, e *Employee) error {
+	return tx.Model(e).Select("job_number", "name", "org_unit_id", "position", "hire_date", "status", "phone", "updated_at").Updates(e).Error
+}
+
+// DeleteEmployee removes employee id (the callers refuse it while anything refers to it).
+func DeleteEmployee(tx *gorm.DB, id uint) error {
+	return tx.Delete(&Employee{}, id).Error
+}
+
+// InsertEmployees adds the employees of a roster import, 200 to a statement (within
+// both engines' limits on bound values), filling in their ids.
+func InsertEmployees(tx *gorm.DB, es []*Employee) error {
+	return tx.Omit(clause.Associations).CreateInBatches(es, 200).Error
 }

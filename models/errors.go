@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"gorm.io/gorm"
 )
 
 // ErrNotFound is returned, wrapped, by every lookup that finds no row in the caller's scope.
@@ -68,3 +70,15 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 // another change has replaced: the caller reloads and decides again (409, never a silent
 // overwrite).
 var ErrStale = &ConflictError{Field: "revision", Code: "stale"}
+
+// staleUnlessOne is res's error, or ErrStale naming the record when the conditional
+// update it ran changed no row (another change came first).
+func staleUnlessOne(res *gorm.DB, what string, id uint) error {
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("%s %d: %w", what, id, ErrStale)
+	}
+	return nil
+}

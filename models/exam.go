@@ -436,3 +436,15 @@ func FirstAttemptItems(ctx context.Context, db *gorm.DB, examID uint) ([]Attempt
 	}
 	return out, nil
 }
+
+// UpdateExam writes every column an edit of e may change.
+func UpdateExam(tx *gorm.DB, e *Exam) error {
+	return tx.Model(e).Select("title", "kind", "blueprint", "fixed", "time_limit_minutes", "opens_at", "closes_at",
+		"pass_percent", "attempts_allowed", "cool_off_minutes", "grading", "shuffle_questions", "shuffle_options",
+		"positions", "org_unit_ids", "updated_at").Updates(e).Error
+}
+
+// SetExamStatus sets e's status.
+func SetExamStatus(tx *gorm.DB, e *Exam, status string) error {
+	return tx.Model(e).Update("status", status).Error
+}

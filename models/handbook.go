@@ -218,3 +218,11 @@ func ListPendingEmployees(ctx context.Context, db *gorm.DB, scope Scope, f Handb
 func EachPendingEmployee(ctx context.Context, db *gorm.DB, scope Scope, f HandbookFilter, fn func([]Employee) error) error {
 	return eachEmployee(func() (*gorm.DB, error) { return pending(ctx, db, scope, f) }, fn)
 }
+
+// UpdateDraftHandbook writes the editable columns of v while it is a draft; ErrStale
+// when it was published meanwhile.
+func UpdateDraftHandbook(tx *gorm.DB, v *HandbookVersion) error {
+	res := tx.Model(v).Where("status = ?", HandbookDraft).
+		Select("version", "major", "minor", "title", "body", "updated_at").Updates(v)
+	return staleUnlessOne(res, "handbook version", v.ID)
+}

@@ -244,3 +244,14 @@ func UnitPaths(ctx context.Context, db *gorm.DB, ids []uint) (map[uint]string, e
 	}
 	return out, nil
 }
+
+// UpdateOrgUnit writes every column an edit of u may change (a move rewrites the
+// subtree's paths apart, MoveOrgSubtree).
+func UpdateOrgUnit(tx *gorm.DB, u *OrgUnit) error {
+	return tx.Model(u).Select("code", "name", "parent_id", "urban", "households", "address", "phone", "lat", "lng", "updated_at").Updates(u).Error
+}
+
+// DeleteOrgUnit removes unit id (the callers refuse it while it has children or staff).
+func DeleteOrgUnit(tx *gorm.DB, id uint) error {
+	return tx.Delete(&OrgUnit{}, id).Error
+}

@@ -100,3 +100,23 @@ func QuestionUsed(tx *gorm.DB, id uint) (bool, error) {
 	err := tx.Model(&AttemptQuestion{}).Where("question_id = ?", id).Limit(1).Count(&n).Error
 	return n > 0, err
 }
+
+// SetQuestionCode writes q's code (a generated code once its id is known).
+func SetQuestionCode(tx *gorm.DB, q *Question) error {
+	return tx.Model(q).Update("code", q.Code).Error
+}
+
+// UpdateQuestionContent writes every column an edit of q in place may change.
+func UpdateQuestionContent(tx *gorm.DB, q *Question) error {
+	return tx.Model(q).Select("kind", "category", "difficulty", "stem", "options", "answer", "accepted", "explanation", "rule", "updated_at").Updates(q).Error
+}
+
+// SupersedeQuestion marks q as no longer its code's latest version.
+func SupersedeQuestion(tx *gorm.DB, q *Question) error {
+	return tx.Model(q).Update("latest", false).Error
+}
+
+// ArchiveQuestion takes q out of future papers.
+func ArchiveQuestion(tx *gorm.DB, q *Question) error {
+	return tx.Model(q).Update("archived", true).Error
+}

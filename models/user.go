@@ -211,3 +211,21 @@ func UserOfEmployee(ctx context.Context, db *gorm.DB, employeeID uint) (*User, e
 	}
 	return &u, err
 }
+
+// SetLastLogin records a sign-in of u at now.
+func SetLastLogin(tx *gorm.DB, u *User, now time.Time) error {
+	return tx.Model(u).Update("last_login_at", now).Error
+}
+
+// UpdateUserAccount writes u's display name, disabled flag and employee.
+func UpdateUserAccount(tx *gorm.DB, u *User, now time.Time) error {
+	return tx.Model(&User{}).Where("id = ?", u.ID).
+		Select("display_name", "disabled", "employee_id", "updated_at").
+		Updates(map[string]any{"display_name": u.DisplayName, "disabled": u.Disabled, "employee_id": u.EmployeeID, "updated_at": now}).Error
+}
+
+// SetPasswordHash replaces user id's password hash, changed at now.
+func SetPasswordHash(tx *gorm.DB, id uint, hash string, now time.Time) error {
+	return tx.Model(&User{}).Where("id = ?", id).
+		Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now}).Error
+}

@@ -89,7 +89,7 @@ func CreateEmployee(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 		return nil, err
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Omit("OrgUnit").Create(e).Error; err != nil {
+		if err := models.Insert(tx, e); err != nil {
 			return models.Translate(err, "job_number")
 		}
 		return models.Audit(tx, actor, "create", "employee", e.ID, e)
@@ -140,7 +140,7 @@ func UpdateEmployee(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 	}
 	e.OrgUnit = nil
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Model(e).Select("job_number", "name", "org_unit_id", "position", "hire_date", "status", "phone", "updated_at").Updates(e).Error
+		err := models.UpdateEmployee(tx, e)
 		if err != nil {
 			return models.Translate(err, "job_number")
 		}
@@ -168,7 +168,7 @@ func DeleteEmployee(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 		} else if !isNotFound(err) {
 			return err
 		}
-		if err := tx.Delete(&models.Employee{}, e.ID).Error; err != nil {
+		if err := models.DeleteEmployee(tx, e.ID); err != nil {
 			return models.Translate(err, "id")
 		}
 		return models.Audit(tx, actor, "delete", "employee", e.ID, map[string]string{"job_number": e.JobNumber, "name": e.Name})

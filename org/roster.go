@@ -158,7 +158,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		events := make([]*models.AuditEvent, 0, len(creates)+len(updates))
 		if len(creates) > 0 {
-			if err := tx.Omit("OrgUnit").CreateInBatches(creates, 200).Error; err != nil {
+			if err := models.InsertEmployees(tx, creates); err != nil {
 				return models.Translate(err, "job_number")
 			}
 			for _, e := range creates {
@@ -166,7 +166,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 			}
 		}
 		for i, e := range updates {
-			err := tx.Model(e).Select("job_number", "name", "org_unit_id", "position", "hire_date", "status", "phone", "updated_at").Updates(e).Error
+			err := models.UpdateEmployee(tx, e)
 			if err != nil {
 				return models.Translate(err, "job_number")
 			}

@@ -154,7 +154,7 @@ func UpdateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 				return err
 			}
 		}
-		err := tx.Model(u).Select("code", "name", "parent_id", "urban", "households", "address", "phone", "lat", "lng", "updated_at").Updates(u).Error
+		err := models.UpdateOrgUnit(tx, u)
 		if err != nil {
 			return models.Translate(err, "code")
 		}
@@ -202,7 +202,7 @@ func DeleteUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 		} else if n > 0 {
 			return &models.ConflictError{Field: "id", Code: "has_employees"}
 		}
-		if err := tx.Delete(&models.OrgUnit{}, u.ID).Error; err != nil {
+		if err := models.DeleteOrgUnit(tx, u.ID); err != nil {
 			return models.Translate(err, "id")
 		}
 		return models.Audit(tx, actor, "delete", "org_unit", u.ID, map[string]string{"code": u.Code, "name": u.Name})

@@ -193,7 +193,7 @@ func CreateCourse(ctx context.Context, db *gorm.DB, actor models.Actor, in Cours
 		return nil, err
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(c).Error; err != nil {
+		if err := models.Insert(tx, c); err != nil {
 			return models.Translate(err, "title")
 		}
 		return models.Audit(tx, actor, "create", "course", c.ID,
@@ -220,13 +220,10 @@ func UpdateCourse(ctx context.Context, db *gorm.DB, actor models.Actor, id uint,
 		return nil, err
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(c).Where("status = ?", models.CourseDraft).
-			Select("title", "category", "mode", "positions", "materials", "updated_at").Updates(c)
-		if res.Error != nil {
-			return models.Translate(res.Error, "title")
-		}
-		if res.RowsAffected == 0 {
+		if err := models.UpdateDraftCourse(tx, c); errors.Is(err, models.ErrStale) {
 			return errCoursePublished // published by a parallel request
+		} else if err != nil {
+			return models.Translate(err, "title")
 		}
 		return models.Audit(tx, actor, "update", "course", c.ID, models.Diff(map[string][2]any{
 			"title": {before.Title, c.Title}, "category": {before.Category, c.Category}, "mode": {before.Mode, c.Mode},
@@ -253,13 +250,10 @@ func (s *CourseService) PublishCourse(ctx context.Context, actor models.Actor, i
 	}
 	now := s.Now().UTC()
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&models.Course{}).Where("id = ? AND status = ?", id, models.CourseDraft).
-			Updates(map[string]any{"status": models.CoursePublished, "published_at": now, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
+		if err := models.PublishCourse(tx, id, now); errors.Is(err, models.ErrStale) {
 			return errCoursePublished
+		} else if err != nil {
+			return err
 		}
 		return models.Audit(tx, actor, "publish", "course", id, map[string]any{"title": c.Title})
 	})
@@ -328,7 +322,7 @@ func CreateSession(ctx context.Context, db *gorm.DB, actor models.Actor, scope m
 		return nil, err
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Omit("Course", "OrgUnit").Create(s).Error; err != nil {
+		if err := models.Insert(tx, s); err != nil {
 			return models.Translate(err, "org_unit_id")
 		}
 		return models.Audit(tx, actor, "create", "course_session", s.ID,
@@ -537,7 +531,7 @@ func (s *CourseService) attend(ctx context.Context, actor models.Actor, sess *mo
 	}
 	var comp *models.Completion
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Omit("Session", "Employee").Create(a).Error; err != nil {
+		if err := models.Insert(tx, a); err != nil {
 			return models.Translate(err, "employee_id")
 		}
 		if err := models.Audit(tx, actor, "attend", "attendance", a.ID,
@@ -574,15 +568,13 @@ func (s *CourseService) attended(ctx context.Context, sess *models.CourseSession
 // complete returns the employee's completion of the course, creating it (and its audit
 // event) with tx when there is none.
 func complete(tx *gorm.DB, actor models.Actor, courseID, employeeID uint, method string, at time.Time) (*models.Completion, error) {
-	var have []models.Completion
-	if err := tx.Where("course_id = ? AND employee_id = ?", courseID, employeeID).Limit(1).Find(&have).Error; err != nil {
+	if have, err := models.GetCompletion(tx.Statement.Context, tx, courseID, employeeID); err == nil {
+		return have, nil
+	} else if !errors.Is(err, models.ErrNotFound) {
 		return nil, err
 	}
-	if len(have) > 0 {
-		return &have[0], nil
-	}
 	c := &models.Completion{CourseID: courseID, EmployeeID: employeeID, At: at, Method: method}
-	if err := tx.Omit("Course", "Employee").Create(c).Error; err != nil {
+	if err := models.Insert(tx, c); err != nil {
 		return nil, models.Translate(err, "course")
 	}
 	return c, models.Audit(tx, actor, "complete", "completion", c.ID,

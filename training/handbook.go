@@ -113,7 +113,7 @@ func CreateDraft(ctx context.Context, db *gorm.DB, actor models.Actor, in Versio
 		return nil, err
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(v).Error; err != nil {
+		if err := models.Insert(tx, v); err != nil {
 			return models.Translate(err, "version")
 		}
 		return models.Audit(tx, actor, "create", "handbook_version", v.ID,
@@ -146,13 +146,10 @@ func UpdateDraft(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, 
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The status condition loses a race against a publish safely.
-		res := tx.Model(v).Where("status = ?", models.HandbookDraft).
-			Select("version", "major", "minor", "title", "body", "updated_at").Updates(v)
-		if res.Error != nil {
-			return models.Translate(res.Error, "version")
-		}
-		if res.RowsAffected == 0 {
+		if err := models.UpdateDraftHandbook(tx, v); errors.Is(err, models.ErrStale) {
 			return errVersionPublished
+		} else if err != nil {
+			return models.Translate(err, "version")
 		}
 		summary := map[string]any{"changes": models.Diff(map[string][2]any{
 			"version": {before.Version, v.Version}, "title": {before.Title, v.Title}}),
@@ -265,7 +262,7 @@ func Acknowledge(ctx context.Context, db *gorm.DB, actor models.Actor, employeeI
 		a.UserID = &uid
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(a).Error; err != nil {
+		if err := models.Insert(tx, a); err != nil {
 			return models.Translate(err, "version_id")
 		}
 		return models.Audit(tx, actor, "acknowledge", "acknowledgement", a.ID,

@@ -186,10 +186,10 @@ func SavePlan(ctx context.Context, db *gorm.DB, actor models.Actor, in PlanInput
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if p.saved {
-			if err := tx.Model(&row).Select("due_days", "window_days", "course_ids", "exam_id", "updated_at").Updates(&row).Error; err != nil {
+			if err := models.UpdateOnboardingPlan(tx, &row); err != nil {
 				return err
 			}
-		} else if err := tx.Create(&row).Error; err != nil {
+		} else if err := models.Insert(tx, &row); err != nil {
 			return err
 		}
 		return models.Audit(tx, actor, "update", "onboarding_plan", row.ID, models.Diff(map[string][2]any{
