@@ -203,21 +203,9 @@ type Session struct {
 	User *models.User
 }
 
-// Authenticate resolves a cookie token to a live session, ending it when idle or expired;
-// the user comes with grants.
-func (s *Service) Authenticate(ctx context.Context, token string) (*Session, error) {
-	sess, err := s.Resolve(ctx, token)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.LoadGrants(ctx, sess.User); err != nil {
-		return nil, err
-	}
-	return sess, nil
-}
-
-// Resolve is Authenticate without the grants (User.Grants is nil): one query for the
-// session and its user, and a write at most once a minute. Requests that only act on
+// Resolve resolves a cookie token to a live session, ending it when idle or expired,
+// without the grants (User.Grants is nil): one query for the session and its user, and
+// a write at most once a minute. Requests that only act on
 // the caller's own records (an examinee's autosaves) need no more; LoadGrants adds the
 // grants when a role or scope is needed.
 func (s *Service) Resolve(ctx context.Context, token string) (*Session, error) {

@@ -197,7 +197,7 @@ func TestLoginLockoutIsShort(t *testing.T) {
 	})
 }
 
-func TestAuthenticate(t *testing.T) {
+func TestResolve(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		cfg := accounts.DefaultConfig
 		f := newFixture(t, db, cfg)
@@ -218,17 +218,18 @@ func TestAuthenticate(t *testing.T) {
 
 		t.Run("garbage tokens", func(t *testing.T) {
 			for _, token := range []string{"", "nope", strings.Repeat("a", 43), strings.Repeat("a", 129), "'; DROP TABLE sessions; --"} {
-				_, err := f.svc.Authenticate(f.ctx, token)
+				_, err := f.svc.Resolve(f.ctx, token)
 				require.ErrorIs(t, err, accounts.ErrNoSession, "token %q", token)
 			}
 		})
 
 		t.Run("a live session resolves to its user with grants", func(t *testing.T) {
 			token, id := login(t)
-			s, err := f.svc.Authenticate(f.ctx, token)
+			s, err := f.svc.Resolve(f.ctx, token)
 			require.NoError(t, err)
 			require.Equal(t, id, s.ID)
 			require.Equal(t, alice.ID, s.User.ID)
+			require.NoError(t, f.svc.LoadGrants(f.ctx, s.User))
 			require.Len(t, s.User.Grants, 1)
 			require.NotEmpty(t, s.User.Grants[0].UnitPath)
 		})
@@ -237,18 +238,18 @@ func TestAuthenticate(t *testing.T) {
 			token, id := login(t)
 			start := f.clock.Now()
 			f.clock.Advance(59 * time.Second)
-			_, err := f.svc.Authenticate(f.ctx, token)
+			_, err := f.svc.Resolve(f.ctx, token)
 			require.NoError(t, err)
 			require.True(t, start.Equal(lastSeen(t, id)), "no write within the minute")
 
 			f.clock.Advance(2 * time.Second)
-			_, err = f.svc.Authenticate(f.ctx, token)
+			_, err = f.svc.Resolve(f.ctx, token)
 			require.NoError(t, err)
 			touched := f.clock.Now()
 			require.True(t, touched.Equal(lastSeen(t, id)), "touched after a minute")
 
 			f.clock.Advance(30 * time.Second)
-			_, err = f.svc.Authenticate(f.ctx, token)
+			_, err = f.svc.Resolve(f.ctx, token)
 			require.NoError(t, err)
 			require.True(t, touched.Equal(lastSeen(t, id)))
 		})
@@ -256,10 +257,10 @@ func TestAuthenticate(t *testing.T) {
 		t.Run("idle timeout", func(t *testing.T) {
 			token, id := login(t)
 			f.clock.Advance(cfg.IdleTimeout)
-			_, err := f.svc.Authenticate(f.ctx, token)
+			_, err := f.svc.Resolve(f.ctx, token)
 			require.NoError(t, err, "exactly the idle timeout is still alive")
 			f.clock.Advance(cfg.IdleTimeout + time.Second)
-			_, err = f.svc.Authenticate(f.ctx, token)
+			_, err = f.svc.Resolve(f.ctx, token)
 			require.ErrorIs(t, err, accounts.ErrNoSession)
 			_, err = models.GetSession(f.ctx, db, id)
 			require.ErrorIs(t, err, models.ErrNotFound, "the ended session is deleted")
@@ -270,12 +271,12 @@ func TestAuthenticate(t *testing.T) {
 			expires := f.clock.Now().Add(cfg.AbsoluteTimeout)
 			for f.clock.Now().Add(time.Hour).Before(expires) || f.clock.Now().Add(time.Hour).Equal(expires) {
 				f.clock.Advance(time.Hour) // an examinee's autosave keeps it busy
-				_, err := f.svc.Authenticate(f.ctx, token)
+				_, err := f.svc.Resolve(f.ctx, token)
 				require.NoError(t, err, "at %s", f.clock.Now())
 			}
 			require.Equal(t, expires, f.clock.Now())
 			f.clock.Advance(time.Second)
-			_, err := f.svc.Authenticate(f.ctx, token)
+			_, err := f.svc.Resolve(f.ctx, token)
 			require.ErrorIs(t, err, accounts.ErrNoSession)
 			_, err = models.GetSession(f.ctx, db, id)
 			require.ErrorIs(t, err, models.ErrNotFound)
@@ -284,7 +285,7 @@ func TestAuthenticate(t *testing.T) {
 		t.Run("a disabled user's session is refused", func(t *testing.T) {
 			token, _ := login(t)
 			require.NoError(t, db.Model(&models.User{}).Where("id = ?", alice.ID).Update("disabled", true).Error)
-			_, err := f.svc.Authenticate(f.ctx, token)
+			_, err := f.svc.Resolve(f.ctx, token)
 			require.ErrorIs(t, err, accounts.ErrNoSession)
 			require.NoError(t, db.Model(&models.User{}).Where("id = ?", alice.ID).Update("disabled", false).Error)
 		})
@@ -297,9 +298,9 @@ func TestAuthenticate(t *testing.T) {
 			me := models.Actor{UserID: alice.ID, Username: "alice", IP: ipA}
 			require.NoError(t, f.svc.Logout(f.ctx, me, first))
 			f.requireOneAudit(mark, "logout", "session", alice.ID)
-			_, err := f.svc.Authenticate(f.ctx, first)
+			_, err := f.svc.Resolve(f.ctx, first)
 			require.ErrorIs(t, err, accounts.ErrNoSession)
-			_, err = f.svc.Authenticate(f.ctx, second)
+			_, err = f.svc.Resolve(f.ctx, second)
 			require.NoError(t, err)
 		})
 	})
@@ -329,7 +330,7 @@ func TestEndingEverySession(t *testing.T) {
 			t.Helper()
 			require.Zero(t, f.with(t).sessions(userID))
 			for _, tok := range tokens {
-				_, err := f.svc.Authenticate(f.ctx, tok)
+				_, err := f.svc.Resolve(f.ctx, tok)
 				require.ErrorIs(t, err, accounts.ErrNoSession)
 			}
 		}
@@ -344,7 +345,7 @@ func TestEndingEverySession(t *testing.T) {
 			require.True(t, u.Disabled)
 			f.requireOneAudit(mark, "update", "user", alice.ID)
 			requireEnded(t, alice.ID, toks)
-			_, err = f.svc.Authenticate(f.ctx, bobs[0])
+			_, err = f.svc.Resolve(f.ctx, bobs[0])
 			require.NoError(t, err, "other users keep their sessions")
 			_, err = f.svc.Login(f.ctx, "alice", password, ipA, agent)
 			require.Equal(t, accounts.ErrBadCredentials, err)
@@ -380,7 +381,7 @@ func TestEndingEverySession(t *testing.T) {
 			dbtest.RequireFieldError(t, accounts.ChangeOwnPassword(f.ctx, db, me, "not-my-password", "brand-new-pass"), "current_password", "wrong_password")
 			dbtest.RequireFieldError(t, accounts.ChangeOwnPassword(f.ctx, db, me, password, "short"), "new_password", "too_short")
 			f.requireNoAudit(mark)
-			_, err := f.svc.Authenticate(f.ctx, toks[0])
+			_, err := f.svc.Resolve(f.ctx, toks[0])
 			require.NoError(t, err)
 
 			require.NoError(t, accounts.ChangeOwnPassword(f.ctx, db, me, password, "brand-new-pass"))
