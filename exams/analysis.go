@@ -8,11 +8,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
-	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/workbook"
 )
 
 // MinAnalysisAttempts is the fewest first attempts item analysis works on.
@@ -285,54 +286,39 @@ func AnalyzeExam(ctx context.Context, db *gorm.DB, examID uint) (*Analysis, erro
 
 // WriteAnalysis writes the analysis as a workbook, one row per question version.
 func WriteAnalysis(a *Analysis, w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "试题分析"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", []any{"编号", "版本", "题干", "规则", "作答人数", "难度系数（%）", "区分度", "区分效率（%）", "各选项人数", "标记"}); err != nil {
-		return err
-	}
-	num := func(p *float64) any {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	for i, it := range a.Items {
-		counts := ""
-		for j, c := range it.OptionCounts {
-			if j > 0 {
-				counts += " "
-			}
-			counts += fmt.Sprintf("%c:%d", 'A'+j, c)
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		flags := make([]string, len(it.Flags))
-		for j, fl := range it.Flags {
-			flags[j] = FlagWords[fl]
-		}
-		row := []any{it.Code, it.Version, it.Stem, it.Rule, it.Attempts, it.Facility, num(it.Discrimination), num(it.Efficiency), counts, strings.Join(flags, "；")}
-		if err := sw.SetRow(cell, row); err != nil {
+	cols := []workbook.Column{{Title: "编号"}, {Title: "版本", Kind: workbook.Int}, {Title: "题干", Width: 40}, {Title: "规则"},
+		{Title: "作答人数", Kind: workbook.Int}, {Title: "难度系数（%）", Kind: workbook.Decimal}, {Title: "区分度", Kind: workbook.Decimal},
+		{Title: "区分效率（%）", Kind: workbook.Decimal}, {Title: "各选项人数", Width: 24}, {Title: "标记", Width: 40}}
+	return workbook.Stream(w, time.UTC, func(x *workbook.Writer) error {
+		sh, err := x.NewSheet("试题分析", cols, workbook.SheetOptions{})
+		if err != nil {
 			return err
 		}
-	}
-	cell, _ := excelize.CoordinatesToCellName(1, len(a.Items)+3)
-	alpha := num(a.Alpha)
-	if a.Alpha == nil {
-		alpha = AlphaNoteWords[a.AlphaNote]
-	}
-	if err := sw.SetRow(cell, []any{"首次作答人数", a.Attempts, "Cronbach α（共同题）", alpha, "共同题数", a.CommonItems}); err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	_, err = f.WriteTo(w)
-	return err
+		for _, it := range a.Items {
+			counts := make([]string, len(it.OptionCounts))
+			for j, c := range it.OptionCounts {
+				counts[j] = fmt.Sprintf("%c:%d", 'A'+j, c)
+			}
+			flags := make([]string, len(it.Flags))
+			for j, fl := range it.Flags {
+				flags[j] = FlagWords[fl]
+			}
+			if err := sh.Add(it.Code, it.Version, it.Stem, it.Rule, it.Attempts, it.Facility, it.Discrimination, it.Efficiency,
+				strings.Join(counts, " "), strings.Join(flags, "；")); err != nil {
+				return err
+			}
+		}
+		// A blank row, then the paper's figures under the first columns.
+		if err := sh.Add(); err != nil {
+			return err
+		}
+		var alpha any = a.Alpha
+		if a.Alpha == nil {
+			alpha = AlphaNoteWords[a.AlphaNote]
+		}
+		if err := sh.Add("首次作答人数", a.Attempts, "Cronbach α（共同题）", alpha, "共同题数", a.CommonItems); err != nil {
+			return err
+		}
+		return sh.Close()
+	})
 }

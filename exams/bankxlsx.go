@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
-	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
 	"quality/models"
@@ -248,77 +248,72 @@ func WriteBank(ctx context.Context, db *gorm.DB, withQuestions bool, w io.Writer
 			return err
 		}
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", BankSheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(BankSheet)
-	if err != nil {
-		return err
-	}
-	header := make([]any, len(bankColumns))
+	cols := make([]workbook.Column, len(bankColumns))
 	for i, c := range bankColumns {
-		header[i] = c.Title
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return err
+		cols[i] = workbook.Column{Title: c.Title}
+		switch c.Key {
+		case "difficulty":
+			cols[i].Kind = workbook.Int
+		case "stem":
+			cols[i].Width = 40
+		case "explanation":
+			cols[i].Width = 30
+		}
 	}
 	kindTitle := map[string]string{models.KindSingle: "单选", models.KindMultiple: "多选", models.KindTrueFalse: "判断", models.KindFill: "填空"}
 	catTitle := map[string]string{"basics": "公司基础知识", "etiquette": "服务礼仪", "ethics": "职业道德", "technical": "业务技术"}
-	for i, q := range qs {
-		row := []any{q.Code, kindTitle[q.Kind], catTitle[q.Category], q.Difficulty, q.Stem}
-		for j := range 6 {
-			opt := ""
-			if q.Kind != models.KindTrueFalse && j < len(q.Options) {
-				opt = q.Options[j]
-			}
-			row = append(row, opt)
-		}
-		var answer string
-		switch q.Kind {
-		case models.KindFill:
-			answer = strings.Join(q.Accepted, "|")
-		case models.KindTrueFalse:
-			answer = q.Options[q.Answer[0]]
-		default:
-			for _, a := range q.Answer {
-				answer += string(letters[a])
-			}
-		}
-		row = append(row, answer, q.Explanation, q.Rule)
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		// Every value is a string or a number cell, never a formula, whatever it starts with.
-		if err := sw.SetRow(cell, row); err != nil {
+	return workbook.Stream(w, time.UTC, func(x *workbook.Writer) error {
+		sh, err := x.NewSheet(BankSheet, cols, workbook.SheetOptions{})
+		if err != nil {
 			return err
 		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	const help = "填写说明"
-	if _, err := f.NewSheet(help); err != nil {
-		return err
-	}
-	lines := [][]any{
-		{"列", "说明"},
-		{"编号", "留空为新题；填写已有编号则修改该题（已被作答使用的版本保留，修改成为新版本）"},
-		{"题型*", "单选、多选、判断、填空"},
-		{"分类*", "公司基础知识、服务礼仪、职业道德、业务技术"},
-		{"难度*", "1（易）、2（中）、3（难）"},
-		{"题干*", "填空题用 ____ 标出空格"},
-		{"选项A–F", "单选、多选题的选项；判断、填空题不填"},
-		{"答案*", "单选填字母如 B；多选填 ACD；判断填 正确 或 错误；填空填可接受的答案，多个用 | 分隔"},
-		{"解析", "交卷且考试结束后向考生显示"},
-		{"规则", "所依据的服务规范条款，如 R4.1"},
-		{"", "任一行有误则整表不导入；可先“试导入”检查。"},
-	}
-	for i, l := range lines {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(help, cell, &l); err != nil {
+		for _, q := range qs {
+			row := []any{q.Code, kindTitle[q.Kind], catTitle[q.Category], q.Difficulty, q.Stem}
+			for j := range 6 {
+				opt := ""
+				if q.Kind != models.KindTrueFalse && j < len(q.Options) {
+					opt = q.Options[j]
+				}
+				row = append(row, opt)
+			}
+			var answer string
+			switch q.Kind {
+			case models.KindFill:
+				answer = strings.Join(q.Accepted, "|")
+			case models.KindTrueFalse:
+				answer = q.Options[q.Answer[0]]
+			default:
+				for _, a := range q.Answer {
+					answer += string(letters[a])
+				}
+			}
+			if err := sh.Add(append(row, answer, q.Explanation, q.Rule)...); err != nil {
+				return err
+			}
+		}
+		if err := sh.Close(); err != nil {
 			return err
 		}
-	}
-	_, err = f.WriteTo(w)
-	return err
+		help, err := x.NewSheet("填写说明", []workbook.Column{{Title: "列", Width: 12}, {Title: "说明", Width: 80}}, workbook.SheetOptions{NoFilter: true})
+		if err != nil {
+			return err
+		}
+		for _, l := range [][2]string{
+			{"编号", "留空为新题；填写已有编号则修改该题（已被作答使用的版本保留，修改成为新版本）"},
+			{"题型*", "单选、多选、判断、填空"},
+			{"分类*", "公司基础知识、服务礼仪、职业道德、业务技术"},
+			{"难度*", "1（易）、2（中）、3（难）"},
+			{"题干*", "填空题用 ____ 标出空格"},
+			{"选项A–F", "单选、多选题的选项；判断、填空题不填"},
+			{"答案*", "单选填字母如 B；多选填 ACD；判断填 正确 或 错误；填空填可接受的答案，多个用 | 分隔"},
+			{"解析", "交卷且考试结束后向考生显示"},
+			{"规则", "所依据的服务规范条款，如 R4.1"},
+			{"", "任一行有误则整表不导入；可先“试导入”检查。"},
+		} {
+			if err := help.Add(l[0], l[1]); err != nil {
+				return err
+			}
+		}
+		return help.Close()
+	})
 }

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/workbook"
 )
 
 // CoverageFilter narrows coverage figures and the pending list; zero fields do not filter.
@@ -174,8 +174,12 @@ func ListPending(ctx context.Context, db *gorm.DB, scope models.Scope, f Coverag
 // PendingSheet names the sheet of the pending-list workbook.
 const PendingSheet = "未确认员工手册名单"
 
+// pendingColumns are the pending-list sheet's columns.
+var pendingColumns = []workbook.Column{{Title: "工号", Width: 14}, {Title: "姓名", Width: 10}, {Title: "单位编码", Width: 12},
+	{Title: "单位", Width: 28}, {Title: "岗位", Width: 8}, {Title: "入职日期", Kind: workbook.Date, Width: 12}, {Title: "电话", Width: 14}}
+
 // PendingColumns are the header of the pending-list sheet.
-var PendingColumns = []string{"工号", "姓名", "单位编码", "单位", "岗位", "入职日期", "电话"}
+var PendingColumns = workbook.Titles(pendingColumns)
 
 // positionNames label positions in workbooks.
 var positionNames = map[string]string{
@@ -183,75 +187,40 @@ var positionNames = map[string]string{
 	models.PositionManager: "管理", models.PositionOther: "其他",
 }
 
-// maxSheetRows is what one sheet holds after its header.
-const maxSheetRows = 1_048_576 - 1
-
 // WritePendingWorkbook writes the whole pending list in scope as an .xlsx workbook and
 // returns the version it was measured against. Rows are streamed from the database into
-// excelize's stream writer; the caller gives a buffer, so a failure half-way can still
-// become an error response.
+// the workbook's sheet (continued on a next one past Excel's row limit); the caller
+// gives a buffer, so a failure half-way can still become an error response.
 func WritePendingWorkbook(ctx context.Context, db *gorm.DB, scope models.Scope, f CoverageFilter, w io.Writer) (*models.HandbookVersion, error) {
 	v, err := models.CurrentHandbook(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	if err := x.SetSheetName("Sheet1", PendingSheet); err != nil {
-		return nil, err
-	}
-	sw, err := x.NewStreamWriter(PendingSheet)
-	if err != nil {
-		return nil, err
-	}
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
-	}
-	for col, width := range []float64{14, 10, 12, 28, 8, 12, 14} {
-		if err := sw.SetColWidth(col+1, col+1, width); err != nil {
-			return nil, err
+	err = workbook.Stream(w, time.UTC, func(x *workbook.Writer) error {
+		sh, err := x.NewSheet(PendingSheet, pendingColumns, workbook.SheetOptions{})
+		if err != nil {
+			return err
 		}
-	}
-	header := make([]any, len(PendingColumns))
-	for i, c := range PendingColumns {
-		header[i] = excelize.Cell{StyleID: bold, Value: c}
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return nil, err
-	}
-	row := 1
-	err = models.EachPendingEmployee(ctx, db, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position},
-		func(batch []models.Employee) error {
-			for _, e := range batch {
-				if row > maxSheetRows {
-					return errTooManyRows
+		err = models.EachPendingEmployee(ctx, db, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position},
+			func(batch []models.Employee) error {
+				for _, e := range batch {
+					var code, unit string
+					if e.OrgUnit != nil {
+						code, unit = e.OrgUnit.Code, e.OrgUnit.Name
+					}
+					if err := sh.Add(e.JobNumber, e.Name, code, unit, positionNames[e.Position], e.HireDate.Time(), e.Phone); err != nil {
+						return err
+					}
 				}
-				row++
-				var code, unit string
-				if e.OrgUnit != nil {
-					code, unit = e.OrgUnit.Code, e.OrgUnit.Name
-				}
-				cell, _ := excelize.CoordinatesToCellName(1, row)
-				// Every value is a string cell, never a formula, whatever it starts with.
-				vals := []any{e.JobNumber, e.Name, code, unit, positionNames[e.Position], e.HireDate.String(), e.Phone}
-				if err := sw.SetRow(cell, vals); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		return sh.Close()
+	})
 	if err != nil {
-		return nil, err
-	}
-	if err := sw.Flush(); err != nil {
-		return nil, err
-	}
-	if _, err := x.WriteTo(w); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
-
-// errTooManyRows refuses a list longer than one sheet holds.
-var errTooManyRows = &models.ValidationError{Fields: []models.FieldError{{Field: "unit_id", Code: "too_many_rows", Params: map[string]any{"max": maxSheetRows}}}}

@@ -7,10 +7,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/workbook"
 )
 
 // Defaults of a plan that was never saved.
@@ -408,8 +408,14 @@ func (s *CourseService) Overdue(ctx context.Context, scope models.Scope, f Overd
 // OverdueSheet names the sheet of the overdue workbook.
 const OverdueSheet = "入职培训逾期名单"
 
+// overdueColumns are the overdue sheet's columns.
+var overdueColumns = []workbook.Column{{Title: "工号", Width: 14}, {Title: "姓名", Width: 10}, {Title: "单位编码", Width: 12},
+	{Title: "单位", Width: 28}, {Title: "岗位", Width: 8}, {Title: "入职日期", Kind: workbook.Date, Width: 12},
+	{Title: "应完成日期", Kind: workbook.Date, Width: 12}, {Title: "逾期天数", Kind: workbook.Int},
+	{Title: "已完成课程", Kind: workbook.Int}, {Title: "应完成课程", Kind: workbook.Int}, {Title: "入职考试"}}
+
 // OverdueColumns are the header of the overdue sheet.
-var OverdueColumns = []string{"工号", "姓名", "单位编码", "单位", "岗位", "入职日期", "应完成日期", "逾期天数", "已完成课程", "应完成课程", "入职考试"}
+var OverdueColumns = workbook.Titles(overdueColumns)
 
 // WriteOverdueWorkbook writes the whole overdue list in scope (by job number) as an
 // .xlsx workbook, streaming rows from the database; the caller gives a buffer, so a
@@ -420,59 +426,33 @@ func (s *CourseService) WriteOverdueWorkbook(ctx context.Context, scope models.S
 		return err
 	}
 	today := models.DateOf(s.Now())
-	x := excelize.NewFile()
-	defer x.Close()
-	if err := x.SetSheetName("Sheet1", OverdueSheet); err != nil {
-		return err
-	}
-	sw, err := x.NewStreamWriter(OverdueSheet)
-	if err != nil {
-		return err
-	}
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	header := make([]any, len(OverdueColumns))
-	for i, c := range OverdueColumns {
-		header[i] = excelize.Cell{StyleID: bold, Value: c}
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return err
-	}
-	n := 1
-	err = models.EachOverdueEmployee(ctx, s.DB, scope, p.overdueFilter(today, f, models.Page{}), func(batch []models.Employee) error {
-		rows, err := s.rows(ctx, p, today, batch)
+	return workbook.Stream(w, time.UTC, func(x *workbook.Writer) error {
+		sh, err := x.NewSheet(OverdueSheet, overdueColumns, workbook.SheetOptions{})
 		if err != nil {
 			return err
 		}
-		for _, r := range rows {
-			if n > maxSheetRows {
-				return errTooManyRows
-			}
-			n++
-			exam := "未通过"
-			if p.exam == nil {
-				exam = "—"
-			} else if r.ExamPassed {
-				exam = "已通过"
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, n)
-			// User data are string cells, never formulas, whatever they start with.
-			vals := []any{r.JobNumber, r.Name, r.UnitCode, r.UnitName, positionNames[r.Position], r.HireDate.String(),
-				r.DueDate.String(), r.DaysOverdue, r.CoursesDone, r.CoursesRequired, exam}
-			if err := sw.SetRow(cell, vals); err != nil {
+		err = models.EachOverdueEmployee(ctx, s.DB, scope, p.overdueFilter(today, f, models.Page{}), func(batch []models.Employee) error {
+			rows, err := s.rows(ctx, p, today, batch)
+			if err != nil {
 				return err
 			}
+			for _, r := range rows {
+				exam := "未通过"
+				if p.exam == nil {
+					exam = "—"
+				} else if r.ExamPassed {
+					exam = "已通过"
+				}
+				if err := sh.Add(r.JobNumber, r.Name, r.UnitCode, r.UnitName, positionNames[r.Position], r.HireDate.Time(),
+					r.DueDate.Time(), r.DaysOverdue, r.CoursesDone, r.CoursesRequired, exam); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return nil
+		return sh.Close()
 	})
-	if err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	_, err = x.WriteTo(w)
-	return err
 }

@@ -32,6 +32,9 @@ const (
 	DateTime
 	// Date: a calendar day given as a time at midnight UTC, shown 2026-09-30.
 	Date
+	// Decimal: a measured number given as a float64 (a correlation, a mean), shown to
+	// two places; the cell keeps every digit.
+	Decimal
 )
 
 // Column is one column of a sheet.
@@ -81,7 +84,7 @@ func (w *Writer) Sheets() []SheetInfo { return w.parts }
 // NewWriter starts a workbook showing instants in loc.
 func NewWriter(loc *time.Location) (*Writer, error) {
 	w := &Writer{f: excelize.NewFile(), loc: loc, styles: map[Kind]int{}, marked: map[Kind]int{}, rowsCap: MaxRows}
-	formats := map[Kind]string{Text: "@", Int: "#,##0", Hundredths: "0.00", Percent: "0.00%", DateTime: "yyyy-mm-dd hh:mm", Date: "yyyy-mm-dd"}
+	formats := map[Kind]string{Text: "@", Int: "#,##0", Hundredths: "0.00", Percent: "0.00%", DateTime: "yyyy-mm-dd hh:mm", Date: "yyyy-mm-dd", Decimal: "0.00"}
 	for k, nf := range formats {
 		f := nf
 		var err error
@@ -268,11 +271,23 @@ func (s *Sheet) add(marked bool, values []any) error {
 // cell converts v for a column of kind k.
 func (w *Writer) cell(k Kind, styles map[Kind]int, v any) excelize.Cell {
 	style := styles[k]
+	if r := reflect.ValueOf(v); r.Kind() == reflect.Pointer {
+		if r.IsNil() {
+			return excelize.Cell{StyleID: style}
+		}
+		v = r.Elem().Interface()
+	}
 	switch x := v.(type) {
 	case nil:
 		return excelize.Cell{StyleID: style}
 	case string:
 		return excelize.Cell{StyleID: styles[Text], Value: x}
+	case float64:
+		// A measured number stays a number, in whatever column it comes.
+		if k != Decimal && k != Hundredths {
+			style = styles[Decimal]
+		}
+		return excelize.Cell{StyleID: style, Value: x}
 	case time.Time:
 		if x.IsZero() {
 			return excelize.Cell{StyleID: style}
@@ -283,9 +298,6 @@ func (w *Writer) cell(k Kind, styles map[Kind]int, v any) excelize.Cell {
 			x = time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
 		}
 		return excelize.Cell{StyleID: style, Value: x}
-	}
-	if r := reflect.ValueOf(v); r.Kind() == reflect.Pointer && r.IsNil() {
-		return excelize.Cell{StyleID: style}
 	}
 	n, ok := asInt(v)
 	if !ok {
@@ -298,6 +310,8 @@ func (w *Writer) cell(k Kind, styles map[Kind]int, v any) excelize.Cell {
 		return excelize.Cell{StyleID: style, Value: float64(n) / 10000}
 	case Text:
 		return excelize.Cell{StyleID: style, Value: fmt.Sprint(n)}
+	case Decimal:
+		return excelize.Cell{StyleID: styles[Int], Value: n}
 	}
 	return excelize.Cell{StyleID: style, Value: n}
 }
@@ -349,5 +363,29 @@ func (s *Sheet) Close() error {
 		kinds[i] = c.Kind
 	}
 	s.w.parts = append(s.w.parts, SheetInfo{Name: s.name, Kinds: kinds, Rows: s.row - s.first})
+	return err
+}
+
+// Titles are the header of a sheet of cols.
+func Titles(cols []Column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Title
+	}
+	return out
+}
+
+// Stream writes a workbook to out: fill adds and closes its sheets; nothing reaches out
+// unless fill succeeds, so the caller (holding a buffer) can still answer an error.
+func Stream(out io.Writer, loc *time.Location, fill func(w *Writer) error) error {
+	w, err := NewWriter(loc)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if err := fill(w); err != nil {
+		return err
+	}
+	_, err = w.WriteTo(out)
 	return err
 }

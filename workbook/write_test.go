@@ -83,3 +83,43 @@ func TestWriterSheets(t *testing.T) {
 	assert.True(t, panes.Freeze)
 	assert.Equal(t, 2, panes.YSplit)
 }
+
+// TestStreamMeasuredNumbers: Stream writes nothing when filling fails; a float (or a
+// pointer to one) is a number cell shown to two places in any column, a whole number in
+// a Decimal column is shown whole, and a nil pointer is an empty cell.
+func TestStreamMeasuredNumbers(t *testing.T) {
+	var out bytes.Buffer
+	require.Error(t, workbook.Stream(&out, time.UTC, func(w *workbook.Writer) error {
+		s, err := w.NewSheet("试题分析", []workbook.Column{{Title: "a"}}, workbook.SheetOptions{})
+		require.NoError(t, err)
+		require.NoError(t, s.Add("x"))
+		return fmt.Errorf("the query failed half-way")
+	}))
+	assert.Zero(t, out.Len(), "nothing reaches the caller")
+
+	d := -0.123456
+	require.NoError(t, workbook.Stream(&out, time.UTC, func(w *workbook.Writer) error {
+		s, err := w.NewSheet("试题分析", []workbook.Column{{Title: "区分度", Kind: workbook.Decimal}, {Title: "规则"}, {Title: "人数", Kind: workbook.Decimal}}, workbook.SheetOptions{})
+		if err != nil {
+			return err
+		}
+		if err := s.Add(&d, 0.8333, 20); err != nil {
+			return err
+		}
+		if err := s.Add((*float64)(nil), nil, nil); err != nil {
+			return err
+		}
+		return s.Close()
+	}))
+	f, err := excelize.OpenReader(&out)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := f.GetRows("试题分析")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"-0.12", "0.83", "20"}, rows[1])
+	assert.Len(t, rows, 2, "the all-empty row is no row")
+	raw, _ := f.GetCellValue("试题分析", "A2", excelize.Options{RawCellValue: true})
+	assert.Equal(t, "-0.123456", raw, "the cell keeps every digit")
+	typ, _ := f.GetCellType("试题分析", "B2")
+	assert.NotEqual(t, excelize.CellTypeSharedString, typ, "a float in a text column is still a number")
+}
