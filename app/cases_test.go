@@ -175,7 +175,7 @@ func TestCaseAndPatrolCodesHaveMessages(t *testing.T) {
 	}
 }
 
-func shanghaiZone(t *testing.T) *time.Location {
+func shanghaiZone(t testing.TB) *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	require.NoError(t, err)
 	return loc

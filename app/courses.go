@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -14,9 +13,7 @@ import (
 // courseService is the course service on the wall clock in the configured zone, so
 // "today" of the onboarding plan is the local date.
 func (s *server) courseService() *training.CourseService {
-	cs := training.NewCourseService(s.db)
-	loc := s.cfg.Location
-	cs.Now = func() time.Time { return time.Now().In(loc) }
+	cs := training.NewCourseService(s.db, s.cfg.Location)
 	if s.cfg.SignInGuesses > 0 {
 		cs.MaxSignInGuesses = s.cfg.SignInGuesses
 	}

@@ -232,7 +232,7 @@ func (e *env) sessionIn(unitCode string) uint {
 	in.OrgUnitID, in.Place = e.unit(unitCode), "会议室"
 	s, err := training.CreateSession(ctx, e.db, models.SystemActor, models.ScopeAll, e.course(seeds.EtiquetteCourseTitle), in)
 	require.NoError(e.t, err)
-	svc := training.NewCourseService(e.db)
+	svc := training.NewCourseService(e.db, shanghaiZone(e.t))
 	svc.NewCode = func() (string, error) { return matrixSignInCode, nil }
 	_, err = svc.OpenSignIn(ctx, models.SystemActor, s.ID, training.CodeInput{})
 	require.NoError(e.t, err)

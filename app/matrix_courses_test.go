@@ -194,7 +194,7 @@ func (e *env) freshSession(open bool) uint {
 	s, err := training.CreateSession(ctx, e.db, models.SystemActor, models.ScopeAll, e.course(seeds.EtiquetteCourseTitle), sessionBody(e))
 	require.NoError(e.t, err)
 	if open {
-		svc := training.NewCourseService(e.db)
+		svc := training.NewCourseService(e.db, shanghaiZone(e.t))
 		svc.NewCode = func() (string, error) { return matrixSignInCode, nil }
 		_, err := svc.OpenSignIn(ctx, models.SystemActor, s.ID, training.CodeInput{})
 		require.NoError(e.t, err)

@@ -74,7 +74,7 @@ func LoadCourses(ctx context.Context, db *gorm.DB) (int, error) {
 	if err != nil || have.Total > 0 {
 		return 0, err
 	}
-	svc := training.NewCourseService(db)
+	svc := training.NewCourseService(db, shanghai())
 	var planCourses []uint
 	for _, in := range SeedCourses() {
 		c, err := training.CreateCourse(ctx, db, models.SystemActor, in)

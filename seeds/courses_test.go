@@ -50,7 +50,7 @@ func TestLoadCoursesAndDemoTraining(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, made, "a second load does nothing")
 
-	svc := training.NewCourseService(db)
+	svc := training.NewCourseService(db, time.UTC)
 	svc.Now = func() time.Time { return now }
 	list, err := svc.Overdue(ctx, models.ScopeAll, training.OverdueFilter{}, models.Page{PerPage: models.MaxPerPage})
 	require.NoError(t, err)

@@ -19,10 +19,12 @@ import (
 )
 
 // CourseService runs courses, sessions, attendance and the onboarding plan with an
-// injected clock and sign-in code source, so expiry is tested without waiting.
+// injected clock and sign-in code source, so expiry is tested without waiting. "Today"
+// of the onboarding plan (R8.2) is the calendar date of Now in Loc, the company's zone.
 type CourseService struct {
 	DB  *gorm.DB
 	Now func() time.Time
+	Loc *time.Location
 	// NewCode makes a sign-in code; the default is six random digits.
 	NewCode func() (string, error)
 	// MaxSignInGuesses is how many codes one user may try at one session's sign-in
@@ -30,10 +32,14 @@ type CourseService struct {
 	MaxSignInGuesses int
 }
 
-// NewCourseService is a service on the wall clock with random codes.
-func NewCourseService(db *gorm.DB) *CourseService {
-	return &CourseService{DB: db, Now: func() time.Time { return time.Now().UTC() }, NewCode: randomCode, MaxSignInGuesses: DefaultSignInGuesses}
+// NewCourseService is a service on the wall clock, with days counted in loc, and
+// random codes.
+func NewCourseService(db *gorm.DB, loc *time.Location) *CourseService {
+	return &CourseService{DB: db, Now: func() time.Time { return time.Now().UTC() }, Loc: loc, NewCode: randomCode, MaxSignInGuesses: DefaultSignInGuesses}
 }
+
+// today is the company's calendar date now.
+func (s *CourseService) today() models.Date { return models.DateOf(s.Now().In(s.Loc)) }
 
 // guessLimit is the bound on sign-in guesses in force.
 func (s *CourseService) guessLimit() int {

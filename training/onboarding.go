@@ -252,7 +252,7 @@ func (s *CourseService) Progress(ctx context.Context, employeeID *uint) (*Onboar
 	if err != nil {
 		return nil, err
 	}
-	today := models.DateOf(s.Now())
+	today := s.today()
 	out := &OnboardingProgress{EmployeeID: emp.ID, HireDate: emp.HireDate, DueDays: p.row.DueDays,
 		DueDate: addDays(emp.HireDate, p.row.DueDays), Courses: []CourseProgress{}, Done: true}
 	out.Tracked = emp.Status == models.StatusActive && !dateBefore(emp.HireDate, addDays(today, -p.row.WindowDays))
@@ -393,7 +393,7 @@ func (s *CourseService) Overdue(ctx context.Context, scope models.Scope, f Overd
 	if err != nil {
 		return nil, err
 	}
-	today := models.DateOf(s.Now())
+	today := s.today()
 	list, err := models.ListOverdueEmployees(ctx, s.DB, scope, p.overdueFilter(today, f, page))
 	if err != nil {
 		return nil, err
@@ -425,7 +425,7 @@ func (s *CourseService) WriteOverdueWorkbook(ctx context.Context, scope models.S
 	if err != nil {
 		return err
 	}
-	today := models.DateOf(s.Now())
+	today := s.today()
 	return workbook.Stream(w, time.UTC, func(x *workbook.Writer) error {
 		sh, err := x.NewSheet(OverdueSheet, overdueColumns, workbook.SheetOptions{})
 		if err != nil {

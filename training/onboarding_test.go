@@ -226,6 +226,20 @@ func TestOverdueList(t *testing.T) {
 	})
 }
 
+// TestOverdueTodayInBeijing: "today" of the plan is the date in Beijing, not in UTC —
+// at 00:30 on 1 July Beijing time (16:30 UTC on 30 June) N1 is 31 days overdue.
+func TestOverdueTodayInBeijing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		o := newOnboardingFixture(t, db)
+		o.svc.Now = func() time.Time { return time.Date(2026, 6, 30, 16, 30, 0, 0, time.UTC) }
+		all, err := o.svc.Overdue(o.ctx, models.ScopeAll, training.OverdueFilter{}, models.Page{})
+		require.NoError(t, err)
+		assert.Equal(t, "2026-07-01", all.Today.String())
+		require.Equal(t, "N1", all.Items[1].JobNumber)
+		assert.Equal(t, 31, all.Items[1].DaysOverdue)
+	})
+}
+
 func TestOverdueWorkbook(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		o := newOnboardingFixture(t, db)
