@@ -12,8 +12,9 @@ import (
 )
 
 // The home page's dashboard (issue 9 §3): the provincial office (an admin or inspector
-// over the whole province) sees the province and each city company, a branch manager
-// their branch against its city's average, over the last twelve months of four
+// over the whole province) sees the province and each city company, a city company's
+// admin or inspector the city and each of its branches, a branch manager their branch
+// against its city's average, over the last twelve months of four
 // measures (reports.MeasureKeys). Each measure is a chart drawn here as SVG (this
 // month's bar and the months' line) with a table of the same numbers, each number
 // linked to the list of the records it counts where the caller may open one.
@@ -31,9 +32,10 @@ var dashboardSections = map[string]string{
 
 // dashboardView is the dashboard as the home page draws it.
 type dashboardView struct {
-	// Province: the provincial office's; else a branch's against its city.
-	Province bool
-	Months   []string
+	// Title names what the rows are: the province and its cities, a city and its
+	// branches, or branches against their city's average.
+	Title  string
+	Months []string
 	// Current is the month under way, counted up to Now.
 	Current string
 	Now     string
@@ -59,25 +61,50 @@ type dashboardCell struct {
 	Text, Detail, Link string
 }
 
-// homeDashboard is the caller's dashboard, or nil when they have none (employees,
-// trainers, and admins, inspectors and managers below the province without a branch).
+// homeDashboard is the caller's dashboard, or nil when they have none (employees and
+// trainers). An admin or inspector sees the unit they oversee and the units under it
+// (the provincial office: the province and its cities); a manager, their branches
+// against their city's average.
 func (s *server) homeDashboard(ctx context.Context, u *models.User, lang string) (*dashboardView, error) {
 	rs := s.rankingService()
 	var d *reports.Dashboard
 	var err error
-	province := accounts.ScopeOf(u, models.RoleAdmin, models.RoleInspector).All
+	var title string
+	overseen, oversees := overseenUnit(u)
 	switch branches := managedUnits(u); {
-	case province:
+	case accounts.ScopeOf(u, models.RoleAdmin, models.RoleInspector).All:
 		d, err = rs.ProvinceDashboard(ctx)
+		title = s.msgs.T(lang, "dashboard.province", nil)
+	case oversees:
+		d, err = rs.UnitDashboard(ctx, overseen.OrgUnitID)
+		if err == nil {
+			title = s.msgs.T(lang, "dashboard.subtree", map[string]any{"unit": d.Rows[0].Unit.Name})
+		}
 	case len(branches) > 0:
 		d, err = rs.BranchDashboard(ctx, branches)
+		title = s.msgs.T(lang, "dashboard.branch", nil)
 	default:
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return s.dashboardViewOf(u, lang, d, province), nil
+	v := s.dashboardViewOf(u, lang, d)
+	v.Title = title
+	return v, nil
+}
+
+// overseenUnit is the broadest of the caller's admin and inspector grants.
+func overseenUnit(u *models.User) (models.Grant, bool) {
+	var best models.Grant
+	found := false
+	for _, g := range u.Grants {
+		if (g.Role == models.RoleAdmin || g.Role == models.RoleInspector) && g.UnitPath != "" &&
+			(!found || len(g.UnitPath) < len(best.UnitPath)) {
+			best, found = g, true
+		}
+	}
+	return best, found
 }
 
 // managedUnits are the units of the caller's manager grants, at most
@@ -93,8 +120,8 @@ func managedUnits(u *models.User) []uint {
 }
 
 // dashboardViewOf writes the numbers of d in lang and draws the charts.
-func (s *server) dashboardViewOf(u *models.User, lang string, d *reports.Dashboard, province bool) *dashboardView {
-	v := &dashboardView{Province: province, Months: d.Months, Current: d.Months[len(d.Months)-1],
+func (s *server) dashboardViewOf(u *models.User, lang string, d *reports.Dashboard) *dashboardView {
+	v := &dashboardView{Months: d.Months, Current: d.Months[len(d.Months)-1],
 		Now: d.Now.In(s.cfg.Location).Format("2006-01-02 15:04")}
 	ranked := accounts.ScopeOf(u, rankingReaders...)
 	staff := accounts.ScopeOf(u, staffRoles...)

@@ -183,10 +183,23 @@ func TestDashboardByHand(t *testing.T) {
 		assert.Equal(t, models.Percent((200*cityOverdue+counties)/(2*counties)).String(), now(od[avg]).Text, "南昌's overdue per county branch")
 		assert.Equal(t, now(prov["certification"][nanchang]).Text, now(br["certification"][avg]).Text)
 
-		// The inspector over the whole province sees the province's; the one over 南昌,
-		// the employee and the trainer keep their boards without a dashboard.
+		// The inspector over the whole province sees the province's; the one over 南昌
+		// sees 南昌 and each of its county branches, with the figures the province's
+		// dashboard and the manager's have for them, and no other city.
 		assert.NotNil(t, dashboard(t, e.login("inspector2")))
-		for _, who := range []string{"inspector", "employee", "trainer"} {
+		ic := e.login("inspector")
+		city := dashboard(t, ic)
+		require.NotNil(t, city, "a city's inspector has a dashboard")
+		ins = city["inspections"]
+		assert.Len(t, ins, int(counties)+1, "南昌 and its county branches")
+		assert.Equal(t, "66.67%", now(ins[nanchang]).Text)
+		assert.Equal(t, "50.00%", now(ins[branch]).Text)
+		assert.Equal(t, "100.00%", now(ins["西湖区分公司"]).Text)
+		assert.NotContains(t, ins, jiujiang)
+		assert.Equal(t, last(prov["rectifications"][nanchang]).Text, last(city["rectifications"][nanchang]).Text)
+		res = ic.do(http.MethodGet, "/", nil)
+		assert.Contains(t, res.Body, "南昌市分公司及下属单位服务指标")
+		for _, who := range []string{"employee", "trainer"} {
 			assert.Nil(t, dashboard(t, e.login(who)), who)
 			assert.NotEmpty(t, homeTiles(t, e.login(who)), who)
 		}

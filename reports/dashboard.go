@@ -92,6 +92,27 @@ func (s *Service) ProvinceDashboard(ctx context.Context) (*Dashboard, error) {
 	return s.dashboard(ctx, rows)
 }
 
+// UnitDashboard is unit id and each unit directly under it in code order: for an
+// admin or inspector of one city company, the city and its county branches, as the
+// provincial office sees the province and its cities.
+func (s *Service) UnitDashboard(ctx context.Context, id uint) (*Dashboard, error) {
+	root, err := models.GetOrgUnit(ctx, s.DB, models.ScopeAll, id)
+	if err != nil {
+		return nil, err
+	}
+	units, err := models.OrgUnitsInScope(ctx, s.DB, models.ScopeOfPaths([]string{root.Path}))
+	if err != nil {
+		return nil, err
+	}
+	rows := []DashboardRow{{Unit: *root}}
+	for _, u := range units {
+		if u.ParentID != nil && *u.ParentID == root.ID {
+			rows = append(rows, DashboardRow{Unit: u})
+		}
+	}
+	return s.dashboard(ctx, rows)
+}
+
 // BranchDashboard is each of the branches followed by its city company's average
 // (the city's own rate, its count per branch); a city company is compared with the
 // province's average. Branches are unit ids, in the order given.
