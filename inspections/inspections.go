@@ -16,13 +16,15 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/photos"
+	"quality/policy"
 	"quality/storage"
 )
 
 // Service runs inspections: start, answers, photos, submit, reopen.
 type Service struct {
 	DB     *gorm.DB
-	Photos PhotoStore
+	Photos photos.Store
 	// Now is the clock; Loc the zone whose calendar dates rectifications are due by.
 	Now func() time.Time
 	Loc *time.Location
@@ -33,7 +35,7 @@ var chinaTime = time.FixedZone("Asia/Shanghai", 8*3600)
 
 // NewService returns a service on the wall clock keeping photos in files.
 func NewService(db *gorm.DB, files storage.Store) *Service {
-	return &Service{DB: db, Photos: PhotoStore{Files: files}, Now: time.Now, Loc: chinaTime}
+	return &Service{DB: db, Photos: photos.Store{Files: files}, Now: time.Now, Loc: chinaTime}
 }
 
 // StartInput starts an inspection. ClientID is made by the inspector's device, so a
@@ -147,7 +149,7 @@ func (s *Service) Start(ctx context.Context, actor models.Actor, scope models.Sc
 	if v, err := s.existing(ctx, actor, scope, in.ClientID, hash); !errors.Is(err, models.ErrNotFound) {
 		return v, false, err
 	}
-	pol, err := LoadPolicy(ctx, s.DB)
+	pol, err := policy.Load(ctx, s.DB)
 	if err != nil {
 		return nil, false, err
 	}
@@ -454,7 +456,7 @@ func checkAnswer(it *models.InspectionItem, in SaveItemInput) error {
 }
 
 // AddPhoto stores a photo of one item of a draft inspection: the content is checked
-// and written durably (PhotoStore.Put) before the row is recorded, so a recorded photo
+// and written durably (photos.Store.Put) before the row is recorded, so a recorded photo
 // is always in the store; a refused or failed upload records nothing and says why.
 func (s *Service) AddPhoto(ctx context.Context, actor models.Actor, scope models.Scope, id uint, key string, r io.Reader, capturedAt *time.Time) (*models.Photo, error) {
 	ins, err := own(ctx, s.DB, actor, scope, id)
@@ -468,7 +470,7 @@ func (s *Service) AddPhoto(ctx context.Context, actor models.Actor, scope models
 	if err != nil {
 		return nil, err
 	}
-	pol, err := LoadPolicy(ctx, s.DB)
+	pol, err := policy.Load(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}

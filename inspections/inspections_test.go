@@ -12,6 +12,7 @@ import (
 	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 )
 
 // Issue 4 point 1: a published version never changes; editing it makes the next
@@ -42,7 +43,7 @@ func TestTemplateVersions(t *testing.T) {
 		in := testTemplate("T-VER")
 		d, err := inspections.CreateTemplate(ctx, db, f.admin, models.ScopeAll, in)
 		require.NoError(t, err)
-		assert.Equal(t, inspections.DefaultPolicy.PassMark, d.PassMark)
+		assert.Equal(t, policy.DefaultPolicy.PassMark, d.PassMark)
 		assert.Equal(t, models.TemplateDraft, d.Status)
 		in.Title = "测试检查表（改）"
 		d2, created, err := inspections.EditTemplate(ctx, db, f.admin, models.ScopeAll, d.ID, in)

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/policy"
 )
 
 // Submit scores and closes a draft inspection with the inspector's confirmation, and in
@@ -23,7 +24,7 @@ func (s *Service) Submit(ctx context.Context, actor models.Actor, scope models.S
 	if _, err := own(ctx, s.DB, actor, scope, id); err != nil {
 		return nil, err
 	}
-	pol, err := LoadPolicy(ctx, s.DB)
+	pol, err := policy.Load(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +45,7 @@ func (s *Service) Submit(ctx context.Context, actor models.Actor, scope models.S
 }
 
 // submit is Submit's work on the locked draft ins.
-func (s *Service) submit(ctx context.Context, tx *gorm.DB, pol Policy, actor models.Actor, ins *models.Inspection, in SubmitInput) error {
+func (s *Service) submit(ctx context.Context, tx *gorm.DB, pol policy.Policy, actor models.Actor, ins *models.Inspection, in SubmitInput) error {
 	ve := &models.ValidationError{}
 	confirmation := checkText(ve, "confirmation", in.Confirmation, maxConfirmation, true)
 	items, err := models.InspectionItemsOf(ctx, tx, ins.ID)
@@ -112,7 +113,7 @@ func (s *Service) submit(ctx context.Context, tx *gorm.DB, pol Policy, actor mod
 // due Policy.DueOn days after today in China (7, or 3 for a critical item), assigned
 // to the outlet's county branch (its city company when it has none). It returns the
 // finding ids.
-func (s *Service) openFindings(ctx context.Context, tx *gorm.DB, pol Policy, actor models.Actor, ins *models.Inspection, items []models.InspectionItem, now time.Time) ([]uint, error) {
+func (s *Service) openFindings(ctx context.Context, tx *gorm.DB, pol policy.Policy, actor models.Actor, ins *models.Inspection, items []models.InspectionItem, now time.Time) ([]uint, error) {
 	ids := []uint{}
 	var assignee *models.OrgUnit
 	for i := range items {

@@ -17,6 +17,8 @@ import (
 
 	"quality/inspections"
 	"quality/models"
+	"quality/photos"
+	"quality/policy"
 	"quality/storage"
 )
 
@@ -35,7 +37,7 @@ const demoInspectionMonths = 12
 type demoSupervision struct {
 	now       time.Time
 	loc       *time.Location
-	policy    inspections.Policy
+	policy    policy.Policy
 	templates []models.ChecklistTemplate
 	// counties with outlets, and the outlets of each.
 	counties []models.OrgUnit
@@ -45,7 +47,7 @@ type demoSupervision struct {
 	cityInspector map[uint]uint
 	provincial    uint
 	usernames     map[uint]string // of the demo inspectors, by user id
-	photo         inspections.PhotoFile
+	photo         photos.File
 }
 
 // LoadDemoSupervision loads the demo supervision data unless inspections exist. Photos
@@ -82,7 +84,7 @@ func newDemoSupervision(ctx context.Context, db *gorm.DB, files storage.Store, n
 	}
 	d := &demoSupervision{now: now.UTC().Truncate(time.Second), loc: loc, outlets: map[uint][]models.OrgUnit{}, cityInspector: map[uint]uint{},
 		usernames: map[uint]string{}}
-	if d.policy, err = inspections.LoadPolicy(ctx, db); err != nil {
+	if d.policy, err = policy.Load(ctx, db); err != nil {
 		return nil, err
 	}
 	if err := db.WithContext(ctx).Where("status = ?", models.TemplatePublished).Order("id").Find(&d.templates).Error; err != nil {
@@ -146,7 +148,7 @@ func newDemoSupervision(ctx context.Context, db *gorm.DB, files storage.Store, n
 }
 
 // demoPhoto stores the one small picture every demo photo row points to.
-func demoPhoto(ctx context.Context, files storage.Store, max int64) (inspections.PhotoFile, error) {
+func demoPhoto(ctx context.Context, files storage.Store, max int64) (photos.File, error) {
 	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
 	for x := range 64 {
 		for y := range 48 {
@@ -155,9 +157,9 @@ func demoPhoto(ctx context.Context, files storage.Store, max int64) (inspections
 	}
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
-		return inspections.PhotoFile{}, err
+		return photos.File{}, err
 	}
-	return inspections.PhotoStore{Files: files}.Put(ctx, &b, max)
+	return photos.Store{Files: files}.Put(ctx, &b, max)
 }
 
 // inspectorOf is who inspects outlets of county: the city's inspector if it has one.
