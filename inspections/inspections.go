@@ -18,6 +18,7 @@ import (
 	"quality/models"
 	"quality/photos"
 	"quality/policy"
+	"quality/rectifications"
 	"quality/storage"
 )
 
@@ -25,6 +26,9 @@ import (
 type Service struct {
 	DB     *gorm.DB
 	Photos photos.Store
+	// Rects makes every move of the rectifications the inspections open, re-check and
+	// void, in the inspection's transaction.
+	Rects *rectifications.Service
 	// Now is the clock; Loc the zone whose calendar dates rectifications are due by.
 	Now func() time.Time
 	Loc *time.Location
@@ -33,9 +37,10 @@ type Service struct {
 // chinaTime is UTC+8 (China has no daylight saving), the calendar of due dates.
 var chinaTime = time.FixedZone("Asia/Shanghai", 8*3600)
 
-// NewService returns a service on the wall clock keeping photos in files.
-func NewService(db *gorm.DB, files storage.Store) *Service {
-	return &Service{DB: db, Photos: photos.Store{Files: files}, Now: time.Now, Loc: chinaTime}
+// NewService returns a service on the wall clock keeping photos in files and moving
+// rectifications through rects.
+func NewService(db *gorm.DB, files storage.Store, rects *rectifications.Service) *Service {
+	return &Service{DB: db, Photos: photos.Store{Files: files}, Rects: rects, Now: time.Now, Loc: chinaTime}
 }
 
 // StartInput starts an inspection. ClientID is made by the inspector's device, so a

@@ -382,7 +382,7 @@ func TestFollowUp(t *testing.T) {
 		r, err := models.RectificationOf(ctx, db, finding.ID)
 		require.NoError(t, err)
 		require.NoError(t, db.Transaction(func(tx *gorm.DB) error {
-			return models.MoveRectification(tx, r, models.RectSubmitted, map[string]any{"evidence_text": "已整改"}, models.SystemActor, t0, "")
+			return f.svc.Rects.RecordEvidence(tx, r, "已整改", models.SystemActor, t0)
 		}))
 
 		// Failing again: back to open, with the reason naming the follow-up.
@@ -472,7 +472,7 @@ func TestReopen(t *testing.T) {
 		second := f.failedInspection()
 		r, _ := models.RectificationOf(ctx, db, second.Findings[1].ID)
 		require.NoError(t, db.Transaction(func(tx *gorm.DB) error {
-			return models.MoveRectification(tx, r, models.RectSubmitted, nil, models.SystemActor, t0, "")
+			return f.svc.Rects.RecordEvidence(tx, r, "", models.SystemActor, t0)
 		}))
 		_, err = f.svc.Reopen(ctx, f.insp, f.scope, models.Scope{}, second.ID, inspections.ReasonInput{Reason: "x"})
 		dbtest.RequireConflict(t, err, "id", "rectification_moved")
