@@ -11,8 +11,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
+	"quality/policy"
 )
 
 // Service runs cases on an injected clock: Now gives the time in the company's zone
@@ -172,12 +172,12 @@ func (s *Service) Open(ctx context.Context, by Caller, in OpenInput) (*models.Ac
 		return nil, err
 	}
 
-	policy, err := inspections.LoadPolicy(ctx, s.DB)
+	pol, err := policy.Load(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
 	today := models.DateOf(now)
-	c.StatementDueOn = policy.StatementDueOn(today)
+	c.StatementDueOn = pol.StatementDueOn(today)
 	persons := make([]models.CasePerson, len(in.EmployeeIDs))
 	for i, id := range in.EmployeeIDs {
 		persons[i] = models.CasePerson{EmployeeID: id, Aggravating: models.JSONList[models.Factor]{}, Mitigating: models.JSONList[models.Factor]{}}
@@ -280,7 +280,7 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 	if err != nil {
 		return nil, err
 	}
-	policy, err := inspections.LoadPolicy(ctx, s.DB)
+	pol, err := policy.Load(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +298,7 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 	for _, p := range persons {
 		pv := PersonView{CasePerson: p, Suggested: []models.Factor{}, PriorCases: []models.PriorCase{}}
 		if p.DecidedAt == nil {
-			if pv.PriorCases, err = priorCases(ctx, s.DB, scope, policy, c, p.EmployeeID); err != nil {
+			if pv.PriorCases, err = priorCases(ctx, s.DB, scope, pol, c, p.EmployeeID); err != nil {
 				return nil, err
 			}
 			if f, ok := repeatFactor(pv.PriorCases); ok {
@@ -319,7 +319,7 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 // within the policy's repeat window (R6.6 "within one year") before or after this one.
 // A case of a unit outside the scope is neither shown nor cited: who decides there
 // sees it.
-func priorCases(ctx context.Context, db *gorm.DB, scope models.Scope, p inspections.Policy, c *models.AccountabilityCase, employeeID uint) ([]models.PriorCase, error) {
+func priorCases(ctx context.Context, db *gorm.DB, scope models.Scope, p policy.Policy, c *models.AccountabilityCase, employeeID uint) ([]models.PriorCase, error) {
 	window := time.Duration(p.RepeatWindowDays) * 24 * time.Hour
 	return models.DecidedCasesOf(ctx, db, scope, employeeID, c.ID, c.OpenedAt.Add(-window), c.OpenedAt.Add(window))
 }

@@ -499,21 +499,6 @@ type InspectionsItemView struct {
 	Weight         *int       `json:"weight,omitempty"`
 }
 
-// InspectionsPolicy defines model for inspections_Policy.
-type InspectionsPolicy struct {
-	CriticalRectifyDays  *int                   `json:"critical_rectify_days,omitempty"`
-	ExtraWorkdays        *[]*openapi_types.Date `json:"extra_workdays,omitempty"`
-	FarFromOutletMeters  *int                   `json:"far_from_outlet_meters,omitempty"`
-	Holidays             *[]*openapi_types.Date `json:"holidays,omitempty"`
-	PassMark             *int                   `json:"pass_mark,omitempty"`
-	PhotoMaxBytes        *int                   `json:"photo_max_bytes,omitempty"`
-	ProvinceAfterDays    *int                   `json:"province_after_days,omitempty"`
-	RectifyDays          *int                   `json:"rectify_days,omitempty"`
-	ReminderDays         *int                   `json:"reminder_days,omitempty"`
-	RepeatWindowDays     *int                   `json:"repeat_window_days,omitempty"`
-	StatementWorkingDays *int                   `json:"statement_working_days,omitempty"`
-}
-
 // InspectionsReasonInput defines model for inspections_ReasonInput.
 type InspectionsReasonInput struct {
 	Reason *string `json:"reason,omitempty"`
@@ -1307,25 +1292,6 @@ type PatrolsPlanView struct {
 	UpdatedAt     *time.Time          `json:"updated_at,omitempty"`
 }
 
-// PatrolsPolicyInput defines model for patrols_PolicyInput.
-type PatrolsPolicyInput struct {
-	CriticalRectifyDays *int `json:"critical_rectify_days,omitempty"`
-
-	// ExtraWorkdays 重复的值只计一次（先去重，再与 maxItems 比较）
-	ExtraWorkdays       *[]string `json:"extra_workdays,omitempty"`
-	FarFromOutletMeters *int      `json:"far_from_outlet_meters,omitempty"`
-
-	// Holidays 重复的值只计一次（先去重，再与 maxItems 比较）
-	Holidays             *[]string `json:"holidays,omitempty"`
-	PassMark             *int      `json:"pass_mark,omitempty"`
-	PhotoMaxBytes        *int      `json:"photo_max_bytes,omitempty"`
-	ProvinceAfterDays    *int      `json:"province_after_days,omitempty"`
-	RectifyDays          *int      `json:"rectify_days,omitempty"`
-	ReminderDays         *int      `json:"reminder_days,omitempty"`
-	RepeatWindowDays     *int      `json:"repeat_window_days,omitempty"`
-	StatementWorkingDays *int      `json:"statement_working_days,omitempty"`
-}
-
 // PatrolsStopInput defines model for patrols_StopInput.
 type PatrolsStopInput struct {
 	DueOn     *openapi_types.Date `json:"due_on,omitempty"`
@@ -1347,6 +1313,40 @@ type PatrolsStopView struct {
 // PatrolsStopsInput defines model for patrols_StopsInput.
 type PatrolsStopsInput struct {
 	Stops *[]PatrolsStopInput `json:"stops,omitempty"`
+}
+
+// PolicyInput defines model for policy_Input.
+type PolicyInput struct {
+	CriticalRectifyDays *int `json:"critical_rectify_days,omitempty"`
+
+	// ExtraWorkdays 重复的值只计一次（先去重，再与 maxItems 比较）
+	ExtraWorkdays       *[]string `json:"extra_workdays,omitempty"`
+	FarFromOutletMeters *int      `json:"far_from_outlet_meters,omitempty"`
+
+	// Holidays 重复的值只计一次（先去重，再与 maxItems 比较）
+	Holidays             *[]string `json:"holidays,omitempty"`
+	PassMark             *int      `json:"pass_mark,omitempty"`
+	PhotoMaxBytes        *int      `json:"photo_max_bytes,omitempty"`
+	ProvinceAfterDays    *int      `json:"province_after_days,omitempty"`
+	RectifyDays          *int      `json:"rectify_days,omitempty"`
+	ReminderDays         *int      `json:"reminder_days,omitempty"`
+	RepeatWindowDays     *int      `json:"repeat_window_days,omitempty"`
+	StatementWorkingDays *int      `json:"statement_working_days,omitempty"`
+}
+
+// PolicyPolicy defines model for policy_Policy.
+type PolicyPolicy struct {
+	CriticalRectifyDays  *int                   `json:"critical_rectify_days,omitempty"`
+	ExtraWorkdays        *[]*openapi_types.Date `json:"extra_workdays,omitempty"`
+	FarFromOutletMeters  *int                   `json:"far_from_outlet_meters,omitempty"`
+	Holidays             *[]*openapi_types.Date `json:"holidays,omitempty"`
+	PassMark             *int                   `json:"pass_mark,omitempty"`
+	PhotoMaxBytes        *int                   `json:"photo_max_bytes,omitempty"`
+	ProvinceAfterDays    *int                   `json:"province_after_days,omitempty"`
+	RectifyDays          *int                   `json:"rectify_days,omitempty"`
+	ReminderDays         *int                   `json:"reminder_days,omitempty"`
+	RepeatWindowDays     *int                   `json:"repeat_window_days,omitempty"`
+	StatementWorkingDays *int                   `json:"statement_working_days,omitempty"`
 }
 
 // RectificationsDetail defines model for rectifications_Detail.
@@ -2667,7 +2667,7 @@ type PostApiV1SessionsIdSignInJSONRequestBody = TrainingSignInInput
 type PostApiV1SessionsIdSignInCodeJSONRequestBody = TrainingCodeInput
 
 // PutApiV1SettingsInspectionsJSONRequestBody defines body for PutApiV1SettingsInspections for application/json ContentType.
-type PutApiV1SettingsInspectionsJSONRequestBody = PatrolsPolicyInput
+type PutApiV1SettingsInspectionsJSONRequestBody = PolicyInput
 
 // PutApiV1SettingsRankingJSONRequestBody defines body for PutApiV1SettingsRanking for application/json ContentType.
 type PutApiV1SettingsRankingJSONRequestBody = ReportsSettingsInput
@@ -26377,7 +26377,7 @@ type GetApiV1SettingsInspectionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *InspectionsPolicy
+	JSON200 *PolicyPolicy
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -26389,7 +26389,7 @@ type GetApiV1SettingsInspectionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetApiV1SettingsInspectionsResponse) GetJSON200() *InspectionsPolicy {
+func (r GetApiV1SettingsInspectionsResponse) GetJSON200() *PolicyPolicy {
 	return r.JSON200
 }
 
@@ -26446,7 +26446,7 @@ type PutApiV1SettingsInspectionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *InspectionsPolicy
+	JSON200 *PolicyPolicy
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -26464,7 +26464,7 @@ type PutApiV1SettingsInspectionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PutApiV1SettingsInspectionsResponse) GetJSON200() *InspectionsPolicy {
+func (r PutApiV1SettingsInspectionsResponse) GetJSON200() *PolicyPolicy {
 	return r.JSON200
 }
 
@@ -38630,7 +38630,7 @@ func ParseGetApiV1SettingsInspectionsResponse(rsp *http.Response) (*GetApiV1Sett
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest InspectionsPolicy
+		var dest PolicyPolicy
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -38684,7 +38684,7 @@ func ParsePutApiV1SettingsInspectionsResponse(rsp *http.Response) (*PutApiV1Sett
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest InspectionsPolicy
+		var dest PolicyPolicy
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -100,10 +100,13 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if exports == nil {
 		exports = reports.NewExporter(reports.NewService(deps.DB, cfg.Location), files, log)
 	}
+	// One rectification service: its own routes and the inspections' submit, follow-up,
+	// void and reopen all move rectifications through it.
+	rects := rectifications.New(deps.DB, files)
 	s := &server{
 		files:          files,
-		inspections:    inspections.NewService(deps.DB, files),
-		rectifications: rectifications.New(deps.DB, files),
+		inspections:    inspections.NewService(deps.DB, files, rects),
+		rectifications: rects,
 		exports:        exports,
 		exams:          exams.NewService(deps.DB),
 		log:            log,

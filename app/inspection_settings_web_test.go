@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 )
 
 // inspectionSettingsMatrixRows: the policy page for the staff (the form for the admin
@@ -24,13 +24,13 @@ func inspectionSettingsMatrixRows() []matrixRow {
 			prep: static("/settings/inspections"), check: pageShows(`action="/settings/inspections"`, admin)},
 		{method: post, route: "/settings/inspections", want: only(seeOther, admin), redirect: redirectTo("/settings/inspections?done=saved"), noAudit: "the values it had: nothing changed",
 			prep: func(*env, string) (string, any) {
-				return "/settings/inspections", policyForm(inspections.DefaultPolicy, nil)
+				return "/settings/inspections", policyForm(policy.DefaultPolicy, nil)
 			}},
 	}
 }
 
 // policyForm is the inspection settings form filled with p, with change typed over.
-func policyForm(p inspections.Policy, change map[string]string) formBody {
+func policyForm(p policy.Policy, change map[string]string) formBody {
 	f := formBody{}
 	for k, v := range map[string]int64{
 		"rectify_days": int64(p.RectifyDays), "critical_rectify_days": int64(p.CriticalRectifyDays), "reminder_days": int64(p.ReminderDays),
@@ -56,7 +56,7 @@ func TestInspectionSettingsPage(t *testing.T) {
 		e := newEnv(t, db)
 		adm := e.login(admin)
 		form := func(change map[string]string) url.Values {
-			return url.Values(policyForm(inspections.DefaultPolicy, change))
+			return url.Values(policyForm(policy.DefaultPolicy, change))
 		}
 
 		mark := e.lastAuditID()
@@ -64,7 +64,7 @@ func TestInspectionSettingsPage(t *testing.T) {
 			"rectify_days": "10", "holidays": "2026-10-01\n2026-10-02, 2026-10-05", "extra_workdays": "2026-10-10"}))
 		require.Equal(t, http.StatusSeeOther, res.Code, res.Body)
 		assert.Equal(t, int64(1), e.auditCountSince(mark))
-		p, err := inspections.LoadPolicy(context.Background(), db)
+		p, err := policy.Load(context.Background(), db)
 		require.NoError(t, err)
 		assert.Equal(t, 10, p.RectifyDays)
 		assert.Equal(t, []models.Date{{Year: 2026, Month: 10, Day: 1}, {Year: 2026, Month: 10, Day: 2}, {Year: 2026, Month: 10, Day: 5}}, p.Holidays)

@@ -12,6 +12,7 @@ import (
 	"quality/accounts"
 	"quality/inspections"
 	"quality/models"
+	"quality/policy"
 )
 
 // inspectionService is the inspections service over the app's database and file storage.
@@ -153,7 +154,7 @@ func (s *server) uploadInspectionPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pol, err := inspections.LoadPolicy(c.UserContext(), s.db)
+	pol, err := policy.Load(c.UserContext(), s.db)
 	if err != nil {
 		return err
 	}

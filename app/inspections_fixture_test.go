@@ -14,6 +14,7 @@ import (
 
 	"quality/inspections"
 	"quality/models"
+	"quality/rectifications"
 	"quality/seeds"
 	"quality/storage"
 )
@@ -36,7 +37,8 @@ const matrixTemplateCode = "MATRIX"
 
 // inspectionService is the service the app uses, on the test's database and folder.
 func (e *env) inspectionService() *inspections.Service {
-	return inspections.NewService(e.db, storage.NewLocal(os.Getenv("QUALITY_DATA_DIR")))
+	files := storage.NewLocal(os.Getenv("QUALITY_DATA_DIR"))
+	return inspections.NewService(e.db, files, rectifications.New(e.db, files))
 }
 
 // actor is the audit actor of the fixture user username.

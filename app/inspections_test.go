@@ -17,6 +17,7 @@ import (
 	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 )
 
 // inspProblem decodes a problem+json body.
@@ -148,11 +149,11 @@ func TestInspectionOverHTTP(t *testing.T) {
 		assert.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
 
 		// A policy limit below the photo's size refuses it clearly.
-		require.NoError(t, models.SaveSetting(db, inspections.PolicyKey, map[string]any{"photo_max_bytes": 10}, 0, v.StartedAt))
+		require.NoError(t, models.SaveSetting(db, policy.PolicyKey, map[string]any{"photo_max_bytes": 10}, 0, v.StartedAt))
 		res = insp.upload(photoURL, "file", "big.png", png)
 		require.Equal(t, http.StatusUnprocessableEntity, res.Code, res.Body)
 		hasProblemField(t, res, "file", "too_large")
-		require.NoError(t, db.Where("name = ?", inspections.PolicyKey).Delete(&models.Setting{}).Error)
+		require.NoError(t, db.Where("name = ?", policy.PolicyKey).Delete(&models.Setting{}).Error)
 
 		// Twenty submits at once: one effect.
 		res = insp.do(http.MethodPut, fmt.Sprintf("/api/v1/inspections/%d/items/1.2", v.ID), map[string]any{"outcome": "pass", "points": 5, "rev": 0})

@@ -5,9 +5,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"quality/inspections"
 	"quality/models"
 	"quality/patrols"
+	"quality/policy"
 )
 
 var (
@@ -48,8 +48,8 @@ func (s *server) patrolRoutes() []route {
 		// Settings of the supervision side: every staff role reads them; only an admin
 		// over the whole province changes them.
 		{get, "/api/v1/settings/inspections", roles, staffRoles, s.getInspectionSettings, doc{Tag: "settings",
-			Summary: "督查设置：整改期限、陈述期、一年内重复的天数等（规则中的数字均为可改的默认值）", Resp: inspections.Policy{}}},
+			Summary: "督查设置：整改期限、陈述期、一年内重复的天数等（规则中的数字均为可改的默认值）", Resp: policy.Policy{}}},
 		{put, "/api/v1/settings/inspections", roles, adminOnly, s.putInspectionSettings, doc{Tag: "settings",
-			Summary: "修改督查设置（省级管理员；未给出的项保持不变；逐项校验范围；审计记录修改前后）", Body: patrols.PolicyInput{}, Resp: inspections.Policy{}}},
+			Summary: "修改督查设置（省级管理员；未给出的项保持不变；逐项校验范围；审计记录修改前后）", Body: policy.Input{}, Resp: policy.Policy{}}},
 	}
 }

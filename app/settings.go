@@ -5,12 +5,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"quality/inspections"
-	"quality/patrols"
+	"quality/policy"
 )
 
 func (s *server) getInspectionSettings(c *fiber.Ctx) error {
-	p, err := inspections.LoadPolicy(c.UserContext(), s.db)
+	p, err := policy.Load(c.UserContext(), s.db)
 	if err != nil {
 		return err
 	}
@@ -18,11 +17,11 @@ func (s *server) getInspectionSettings(c *fiber.Ctx) error {
 }
 
 func (s *server) putInspectionSettings(c *fiber.Ctx) error {
-	var in patrols.PolicyInput
+	var in policy.Input
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := patrols.UpdatePolicy(c.UserContext(), s.db, actorOf(c), scopeOf(c), in, time.Now())
+	p, err := policy.Update(c.UserContext(), s.db, actorOf(c), scopeOf(c), in, time.Now())
 	if err != nil {
 		return err
 	}

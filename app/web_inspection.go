@@ -12,6 +12,7 @@ import (
 	"quality/accounts"
 	"quality/inspections"
 	"quality/models"
+	"quality/policy"
 )
 
 // inspectionPageData is the fill (or read) page of one inspection.
@@ -204,8 +205,8 @@ func (s *server) storeItemPhoto(c *fiber.Ctx, id uint, key string) error {
 
 // formPhoto is the form's "file" field, refused (as a field error) when the request is
 // over the policy's photo size limit or holds no file; the policy comes with it.
-func (s *server) formPhoto(c *fiber.Ctx) (*multipart.FileHeader, inspections.Policy, error) {
-	pol, err := inspections.LoadPolicy(c.UserContext(), s.db)
+func (s *server) formPhoto(c *fiber.Ctx) (*multipart.FileHeader, policy.Policy, error) {
+	pol, err := policy.Load(c.UserContext(), s.db)
 	if err != nil {
 		return nil, pol, err
 	}

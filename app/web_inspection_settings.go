@@ -11,9 +11,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"quality/accounts"
-	"quality/inspections"
 	"quality/models"
-	"quality/patrols"
+	"quality/policy"
 )
 
 // inspectionSettingNumbers are the policy's numbers in the form's order (R6, R7).
@@ -38,7 +37,7 @@ func (s *server) inspectionSettingsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := inspections.LoadPolicy(c.UserContext(), s.db)
+	p, err := policy.Load(c.UserContext(), s.db)
 	if err != nil {
 		return err
 	}
@@ -69,11 +68,11 @@ func datesText(ds []models.Date) string {
 // dateSeparators split a typed list of dates: lines, commas, spaces.
 var dateSeparators = regexp.MustCompile(`[\s,，、;；]+`)
 
-// inspectionSettingsForm saves every field through patrols.UpdatePolicy, the call the
+// inspectionSettingsForm saves every field through policy.Update, the call the
 // API's PUT makes (and audits); a refusal shows the form as typed.
 func (s *server) inspectionSettingsForm(c *fiber.Ctx) error {
 	typed := map[string]string{}
-	in := patrols.PolicyInput{}
+	in := policy.Input{}
 	body := map[string]any{}
 	var bad []models.FieldError
 	for _, k := range inspectionSettingNumbers {
@@ -111,7 +110,7 @@ func (s *server) inspectionSettingsForm(c *fiber.Ctx) error {
 	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	_, err = patrols.UpdatePolicy(c.UserContext(), s.db, actorOf(c), scopeOf(c), in, time.Now())
+	_, err = policy.Update(c.UserContext(), s.db, actorOf(c), scopeOf(c), in, time.Now())
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		// A date refused in a list names its place (holidays[2]): say which one was typed.
@@ -150,11 +149,11 @@ func (s *server) renderInspectionSettings(c *fiber.Ctx, status int, values map[s
 	msgs, summary := s.settingsRefusals(language(c), "settingsweb.setting.", refused)
 	d := inspectionSettingsData{CanEdit: accounts.HasRole(currentUser(c), adminOnly...), Notice: notice, Summary: summary}
 	for _, k := range inspectionSettingNumbers {
-		r := patrols.PolicyRanges[k]
+		r := policy.Ranges[k]
 		d.Numbers = append(d.Numbers, settingsField{Name: k, Value: values[k], Min: int(r[0]), Max: int(r[1]), Errors: msgs[k]})
 	}
 	for _, k := range inspectionSettingDates {
-		d.Dates = append(d.Dates, settingsField{Name: k, Value: values[k], Max: patrols.MaxPolicyDates, Errors: msgs[k]})
+		d.Dates = append(d.Dates, settingsField{Name: k, Value: values[k], Max: policy.MaxDates, Errors: msgs[k]})
 	}
 	return s.render(c, status, "inspection_settings", "settingsweb.title", d)
 }

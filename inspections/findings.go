@@ -47,10 +47,9 @@ func (s *Service) VoidFinding(ctx context.Context, actor models.Actor, scope mod
 		if err != nil {
 			return err
 		}
-		if r.Status == models.RectOpen || r.Status == models.RectSubmitted {
-			if err := models.MoveRectification(tx, r, models.RectCancelled, nil, actor, now, "问题已作废："+reason); err != nil {
-				return err
-			}
+		if cancelled, err := s.Rects.Cancel(tx, r, actor, now, reason); err != nil {
+			return err
+		} else if cancelled {
 			summary["rectification_cancelled"] = r.ID
 		}
 		return models.Audit(tx, actor, "void", "finding", f.ID, summary)

@@ -16,6 +16,7 @@ import (
 
 	"quality/inspections"
 	"quality/models"
+	"quality/rectifications"
 	"quality/seeds"
 	"quality/storage"
 )
@@ -51,7 +52,8 @@ func newFx(t *testing.T, db *gorm.DB) *fx {
 	f := &fx{t: t, db: db, outlet: units["360102-01"], county: units["360102"], far: units["360402-01"],
 		insp:  models.Actor{UserID: u.ID, Username: u.Username, RequestID: "test"},
 		scope: models.Scope{Paths: []string{units["3601"].Path}}, admin: models.Actor{Username: "admin", RequestID: "test"}}
-	f.svc = inspections.NewService(db, storage.NewLocal(t.TempDir()))
+	files := storage.NewLocal(t.TempDir())
+	f.svc = inspections.NewService(db, files, rectifications.New(db, files))
 	f.svc.Now = func() time.Time { return t0 }
 	f.tpl = f.publish(testTemplate("T-TEST"))
 	return f

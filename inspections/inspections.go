@@ -16,13 +16,19 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/photos"
+	"quality/policy"
+	"quality/rectifications"
 	"quality/storage"
 )
 
 // Service runs inspections: start, answers, photos, submit, reopen.
 type Service struct {
 	DB     *gorm.DB
-	Photos PhotoStore
+	Photos photos.Store
+	// Rects makes every move of the rectifications the inspections open, re-check and
+	// void, in the inspection's transaction.
+	Rects *rectifications.Service
 	// Now is the clock; Loc the zone whose calendar dates rectifications are due by.
 	Now func() time.Time
 	Loc *time.Location
@@ -31,9 +37,10 @@ type Service struct {
 // chinaTime is UTC+8 (China has no daylight saving), the calendar of due dates.
 var chinaTime = time.FixedZone("Asia/Shanghai", 8*3600)
 
-// NewService returns a service on the wall clock keeping photos in files.
-func NewService(db *gorm.DB, files storage.Store) *Service {
-	return &Service{DB: db, Photos: PhotoStore{Files: files}, Now: time.Now, Loc: chinaTime}
+// NewService returns a service on the wall clock keeping photos in files and moving
+// rectifications through rects.
+func NewService(db *gorm.DB, files storage.Store, rects *rectifications.Service) *Service {
+	return &Service{DB: db, Photos: photos.Store{Files: files}, Rects: rects, Now: time.Now, Loc: chinaTime}
 }
 
 // StartInput starts an inspection. ClientID is made by the inspector's device, so a
@@ -147,7 +154,7 @@ func (s *Service) Start(ctx context.Context, actor models.Actor, scope models.Sc
 	if v, err := s.existing(ctx, actor, scope, in.ClientID, hash); !errors.Is(err, models.ErrNotFound) {
 		return v, false, err
 	}
-	pol, err := LoadPolicy(ctx, s.DB)
+	pol, err := policy.Load(ctx, s.DB)
 	if err != nil {
 		return nil, false, err
 	}
@@ -454,7 +461,7 @@ func checkAnswer(it *models.InspectionItem, in SaveItemInput) error {
 }
 
 // AddPhoto stores a photo of one item of a draft inspection: the content is checked
-// and written durably (PhotoStore.Put) before the row is recorded, so a recorded photo
+// and written durably (photos.Store.Put) before the row is recorded, so a recorded photo
 // is always in the store; a refused or failed upload records nothing and says why.
 func (s *Service) AddPhoto(ctx context.Context, actor models.Actor, scope models.Scope, id uint, key string, r io.Reader, capturedAt *time.Time) (*models.Photo, error) {
 	ins, err := own(ctx, s.DB, actor, scope, id)
@@ -468,7 +475,7 @@ func (s *Service) AddPhoto(ctx context.Context, actor models.Actor, scope models
 	if err != nil {
 		return nil, err
 	}
-	pol, err := LoadPolicy(ctx, s.DB)
+	pol, err := policy.Load(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 )
 
 // Issue 4 point 1: a published version never changes; editing it makes the next
@@ -42,7 +43,7 @@ func TestTemplateVersions(t *testing.T) {
 		in := testTemplate("T-VER")
 		d, err := inspections.CreateTemplate(ctx, db, f.admin, models.ScopeAll, in)
 		require.NoError(t, err)
-		assert.Equal(t, inspections.DefaultPolicy.PassMark, d.PassMark)
+		assert.Equal(t, policy.DefaultPolicy.PassMark, d.PassMark)
 		assert.Equal(t, models.TemplateDraft, d.Status)
 		in.Title = "测试检查表（改）"
 		d2, created, err := inspections.EditTemplate(ctx, db, f.admin, models.ScopeAll, d.ID, in)
@@ -381,7 +382,7 @@ func TestFollowUp(t *testing.T) {
 		r, err := models.RectificationOf(ctx, db, finding.ID)
 		require.NoError(t, err)
 		require.NoError(t, db.Transaction(func(tx *gorm.DB) error {
-			return models.MoveRectification(tx, r, models.RectSubmitted, map[string]any{"evidence_text": "已整改"}, models.SystemActor, t0, "")
+			return f.svc.Rects.RecordEvidence(tx, r, "已整改", models.SystemActor, t0)
 		}))
 
 		// Failing again: back to open, with the reason naming the follow-up.
@@ -471,7 +472,7 @@ func TestReopen(t *testing.T) {
 		second := f.failedInspection()
 		r, _ := models.RectificationOf(ctx, db, second.Findings[1].ID)
 		require.NoError(t, db.Transaction(func(tx *gorm.DB) error {
-			return models.MoveRectification(tx, r, models.RectSubmitted, nil, models.SystemActor, t0, "")
+			return f.svc.Rects.RecordEvidence(tx, r, "", models.SystemActor, t0)
 		}))
 		_, err = f.svc.Reopen(ctx, f.insp, f.scope, models.Scope{}, second.ID, inspections.ReasonInput{Reason: "x"})
 		dbtest.RequireConflict(t, err, "id", "rectification_moved")

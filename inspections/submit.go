@@ -3,7 +3,6 @@ package inspections
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/policy"
 )
 
 // Submit scores and closes a draft inspection with the inspector's confirmation, and in
@@ -23,7 +23,7 @@ func (s *Service) Submit(ctx context.Context, actor models.Actor, scope models.S
 	if _, err := own(ctx, s.DB, actor, scope, id); err != nil {
 		return nil, err
 	}
-	pol, err := LoadPolicy(ctx, s.DB)
+	pol, err := policy.Load(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (s *Service) Submit(ctx context.Context, actor models.Actor, scope models.S
 }
 
 // submit is Submit's work on the locked draft ins.
-func (s *Service) submit(ctx context.Context, tx *gorm.DB, pol Policy, actor models.Actor, ins *models.Inspection, in SubmitInput) error {
+func (s *Service) submit(ctx context.Context, tx *gorm.DB, pol policy.Policy, actor models.Actor, ins *models.Inspection, in SubmitInput) error {
 	ve := &models.ValidationError{}
 	confirmation := checkText(ve, "confirmation", in.Confirmation, maxConfirmation, true)
 	items, err := models.InspectionItemsOf(ctx, tx, ins.ID)
@@ -112,7 +112,7 @@ func (s *Service) submit(ctx context.Context, tx *gorm.DB, pol Policy, actor mod
 // due Policy.DueOn days after today in China (7, or 3 for a critical item), assigned
 // to the outlet's county branch (its city company when it has none). It returns the
 // finding ids.
-func (s *Service) openFindings(ctx context.Context, tx *gorm.DB, pol Policy, actor models.Actor, ins *models.Inspection, items []models.InspectionItem, now time.Time) ([]uint, error) {
+func (s *Service) openFindings(ctx context.Context, tx *gorm.DB, pol policy.Policy, actor models.Actor, ins *models.Inspection, items []models.InspectionItem, now time.Time) ([]uint, error) {
 	ids := []uint{}
 	var assignee *models.OrgUnit
 	for i := range items {
@@ -133,7 +133,7 @@ func (s *Service) openFindings(ctx context.Context, tx *gorm.DB, pol Policy, act
 		}
 		r := &models.Rectification{FindingID: f.ID, OrgUnitID: ins.OrgUnitID, AssigneeUnitID: assignee.ID, Critical: it.Critical,
 			DueOn: pol.DueOn(models.DateOf(now.In(s.Loc)), it.Critical)}
-		if err := models.OpenRectification(tx, r, actor, now); err != nil {
+		if err := s.Rects.Open(tx, r, actor, now); err != nil {
 			return nil, err
 		}
 		ids = append(ids, f.ID)
@@ -160,10 +160,11 @@ func assigneeUnit(ctx context.Context, tx *gorm.DB, outletID uint) (*models.OrgU
 	return outlet, nil
 }
 
-// followUp applies a follow-up inspection to the finding it re-checks: the item of the
-// same key passed → its open or submitted rectification is verified; failed again → a
-// submitted rectification goes back to open (an open one stays open). Either way the
-// rectification records the follow-up. An item left N/A or missing changes nothing.
+// followUp applies a follow-up inspection to the finding it re-checks, through
+// rectifications.Service.FollowUp: the item of the same key passed → its open or
+// submitted rectification is verified; failed again → a submitted rectification goes
+// back to open (an open one stays open). Either way the rectification records the
+// follow-up. An item left N/A or missing, or a voided finding, changes nothing.
 func (s *Service) followUp(ctx context.Context, tx *gorm.DB, actor models.Actor, ins *models.Inspection, items []models.InspectionItem, now time.Time) (string, error) {
 	f, err := models.GetFinding(ctx, tx, models.ScopeAll, *ins.FollowUpOf)
 	if err != nil {
@@ -177,20 +178,7 @@ func (s *Service) followUp(ctx context.Context, tx *gorm.DB, actor models.Actor,
 	if err != nil {
 		return "", err
 	}
-	passed := !ItemFailed(&items[i])
-	cols := map[string]any{"follow_up_inspection_id": ins.ID}
-	switch {
-	case passed && (r.Status == models.RectOpen || r.Status == models.RectSubmitted):
-		cols["verified_at"], cols["verified_by"] = now, actor.UserID
-		return "verified", models.MoveRectification(tx, r, models.RectVerified, cols, actor, now,
-			fmt.Sprintf("复查检查 #%d：该项合格", ins.ID))
-	case !passed && r.Status == models.RectSubmitted:
-		return "reopened", models.MoveRectification(tx, r, models.RectOpen, cols, actor, now,
-			fmt.Sprintf("复查检查 #%d：该项仍不合格，退回整改", ins.ID))
-	case !passed && r.Status == models.RectOpen:
-		return "still_open", models.SetFollowUp(tx, r, ins.ID, now)
-	}
-	return "unchanged", nil
+	return s.Rects.FollowUp(tx, r, ins.ID, !ItemFailed(&items[i]), actor, now)
 }
 
 // Reopen returns a submitted inspection to draft with a reason (audited), so its
@@ -258,12 +246,8 @@ func (s *Service) Reopen(ctx context.Context, actor models.Actor, scope, adminSc
 		} else if n > 0 {
 			return errRectificationEscal
 		}
-		now := s.now()
-		for _, r := range rects {
-			if err := models.AppendRectificationEvent(tx, r.ID, actor, now, models.RectOpen, models.RectCancelled,
-				fmt.Sprintf("检查 #%d 退回重填：%s", id, reason)); err != nil {
-				return err
-			}
+		if err := s.Rects.Withdraw(tx, rects, id, actor, s.now(), reason); err != nil {
+			return err
 		}
 		if err := models.RemoveOpenFindings(tx, rects, ids); err != nil {
 			return err

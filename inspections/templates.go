@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/policy"
 )
 
 // TemplateInput is a checklist template version as its editor writes it: a new draft
@@ -201,7 +202,7 @@ func CreateTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 	if err := canEdit(scope); err != nil {
 		return nil, err
 	}
-	pol, err := LoadPolicy(ctx, db)
+	pol, err := policy.Load(ctx, db)
 	if err != nil {
 		return nil, err
 	}

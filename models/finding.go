@@ -161,8 +161,8 @@ func RemoveOpenFindings(tx *gorm.DB, rects []Rectification, findingIDs []uint) e
 	return Translate(tx.Where("id IN ?", findingIDs).Delete(&Finding{}).Error, "id")
 }
 
-// SetFollowUp records on rectification id the inspection that re-checked it, without a
-// change of status.
+// SetFollowUp records on rectification r the inspection that re-checked it, without a
+// change of status; the store primitive of rectifications.Service.FollowUp.
 func SetFollowUp(tx *gorm.DB, r *Rectification, inspectionID uint, now time.Time) error {
 	res := tx.Model(&Rectification{}).Where("id = ? AND revision = ?", r.ID, r.Revision).
 		Updates(map[string]any{"follow_up_inspection_id": inspectionID, "revision": r.Revision + 1, "updated_at": now.UTC()})

@@ -110,9 +110,10 @@ type Escalation struct {
 	At              time.Time      `gorm:"not null;index" json:"at"`
 }
 
-// OpenRectification inserts r as open with the first line of its timeline, in tx (the
-// transaction that made its finding).
-func OpenRectification(tx *gorm.DB, r *Rectification, actor Actor, at time.Time) error {
+// StoreOpenRectification is the store primitive of rectifications.Service.Open: it
+// inserts r as open with the first line of its timeline, in tx. Nothing else calls it
+// (rectifications/owner_test.go): the rectifications package owns every status write.
+func StoreOpenRectification(tx *gorm.DB, r *Rectification, actor Actor, at time.Time) error {
 	r.Status = RectOpen
 	r.Revision = 1
 	if err := tx.Omit("Finding", "AssigneeUnit").Create(r).Error; err != nil {
@@ -130,10 +131,12 @@ func AppendRectificationEvent(tx *gorm.DB, id uint, actor Actor, at time.Time, f
 	return tx.Create(&e).Error
 }
 
-// MoveRectification changes r's status from r.Status to to, only if nobody changed it
-// since r was read (its Revision), sets the extra columns, and appends the timeline
-// line; ErrStale when another change came first.
-func MoveRectification(tx *gorm.DB, r *Rectification, to string, columns map[string]any, actor Actor, at time.Time, reason string) error {
+// StoreRectificationMove is the store primitive of the rectifications package's moves,
+// which decide whether a move is allowed: it changes r's status from r.Status to to,
+// only if nobody changed it since r was read (its Revision), sets the extra columns, and
+// appends the timeline line; ErrStale when another change came first. Nothing outside
+// that package calls it (rectifications/owner_test.go).
+func StoreRectificationMove(tx *gorm.DB, r *Rectification, to string, columns map[string]any, actor Actor, at time.Time, reason string) error {
 	set := map[string]any{"status": to, "revision": r.Revision + 1, "updated_at": at.UTC()}
 	for k, v := range columns {
 		set[k] = v

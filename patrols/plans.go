@@ -1,7 +1,7 @@
 // Package patrols plans inspectors' rounds of the outlets (R7.3 continuous patrols)
 // and measures their coverage: planned, done (a submitted inspection covers the stop),
-// missed (the due date passed without one) and pending; it also keeps the settings of
-// the supervision side (inspections.Policy), whose routes live with the patrols'.
+// missed (the due date passed without one) and pending. The settings of the supervision
+// side are the policy package's; their routes live with the patrols'.
 package patrols
 
 import (

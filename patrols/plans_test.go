@@ -11,7 +11,6 @@ import (
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
 	"quality/patrols"
@@ -266,39 +265,5 @@ func TestCoverage(t *testing.T) {
 		assert.Equal(t, patrols.CoverageColumns, rows[0])
 		last := rows[len(rows)-1]
 		assert.Equal(t, []string{"", "合计", "", "4", "1", "3", "0", "25.00"}, last)
-	})
-}
-
-func TestUpdatePolicy(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		f := newFixture(t, db)
-		n := func(v int) *int { return &v }
-		before := f.audits()
-		_, err := patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.Scope{Paths: []string{f.unit("3601").Path}}, patrols.PolicyInput{RectifyDays: n(5)}, time.Now())
-		require.ErrorIs(t, err, models.ErrForbidden, "a city's scope cannot change the province's policy")
-		_, err = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{RectifyDays: n(0), StatementWorkingDays: n(31)}, time.Now())
-		dbtest.RequireFieldError(t, err, "rectify_days", "out_of_range")
-		dbtest.RequireFieldError(t, err, "statement_working_days", "out_of_range")
-		_, err = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{CriticalRectifyDays: n(10)}, time.Now())
-		dbtest.RequireFieldError(t, err, "critical_rectify_days", "patrol_critical_days")
-		assert.Equal(t, before, f.audits())
-
-		p, err := patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{StatementWorkingDays: n(3), RectifyDays: n(7)}, time.Now())
-		require.NoError(t, err)
-		assert.Equal(t, 3, p.StatementWorkingDays)
-		assert.Equal(t, before+1, f.audits(), "one audit row")
-		var ev models.AuditEvent
-		require.NoError(t, db.Order("id DESC").Take(&ev).Error)
-		assert.Equal(t, "setting", ev.Entity)
-		assert.JSONEq(t, `{"changes":{"statement_working_days":{"from":5,"to":3}}}`, ev.Summary, "only the changed field")
-		loaded, err := inspections.LoadPolicy(f.ctx, db)
-		require.NoError(t, err)
-		assert.Equal(t, 3, loaded.StatementWorkingDays)
-		assert.Equal(t, inspections.DefaultPolicy.RepeatWindowDays, loaded.RepeatWindowDays)
-
-		// The same values again change nothing and write nothing.
-		_, err = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{StatementWorkingDays: n(3)}, time.Now())
-		require.NoError(t, err)
-		assert.Equal(t, before+1, f.audits())
 	})
 }

@@ -4,6 +4,9 @@
 // approver); and the sweep that reminds the branch before the due date and escalates an
 // overdue one to the city company and then to the provincial office, once per level.
 //
-// The inspections package opens rectifications when an inspection is submitted; this
-// package may import it (for the policy and the photo store), never the other way.
+// It owns every write of a rectification's status. The inspections package imports it
+// and, in its own transactions, opens rectifications when an inspection is submitted,
+// re-checks one at a follow-up, cancels one whose finding is voided and withdraws the
+// open ones of a reopened inspection, all through Service (moves.go); this package never
+// imports inspections. The policy and the photo store are leaf packages both use.
 package rectifications

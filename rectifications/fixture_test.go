@@ -13,8 +13,8 @@ import (
 	"gorm.io/gorm"
 
 	"quality/accounts"
-	"quality/inspections"
 	"quality/models"
+	"quality/photos"
 	"quality/rectifications"
 	"quality/rectifications/rectest"
 	"quality/seeds"
@@ -40,7 +40,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	_, err := seeds.LoadBase(ctx, db)
 	require.NoError(t, err)
 	f := &fixture{t: t, ctx: ctx, db: db, now: day0}
-	f.svc = &rectifications.Service{DB: db, Photos: inspections.PhotoStore{Files: storage.NewLocal(t.TempDir())}, Now: func() time.Time { return f.now }}
+	f.svc = &rectifications.Service{DB: db, Photos: photos.Store{Files: storage.NewLocal(t.TempDir())}, Now: func() time.Time { return f.now }}
 	return f
 }
 

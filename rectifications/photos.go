@@ -6,8 +6,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
+	"quality/policy"
 )
 
 // AddPhoto stores one evidence photo of an open rectification, uploaded by a manager of
@@ -27,11 +27,11 @@ func (s *Service) AddPhoto(ctx context.Context, c Caller, id uint, r io.Reader) 
 	if rect.Status != models.RectOpen {
 		return nil, ErrNotOpen
 	}
-	policy, err := inspections.LoadPolicy(ctx, s.DB)
+	pol, err := policy.Load(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.Photos.Put(ctx, r, policy.PhotoMaxBytes)
+	f, err := s.Photos.Put(ctx, r, pol.PhotoMaxBytes)
 	if err != nil {
 		return nil, err
 	}

@@ -7,8 +7,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
+	"quality/photos"
 	"quality/storage"
 )
 
@@ -28,14 +28,14 @@ func mustZone(name string) *time.Location {
 // overdue and escalation are tested on fixed days.
 type Service struct {
 	DB     *gorm.DB
-	Photos inspections.PhotoStore
+	Photos photos.Store
 	Now    func() time.Time
 }
 
 // New returns a service on db keeping evidence photos in files (where the inspections
 // keep theirs, so one picture is stored once), on the real clock.
 func New(db *gorm.DB, files storage.Store) *Service {
-	return &Service{DB: db, Photos: inspections.PhotoStore{Files: files}, Now: func() time.Time { return time.Now().UTC() }}
+	return &Service{DB: db, Photos: photos.Store{Files: files}, Now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Caller is who acts: the actor for the audit log and the timeline, the user with

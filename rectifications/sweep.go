@@ -9,8 +9,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
+	"quality/policy"
 )
 
 // Swept is what one sweep did: the escalations it recorded, in order.
@@ -46,7 +46,7 @@ const sweepBatch = 500
 // levels after it still are.
 func Sweep(ctx context.Context, db *gorm.DB, now time.Time) (Swept, error) {
 	var out Swept
-	policy, err := inspections.LoadPolicy(ctx, db)
+	pol, err := policy.Load(ctx, db)
 	if err != nil {
 		return out, err
 	}
@@ -56,9 +56,9 @@ func Sweep(ctx context.Context, db *gorm.DB, now time.Time) (Swept, error) {
 		level          string
 		dueFrom, dueTo models.Date
 	}{
-		{models.EscalateReminder, today, day(policy.ReminderDays)},
+		{models.EscalateReminder, today, day(pol.ReminderDays)},
 		{models.EscalateCity, models.Date{}, day(-1)},
-		{models.EscalateProvince, models.Date{}, day(-policy.ProvinceAfterDays)},
+		{models.EscalateProvince, models.Date{}, day(-pol.ProvinceAfterDays)},
 	}
 	roots := map[uint]uint{} // assignee unit → notified unit, per level below
 	for _, l := range levels {

@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 	"quality/rectifications"
 )
 
@@ -78,9 +78,9 @@ func TestSweepLevels(t *testing.T) {
 func TestSweepPolicyFromSettings(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
-		p := inspections.DefaultPolicy
+		p := policy.DefaultPolicy
 		p.ReminderDays, p.ProvinceAfterDays = 3, 2
-		require.NoError(t, models.SaveSetting(db, inspections.PolicyKey, p, 0, f.now))
+		require.NoError(t, models.SaveSetting(db, policy.PolicyKey, p, 0, f.now))
 		early := f.open("360102-01", date(2026, 3, 10))
 		late := f.open("360102-02", date(2026, 3, 1))
 

@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 	"quality/rectifications"
 )
 
@@ -244,9 +244,9 @@ func TestEvidencePhotoLimits(t *testing.T) {
 		f := newFixture(t, db)
 		mgr := f.user("mgr-360102", grant{models.RoleManager, "360102"})
 		r := f.open("360102-01", models.Date{})
-		p := inspections.DefaultPolicy
+		p := policy.DefaultPolicy
 		p.PhotoMaxBytes = 100
-		require.NoError(t, models.SaveSetting(db, inspections.PolicyKey, p, 0, f.now))
+		require.NoError(t, models.SaveSetting(db, policy.PolicyKey, p, 0, f.now))
 		audits := f.auditCount()
 		_, err := f.svc.AddPhoto(f.ctx, as(mgr, managerRoute...), r.ID, bytes.NewReader(pngBytes(t, 200, 200)))
 		dbtest.RequireFieldError(t, err, "file", "too_large")

@@ -13,6 +13,7 @@ import (
 	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/rectifications"
 	"quality/reports"
 	"quality/seeds"
 	"quality/storage"
@@ -37,7 +38,8 @@ func TestRankingSurvivesReopenAndTemplateChanges(t *testing.T) {
 		tpl, err = inspections.PublishTemplate(ctx, db, admin, models.ScopeAll, tpl.ID)
 		require.NoError(t, err)
 
-		svc := inspections.NewService(db, storage.NewLocal(t.TempDir()))
+		files := storage.NewLocal(t.TempDir())
+		svc := inspections.NewService(db, files, rectifications.New(db, files))
 		clock := time.Date(2026, 9, 15, 2, 0, 0, 0, time.UTC)
 		svc.Now = func() time.Time { return clock }
 		insp := models.Actor{UserID: fx.Inspector.ID, Username: fx.Inspector.Username, RequestID: "test"}

@@ -17,6 +17,9 @@ import (
 
 	"quality/inspections"
 	"quality/models"
+	"quality/photos"
+	"quality/policy"
+	"quality/rectifications"
 	"quality/storage"
 )
 
@@ -26,7 +29,9 @@ import (
 // timelines; patrol plans with done, missed and pending visits; and accountability
 // cases in every stage. Everything is inserted directly (not through the services, which
 // would take a transaction per answer) but built with the same rules: the snapshot of
-// the template, inspections.Score, the policy's due dates.
+// the template, inspections.Score, the policy's due dates; the rectifications' moves go
+// through the rectifications service (its Record methods, at the history's times), in
+// the loader's one transaction.
 
 // demoInspectionMonths is how far back the demo inspections go.
 const demoInspectionMonths = 12
@@ -35,7 +40,7 @@ const demoInspectionMonths = 12
 type demoSupervision struct {
 	now       time.Time
 	loc       *time.Location
-	policy    inspections.Policy
+	policy    policy.Policy
 	templates []models.ChecklistTemplate
 	// counties with outlets, and the outlets of each.
 	counties []models.OrgUnit
@@ -45,7 +50,9 @@ type demoSupervision struct {
 	cityInspector map[uint]uint
 	provincial    uint
 	usernames     map[uint]string // of the demo inspectors, by user id
-	photo         inspections.PhotoFile
+	photo         photos.File
+	// rects writes the rectifications' history, in the loader's transaction.
+	rects *rectifications.Service
 }
 
 // LoadDemoSupervision loads the demo supervision data unless inspections exist. Photos
@@ -81,8 +88,8 @@ func newDemoSupervision(ctx context.Context, db *gorm.DB, files storage.Store, n
 		loc = time.FixedZone("CST", 8*3600)
 	}
 	d := &demoSupervision{now: now.UTC().Truncate(time.Second), loc: loc, outlets: map[uint][]models.OrgUnit{}, cityInspector: map[uint]uint{},
-		usernames: map[uint]string{}}
-	if d.policy, err = inspections.LoadPolicy(ctx, db); err != nil {
+		usernames: map[uint]string{}, rects: rectifications.New(db, files)}
+	if d.policy, err = policy.Load(ctx, db); err != nil {
 		return nil, err
 	}
 	if err := db.WithContext(ctx).Where("status = ?", models.TemplatePublished).Order("id").Find(&d.templates).Error; err != nil {
@@ -146,7 +153,7 @@ func newDemoSupervision(ctx context.Context, db *gorm.DB, files storage.Store, n
 }
 
 // demoPhoto stores the one small picture every demo photo row points to.
-func demoPhoto(ctx context.Context, files storage.Store, max int64) (inspections.PhotoFile, error) {
+func demoPhoto(ctx context.Context, files storage.Store, max int64) (photos.File, error) {
 	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
 	for x := range 64 {
 		for y := range 48 {
@@ -155,9 +162,9 @@ func demoPhoto(ctx context.Context, files storage.Store, max int64) (inspections
 	}
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
-		return inspections.PhotoFile{}, err
+		return photos.File{}, err
 	}
-	return inspections.PhotoStore{Files: files}.Put(ctx, &b, max)
+	return photos.Store{Files: files}.Put(ctx, &b, max)
 }
 
 // inspectorOf is who inspects outlets of county: the city's inspector if it has one.
@@ -337,7 +344,7 @@ func (d *demoSupervision) finding(ctx context.Context, tx *gorm.DB, rng *rand.Ra
 	r := &models.Rectification{FindingID: f.ID, OrgUnitID: ins.OrgUnitID, AssigneeUnitID: county.ID, Critical: it.Critical,
 		DueOn: d.policy.DueOn(d.local(found), it.Critical), CreatedAt: found, UpdatedAt: found}
 	inspector := models.Actor{UserID: ins.InspectorID, Username: d.usernames[ins.InspectorID]}
-	if err := models.OpenRectification(tx, r, inspector, found); err != nil {
+	if err := d.rects.Open(tx, r, inspector, found); err != nil {
 		return err
 	}
 	age := d.now.Sub(found)
@@ -346,8 +353,7 @@ func (d *demoSupervision) finding(ctx context.Context, tx *gorm.DB, rng *rand.Ra
 	reviewer := models.Actor{UserID: d.provincial, Username: d.usernames[d.provincial]}
 	switch {
 	case age > 20*24*time.Hour && roll < 6:
-		return models.MoveRectification(tx, r, models.RectWaived, map[string]any{"waiver_reason": "门店已撤并，无需整改", "waived_by": d.provincial},
-			reviewer, found.Add(48*time.Hour), "门店已撤并，无需整改")
+		return d.rects.RecordWaiver(tx, r, "门店已撤并，无需整改", reviewer, found.Add(48*time.Hour))
 	case age > 20*24*time.Hour && roll < 16, age <= 20*24*time.Hour && roll < 45:
 		return nil // still open: overdue once past its due date
 	}
@@ -359,7 +365,7 @@ func (d *demoSupervision) finding(ctx context.Context, tx *gorm.DB, rng *rand.Ra
 		return err
 	}
 	if roll%7 == 0 && submitted.Add(24*time.Hour).Before(d.now) {
-		if err := models.MoveRectification(tx, r, models.RectOpen, nil, reviewer, submitted.Add(24*time.Hour), "整改照片未体现公示内容，请补充"); err != nil {
+		if err := d.rects.RecordRejection(tx, r, "整改照片未体现公示内容，请补充", reviewer, submitted.Add(24*time.Hour)); err != nil {
 			return err
 		}
 		submitted = submitted.Add(48 * time.Hour)
@@ -374,8 +380,7 @@ func (d *demoSupervision) finding(ctx context.Context, tx *gorm.DB, rng *rand.Ra
 	if verified.After(d.now) || age <= 20*24*time.Hour && roll < 70 {
 		return nil // waiting for verification
 	}
-	return models.MoveRectification(tx, r, models.RectVerified, map[string]any{"verified_at": verified, "verified_by": d.provincial},
-		reviewer, verified, "复查确认已整改")
+	return d.rects.RecordVerification(tx, r, "复查确认已整改", reviewer, verified)
 }
 
 // evidence moves r to submitted at the time at with a text and a photo.
@@ -383,8 +388,7 @@ func (d *demoSupervision) evidence(tx *gorm.DB, r *models.Rectification, at time
 	if err := d.rectificationPhoto(tx, r, at); err != nil {
 		return err
 	}
-	return models.MoveRectification(tx, r, models.RectSubmitted,
-		map[string]any{"evidence_text": "已按要求整改，附整改后照片", "submitted_at": at}, manager, at, "")
+	return d.rects.RecordEvidence(tx, r, "已按要求整改，附整改后照片", manager, at)
 }
 
 func (d *demoSupervision) itemPhoto(tx *gorm.DB, itemID, unitID, by uint, at time.Time) error {

@@ -12,6 +12,7 @@ import (
 	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/photos"
 	"quality/seeds"
 	"quality/storage"
 )
@@ -126,7 +127,7 @@ func TestLoadDemoSupervision(t *testing.T) {
 		// The photos are in the store, and a second load adds nothing.
 		var photo models.Photo
 		require.NoError(t, db.Take(&photo).Error)
-		f, err := inspections.PhotoStore{Files: files}.Open(ctx, photo.SHA256)
+		f, err := photos.Store{Files: files}.Open(ctx, photo.SHA256)
 		require.NoError(t, err)
 		f.Close()
 		n, err = seeds.LoadDemoSupervision(ctx, db, files, now)

@@ -15,6 +15,7 @@ import (
 
 	"quality/inspections"
 	"quality/models"
+	"quality/policy"
 )
 
 // ProvinceScale sizes the province generator (quality seed --scale province).
@@ -62,7 +63,7 @@ type province struct {
 	staff   []models.Employee
 	byUnit  map[uint][]int // staff indexes by org unit
 	level   map[uint]float64
-	policy  inspections.Policy
+	policy  policy.Policy
 }
 
 // rng is the source for one part of the data: the same seed and part, the same numbers.
@@ -89,7 +90,7 @@ func LoadProvince(ctx context.Context, db *gorm.DB, scale ProvinceScale, seed ui
 	p := &province{ctx: ctx, db: db.WithContext(ctx), scale: scale, seed: seed, now: now, start: now.AddDate(-1, 0, 0), loc: shanghai(),
 		step: step, byUnit: map[uint][]int{}, level: map[uint]float64{}, county: map[uint]models.OrgUnit{}}
 	var err error
-	if p.policy, err = inspections.LoadPolicy(ctx, db); err != nil {
+	if p.policy, err = policy.Load(ctx, db); err != nil {
 		return p.n, err
 	}
 	for _, s := range []struct {

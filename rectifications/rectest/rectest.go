@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/rectifications"
 )
 
 // TemplateCode is the code of the fixture's checklist template.
@@ -35,7 +36,7 @@ type Options struct {
 }
 
 // Open makes a submitted inspection of the outlet with one failed item, its finding, and
-// the finding's rectification opened with models.OpenRectification, assigned to the
+// the finding's rectification opened with rectifications.Service.Open, assigned to the
 // outlet's county branch as the inspection submit does.
 func Open(t testing.TB, db *gorm.DB, outletCode string, o Options) *models.Rectification {
 	t.Helper()
@@ -79,7 +80,7 @@ func Open(t testing.TB, db *gorm.DB, outletCode string, o Options) *models.Recti
 		}
 		r = &models.Rectification{FindingID: f.ID, OrgUnitID: outlet.ID, AssigneeUnitID: branch.ID, Critical: o.Critical,
 			DueOn: o.DueOn, CreatedAt: o.At, UpdatedAt: o.At}
-		return models.OpenRectification(tx, r, models.SystemActor, o.At)
+		return rectifications.New(db, nil).Open(tx, r, models.SystemActor, o.At)
 	}))
 	return r
 }

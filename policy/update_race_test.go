@@ -1,4 +1,4 @@
-package patrols_test
+package policy_test
 
 import (
 	"sync"
@@ -9,10 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
-	"quality/patrols"
+	"quality/policy"
 )
 
 // TestUpdatePolicyParallelFirstWrite: the first changes of the policy, made at once
@@ -22,14 +21,14 @@ import (
 func TestUpdatePolicyParallelFirstWrite(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
-		set := []func(v int) patrols.PolicyInput{
-			func(v int) patrols.PolicyInput { return patrols.PolicyInput{RectifyDays: &v} },
-			func(v int) patrols.PolicyInput { return patrols.PolicyInput{ReminderDays: &v} },
-			func(v int) patrols.PolicyInput { return patrols.PolicyInput{ProvinceAfterDays: &v} },
-			func(v int) patrols.PolicyInput { return patrols.PolicyInput{StatementWorkingDays: &v} },
-			func(v int) patrols.PolicyInput { return patrols.PolicyInput{RepeatWindowDays: &v} },
-			func(v int) patrols.PolicyInput { return patrols.PolicyInput{FarFromOutletMeters: &v} },
-			func(v int) patrols.PolicyInput { return patrols.PolicyInput{PassMark: &v} },
+		set := []func(v int) policy.Input{
+			func(v int) policy.Input { return policy.Input{RectifyDays: &v} },
+			func(v int) policy.Input { return policy.Input{ReminderDays: &v} },
+			func(v int) policy.Input { return policy.Input{ProvinceAfterDays: &v} },
+			func(v int) policy.Input { return policy.Input{StatementWorkingDays: &v} },
+			func(v int) policy.Input { return policy.Input{RepeatWindowDays: &v} },
+			func(v int) policy.Input { return policy.Input{FarFromOutletMeters: &v} },
+			func(v int) policy.Input { return policy.Input{PassMark: &v} },
 		}
 		values := []int{20, 4, 12, 9, 400, 900, 70}
 		before := f.audits()
@@ -41,7 +40,7 @@ func TestUpdatePolicyParallelFirstWrite(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, errs[i] = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, set[i](values[i]), time.Now())
+				_, errs[i] = policy.Update(f.ctx, db, f.admin, models.ScopeAll, set[i](values[i]), time.Now())
 			}()
 		}
 		close(start)
@@ -49,7 +48,7 @@ func TestUpdatePolicyParallelFirstWrite(t *testing.T) {
 		for i, err := range errs {
 			require.NoError(t, err, "change %d", i)
 		}
-		p, err := inspections.LoadPolicy(f.ctx, db)
+		p, err := policy.Load(f.ctx, db)
 		require.NoError(t, err)
 		got := []int{p.RectifyDays, p.ReminderDays, p.ProvinceAfterDays, p.StatementWorkingDays, p.RepeatWindowDays, p.FarFromOutletMeters, p.PassMark}
 		assert.Equal(t, values, got, "every change is kept")

@@ -1,4 +1,7 @@
-package inspections
+// Package photos keeps the photos of the supervision side, inspection items' and
+// rectifications' evidence alike, in the file storage by the hash of their content. It
+// is a leaf both of those packages use.
+package photos
 
 import (
 	"bytes"
@@ -36,8 +39,8 @@ func photoError(code string) error {
 // gigabytes of pixels (a decompression bomb).
 const maxPixels = 64 << 20
 
-// PhotoFile is what the store learned of a stored photo.
-type PhotoFile struct {
+// File is what the store learned of a stored photo.
+type File struct {
 	SHA256 string
 	Size   int64
 	MIME   string
@@ -45,10 +48,10 @@ type PhotoFile struct {
 	Height int
 }
 
-// PhotoStore keeps photos in Files under keys made of the SHA-256 of their content
+// Store keeps photos in Files under keys made of the SHA-256 of their content
 // (photos/ab/abcdef…), never under a static root; the same picture uploaded twice is
 // stored once.
-type PhotoStore struct {
+type Store struct {
 	Files storage.Store
 }
 
@@ -62,41 +65,41 @@ func photoKey(sum string) string {
 // Put reads at most max bytes of r, checks from the content (never the name) that it is
 // a JPEG or PNG whose header decodes, and stores it durably before returning, so a
 // photo the caller records is in the store.
-func (s PhotoStore) Put(ctx context.Context, r io.Reader, max int64) (PhotoFile, error) {
+func (s Store) Put(ctx context.Context, r io.Reader, max int64) (File, error) {
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return PhotoFile{}, fmt.Errorf("read photo: %w", err)
+		return File{}, fmt.Errorf("read photo: %w", err)
 	}
 	switch {
 	case len(data) == 0:
-		return PhotoFile{}, errPhotoEmpty
+		return File{}, errPhotoEmpty
 	case int64(len(data)) > max:
-		return PhotoFile{}, errPhotoTooBig
+		return File{}, errPhotoTooBig
 	}
 	mime := http.DetectContentType(data)
 	if mime != "image/jpeg" && mime != "image/png" {
-		return PhotoFile{}, errPhotoType
+		return File{}, errPhotoType
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || "image/"+format != mime || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxPixels {
-		return PhotoFile{}, errPhotoCorrupt
+		return File{}, errPhotoCorrupt
 	}
 	sum := sha256.Sum256(data)
-	f := PhotoFile{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), MIME: mime, Width: cfg.Width, Height: cfg.Height}
+	f := File{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), MIME: mime, Width: cfg.Width, Height: cfg.Height}
 	key := photoKey(f.SHA256)
 	if st, err := s.Files.Stat(ctx, key); err == nil && st.Size == f.Size {
 		return f, nil
 	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
-		return PhotoFile{}, fmt.Errorf("photo: %w", err)
+		return File{}, fmt.Errorf("photo: %w", err)
 	}
 	if err := s.Files.Put(ctx, key, bytes.NewReader(data), f.Size); err != nil {
-		return PhotoFile{}, fmt.Errorf("photo: %w", err)
+		return File{}, fmt.Errorf("photo: %w", err)
 	}
 	return f, nil
 }
 
 // Open opens the stored photo with hash sum; a malformed hash is not found.
-func (s PhotoStore) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
+func (s Store) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
 	if !shaName.MatchString(sum) {
 		return nil, models.ErrNotFound
 	}

@@ -1,4 +1,4 @@
-package inspections_test
+package policy_test
 
 import (
 	"testing"
@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"quality/inspections"
 	"quality/models"
+	"quality/policy"
 )
 
 func date(t *testing.T, s string) models.Date {
@@ -19,8 +19,8 @@ func date(t *testing.T, s string) models.Date {
 
 // National Day 2026: October 1–7 off, Sunday September 27 and Saturday October 10 worked.
 func TestStatementDueOnNationalDay(t *testing.T) {
-	plain := inspections.DefaultPolicy
-	cal := inspections.DefaultPolicy
+	plain := policy.DefaultPolicy
+	cal := policy.DefaultPolicy
 	cal.Holidays = []models.Date{date(t, "2026-10-01"), date(t, "2026-10-02"), date(t, "2026-10-03"),
 		date(t, "2026-10-04"), date(t, "2026-10-05"), date(t, "2026-10-06"), date(t, "2026-10-07")}
 	cal.ExtraWorkdays = []models.Date{date(t, "2026-09-27"), date(t, "2026-10-10")}

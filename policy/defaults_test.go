@@ -1,19 +1,19 @@
-package inspections_test
+package policy_test
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
-	"quality/inspections"
 	"quality/models"
+	"quality/policy"
 )
 
 // The supervision policy's defaults, by their literal values as the README states them
 // (each is a setting the admin may change): a constant changed by mistake fails here,
 // not only in tests that read the constant.
 func TestPolicyDefaultsAreTheDocumentedOnes(t *testing.T) {
-	assert.Equal(t, inspections.Policy{
+	assert.Equal(t, policy.Policy{
 		RectifyDays:          7,   // a finding is rectified within 7 days (R7.3)
 		CriticalRectifyDays:  3,   // a critical one within 3
 		ReminderDays:         1,   // the assignee is reminded 1 day before
@@ -25,5 +25,5 @@ func TestPolicyDefaultsAreTheDocumentedOnes(t *testing.T) {
 		PassMark:             80,
 		Holidays:             []models.Date{},
 		ExtraWorkdays:        []models.Date{},
-	}, inspections.DefaultPolicy)
+	}, policy.DefaultPolicy)
 }

@@ -1,4 +1,9 @@
-package inspections
+// Package policy owns the supervision policy: the numbers the rules leave to the
+// company (rectification days, the statement window, escalation delays, the photo limit,
+// the working-day calendar), their defaults, and their one update with its validation
+// and audit row. The inspections, rectifications, patrols and accountability packages
+// read it; only this package writes it.
+package policy
 
 import (
 	"context"
@@ -38,7 +43,7 @@ type Policy struct {
 	// Holidays are public holidays: days off that would be working days (Monday to
 	// Friday), which the statement window skips. ExtraWorkdays are the Saturdays and
 	// Sundays worked instead (调休), which it counts. Both are sorted, without repeats
-	// and without a date in common (patrols.UpdatePolicy sees to it).
+	// and without a date in common (Update sees to it).
 	Holidays      []models.Date `json:"holidays"`
 	ExtraWorkdays []models.Date `json:"extra_workdays"`
 }
@@ -58,8 +63,8 @@ var DefaultPolicy = Policy{
 	ExtraWorkdays:        []models.Date{},
 }
 
-// LoadPolicy reads the policy; fields never set keep their defaults.
-func LoadPolicy(ctx context.Context, db *gorm.DB) (Policy, error) {
+// Load reads the policy; fields never set keep their defaults.
+func Load(ctx context.Context, db *gorm.DB) (Policy, error) {
 	p := DefaultPolicy
 	err := models.LoadSetting(ctx, db, PolicyKey, &p)
 	// A policy stored before the lists existed (or with null) reads as empty lists.

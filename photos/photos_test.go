@@ -1,4 +1,4 @@
-package inspections
+package photos
 
 import (
 	"bytes"
@@ -36,11 +36,11 @@ func fieldCode(err error) string {
 	return ve.Fields[0].Code
 }
 
-func TestPhotoStore(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, files storage.Store) { testPhotoStore(t, PhotoStore{Files: files}) })
+func TestStore(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, files storage.Store) { testStore(t, Store{Files: files}) })
 }
 
-func testPhotoStore(t *testing.T, s PhotoStore) {
+func testStore(t *testing.T, s Store) {
 	ctx := context.Background()
 	good := testPNG(t, 4, 3)
 	f, err := s.Put(ctx, bytes.NewReader(good), 1<<20)

@@ -1,4 +1,4 @@
-package patrols
+package policy
 
 import (
 	"context"
@@ -10,14 +10,13 @@ import (
 
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
 )
 
-// PolicyInput changes the settings of the supervision side; fields left out keep their
+// Input changes the settings of the supervision side; fields left out keep their
 // value. Each has a range: the rules' numbers are defaults the provincial office tunes,
 // within bounds that keep every rule meaningful.
-type PolicyInput struct {
+type Input struct {
 	RectifyDays          *int   `json:"rectify_days"`
 	CriticalRectifyDays  *int   `json:"critical_rectify_days"`
 	ReminderDays         *int   `json:"reminder_days"`
@@ -28,16 +27,16 @@ type PolicyInput struct {
 	PhotoMaxBytes        *int64 `json:"photo_max_bytes"`
 	PassMark             *int   `json:"pass_mark"`
 	// Holidays and ExtraWorkdays replace the whole list when given (YYYY-MM-DD dates, at
-	// most MaxPolicyDates each, none in both); they are stored sorted, without repeats.
-	Holidays      *[]string `json:"holidays" maxItems:"200,dedupe"`       // MaxPolicyDates
-	ExtraWorkdays *[]string `json:"extra_workdays" maxItems:"200,dedupe"` // MaxPolicyDates
+	// most MaxDates each, none in both); they are stored sorted, without repeats.
+	Holidays      *[]string `json:"holidays" maxItems:"200,dedupe"`       // MaxDates
+	ExtraWorkdays *[]string `json:"extra_workdays" maxItems:"200,dedupe"` // MaxDates
 }
 
-// MaxPolicyDates bounds each list of dates of the policy (holidays, extra working days).
-const MaxPolicyDates = 200 // = the maxItems tag of PolicyInput.Holidays and ExtraWorkdays
+// MaxDates bounds each list of dates of the policy (holidays, extra working days).
+const MaxDates = 200 // = the maxItems tag of Input.Holidays and ExtraWorkdays
 
-// PolicyRanges are the bounds of each setting, by JSON name.
-var PolicyRanges = map[string][2]int64{
+// Ranges are the bounds of each setting, by JSON name.
+var Ranges = map[string][2]int64{
 	"rectify_days":           {1, 90},
 	"critical_rectify_days":  {1, 90},
 	"reminder_days":          {0, 30},
@@ -51,23 +50,23 @@ var PolicyRanges = map[string][2]int64{
 	"pass_mark":       {1, 100},
 }
 
-// UpdatePolicy applies in to the stored policy and saves it with one audit row holding
+// Update applies in to the stored policy and saves it with one audit row holding
 // the before/after of each changed field. Only a caller over the whole province may:
 // the policy is province-wide. Nothing changed writes nothing.
-func UpdatePolicy(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in PolicyInput, now time.Time) (inspections.Policy, error) {
+func Update(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in Input, now time.Time) (Policy, error) {
 	if !scope.All {
-		return inspections.Policy{}, models.ErrForbidden
+		return Policy{}, models.ErrForbidden
 	}
 	// The row must exist before it is locked (see models.EnsureSetting).
-	if err := models.EnsureSetting(ctx, db, inspections.PolicyKey, now); err != nil {
-		return inspections.Policy{}, err
+	if err := models.EnsureSetting(ctx, db, PolicyKey, now); err != nil {
+		return Policy{}, err
 	}
-	var after inspections.Policy
+	var after Policy
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := models.LockSetting(tx, inspections.PolicyKey); err != nil {
+		if err := models.LockSetting(tx, PolicyKey); err != nil {
 			return err
 		}
-		before, err := inspections.LoadPolicy(ctx, tx)
+		before, err := Load(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -96,17 +95,17 @@ func UpdatePolicy(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 		if len(changes) == 0 {
 			return nil
 		}
-		if err := models.SaveSetting(tx, inspections.PolicyKey, after, actor.UserID, now); err != nil {
+		if err := models.SaveSetting(tx, PolicyKey, after, actor.UserID, now); err != nil {
 			return err
 		}
-		return models.Audit(tx, actor, "update", "setting", inspections.PolicyKey, map[string]any{"changes": changes})
+		return models.Audit(tx, actor, "update", "setting", PolicyKey, map[string]any{"changes": changes})
 	})
 	return after, err
 }
 
 // apply copies every given field of in into p, checking its range, and returns the
 // before/after pairs by JSON name.
-func apply(ve *models.ValidationError, in PolicyInput, p *inspections.Policy, before inspections.Policy) map[string][2]any {
+func apply(ve *models.ValidationError, in Input, p *Policy, before Policy) map[string][2]any {
 	pairs := map[string][2]any{}
 	src, dst, old := reflect.ValueOf(in), reflect.ValueOf(p).Elem(), reflect.ValueOf(before)
 	for i := range src.NumField() {
@@ -117,7 +116,7 @@ func apply(ve *models.ValidationError, in PolicyInput, p *inspections.Policy, be
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		n := v.Elem().Int()
-		r := PolicyRanges[name]
+		r := Ranges[name]
 		if n < r[0] || n > r[1] {
 			ve.Add(name, "out_of_range", "min", r[0], "max", r[1])
 			continue
@@ -135,8 +134,8 @@ func applyDates(ve *models.ValidationError, name string, in *[]string, dst *[]mo
 	if in == nil {
 		return true
 	}
-	if len(*in) > MaxPolicyDates {
-		ve.Add(name, "settings_too_many_dates", "max", MaxPolicyDates)
+	if len(*in) > MaxDates {
+		ve.Add(name, "settings_too_many_dates", "max", MaxDates)
 		return false
 	}
 	ok := true

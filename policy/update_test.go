@@ -1,4 +1,4 @@
-package patrols_test
+package policy_test
 
 import (
 	"fmt"
@@ -9,10 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
-	"quality/patrols"
+	"quality/policy"
 )
 
 func dates(ds []models.Date) []string {
@@ -21,6 +20,42 @@ func dates(ds []models.Date) []string {
 		out[i] = d.String()
 	}
 	return out
+}
+
+// TestUpdatePolicy: only a caller over the whole province changes the policy, each
+// field within its range, with one audit row of what changed.
+func TestUpdatePolicy(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		n := func(v int) *int { return &v }
+		before := f.audits()
+		_, err := policy.Update(f.ctx, db, f.admin, models.Scope{Paths: []string{"/1/2/"}}, policy.Input{RectifyDays: n(5)}, time.Now())
+		require.ErrorIs(t, err, models.ErrForbidden, "a city's scope cannot change the province's policy")
+		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{RectifyDays: n(0), StatementWorkingDays: n(31)}, time.Now())
+		dbtest.RequireFieldError(t, err, "rectify_days", "out_of_range")
+		dbtest.RequireFieldError(t, err, "statement_working_days", "out_of_range")
+		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{CriticalRectifyDays: n(10)}, time.Now())
+		dbtest.RequireFieldError(t, err, "critical_rectify_days", "patrol_critical_days")
+		assert.Equal(t, before, f.audits())
+
+		p, err := policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{StatementWorkingDays: n(3), RectifyDays: n(7)}, time.Now())
+		require.NoError(t, err)
+		assert.Equal(t, 3, p.StatementWorkingDays)
+		assert.Equal(t, before+1, f.audits(), "one audit row")
+		var ev models.AuditEvent
+		require.NoError(t, db.Order("id DESC").Take(&ev).Error)
+		assert.Equal(t, "setting", ev.Entity)
+		assert.JSONEq(t, `{"changes":{"statement_working_days":{"from":5,"to":3}}}`, ev.Summary, "only the changed field")
+		loaded, err := policy.Load(f.ctx, db)
+		require.NoError(t, err)
+		assert.Equal(t, 3, loaded.StatementWorkingDays)
+		assert.Equal(t, policy.DefaultPolicy.RepeatWindowDays, loaded.RepeatWindowDays)
+
+		// The same values again change nothing and write nothing.
+		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{StatementWorkingDays: n(3)}, time.Now())
+		require.NoError(t, err)
+		assert.Equal(t, before+1, f.audits())
+	})
 }
 
 // TestUpdatePolicyCalendar: the public holidays and extra working days of the statement
@@ -32,19 +67,19 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 		list := func(s ...string) *[]string { return &s }
 
 		// A policy stored before the lists existed keeps working.
-		require.NoError(t, models.SaveSetting(db, inspections.PolicyKey, map[string]int{"statement_working_days": 4}, f.adm.Actor.UserID, time.Now()))
-		p, err := inspections.LoadPolicy(f.ctx, db)
+		require.NoError(t, models.SaveSetting(db, policy.PolicyKey, map[string]int{"statement_working_days": 4}, f.admin.UserID, time.Now()))
+		p, err := policy.Load(f.ctx, db)
 		require.NoError(t, err)
 		assert.Equal(t, 4, p.StatementWorkingDays)
 		assert.Equal(t, []models.Date{}, p.Holidays)
 		assert.Equal(t, []models.Date{}, p.ExtraWorkdays)
 
 		before := f.audits()
-		many := make([]string, patrols.MaxPolicyDates+1)
+		many := make([]string, policy.MaxDates+1)
 		for i := range many {
 			many[i] = time.Date(2026, 1, 1+i, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 		}
-		_, err = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{
+		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{
 			Holidays: list("2026-10-01", "2026/10/02", "2026-10-32", "", "0000-01-01"), ExtraWorkdays: &many}, time.Now())
 		dbtest.RequireFieldError(t, err, "holidays[1]", "invalid_date")
 		dbtest.RequireFieldError(t, err, "holidays[2]", "invalid_date")
@@ -54,7 +89,7 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 		var ve *models.ValidationError
 		require.ErrorAs(t, err, &ve)
 		assert.Len(t, ve.Fields, 5, "holidays[0] is fine")
-		_, err = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{
+		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{
 			Holidays: list("2026-10-01", "2026-10-10"), ExtraWorkdays: list("2026-10-10")}, time.Now())
 		dbtest.RequireFieldError(t, err, "holidays", "settings_date_in_both")
 		dbtest.RequireFieldError(t, err, "extra_workdays", "settings_date_in_both")
@@ -63,7 +98,7 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 		assert.Equal(t, before, f.audits(), "a refusal writes nothing")
 
 		// The National Day calendar, unsorted and repeated.
-		p, err = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{
+		p, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{
 			Holidays:      list("2026-10-07", "2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-01"),
 			ExtraWorkdays: list("2026-10-10", "2026-09-27")}, time.Now())
 		require.NoError(t, err)
@@ -78,7 +113,7 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 			"holidays":{"from":[],"to":["2026-10-01","2026-10-02","2026-10-03","2026-10-04","2026-10-05","2026-10-06","2026-10-07"]},
 			"extra_workdays":{"from":[],"to":["2026-09-27","2026-10-10"]}}}`, ev.Summary)
 
-		loaded, err := inspections.LoadPolicy(f.ctx, db)
+		loaded, err := policy.Load(f.ctx, db)
 		require.NoError(t, err)
 		assert.Equal(t, want, dates(loaded.Holidays))
 		assert.Equal(t, 4, loaded.StatementWorkingDays)
@@ -86,30 +121,30 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 
 		// The same dates in another order change nothing and write nothing; a list left
 		// out is kept.
-		_, err = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{ExtraWorkdays: list("2026-10-10", "2026-09-27", "2026-10-10")}, time.Now())
+		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{ExtraWorkdays: list("2026-10-10", "2026-09-27", "2026-10-10")}, time.Now())
 		require.NoError(t, err)
 		assert.Equal(t, before+1, f.audits())
 		five := 5
-		p, err = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{StatementWorkingDays: &five}, time.Now())
+		p, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{StatementWorkingDays: &five}, time.Now())
 		require.NoError(t, err)
 		assert.Equal(t, want, dates(p.Holidays))
 		assert.Equal(t, before+2, f.audits())
 
 		// A date already a holiday cannot become an extra working day alone either.
-		_, err = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{ExtraWorkdays: list("2026-10-03")}, time.Now())
+		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{ExtraWorkdays: list("2026-10-03")}, time.Now())
 		dbtest.RequireFieldError(t, err, "extra_workdays", "settings_date_in_both")
 		require.ErrorAs(t, err, &ve)
 		assert.Len(t, ve.Fields, 1, "holidays were not given")
 
 		// An empty list clears; 200 dates are allowed.
-		p, err = patrols.UpdatePolicy(f.ctx, db, f.adm.Actor, models.ScopeAll, patrols.PolicyInput{Holidays: list(), ExtraWorkdays: list(many[:patrols.MaxPolicyDates]...)}, time.Now())
+		p, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{Holidays: list(), ExtraWorkdays: list(many[:policy.MaxDates]...)}, time.Now())
 		require.NoError(t, err)
 		assert.Empty(t, p.Holidays)
-		assert.Len(t, p.ExtraWorkdays, patrols.MaxPolicyDates)
+		assert.Len(t, p.ExtraWorkdays, policy.MaxDates)
 		assert.Equal(t, before+3, f.audits())
-		loaded, err = inspections.LoadPolicy(f.ctx, db)
+		loaded, err = policy.Load(f.ctx, db)
 		require.NoError(t, err)
 		assert.Equal(t, []models.Date{}, loaded.Holidays)
-		assert.Equal(t, fmt.Sprint(many[:patrols.MaxPolicyDates]), fmt.Sprint(dates(loaded.ExtraWorkdays)))
+		assert.Equal(t, fmt.Sprint(many[:policy.MaxDates]), fmt.Sprint(dates(loaded.ExtraWorkdays)))
 	})
 }
