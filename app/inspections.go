@@ -12,7 +12,6 @@ import (
 	"quality/accounts"
 	"quality/inspections"
 	"quality/models"
-	"quality/policy"
 )
 
 // inspectionService is the inspections service over the app's database and file storage.
@@ -138,13 +137,8 @@ func (s *server) saveInspectionItem(c *fiber.Ctx) error {
 	return c.JSON(it)
 }
 
-// photoOverhead is what a multipart form adds around one photo (boundaries, headers,
-// captured_at).
-const photoOverhead = 64 << 10
-
-// uploadInspectionPhoto takes one photo. Its body limit is the policy's PhotoMaxBytes
-// (plus the form's overhead), checked on the declared length before the form is parsed,
-// under the app-wide Config.BodyLimit, which stays the hard cap.
+// uploadInspectionPhoto takes one photo of item key (uploadedPhoto), with the time
+// the device says it was taken.
 func (s *server) uploadInspectionPhoto(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -154,13 +148,11 @@ func (s *server) uploadInspectionPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pol, err := policy.Load(c.UserContext(), s.db)
+	f, err := s.uploadedPhoto(c, "file", false)
 	if err != nil {
 		return err
 	}
-	if int64(c.Request().Header.ContentLength()) > pol.PhotoMaxBytes+photoOverhead {
-		return fiber.ErrRequestEntityTooLarge
-	}
+	defer f.Close()
 	var capturedAt *time.Time
 	if v := c.FormValue("captured_at"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
@@ -169,15 +161,6 @@ func (s *server) uploadInspectionPhoto(c *fiber.Ctx) error {
 		}
 		capturedAt = &t
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return fmt.Errorf("open upload: %w", err)
-	}
-	defer f.Close()
 	p, err := s.inspectionService().AddPhoto(c.UserContext(), actorOf(c), scopeOf(c), id, key, f, capturedAt)
 	if err != nil {
 		return err

@@ -104,11 +104,7 @@ func (s *server) uploadRectificationPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
-	}
-	file, err := fh.Open()
+	file, err := s.uploadedPhoto(c, "file", false)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,6 +16,7 @@ import (
 	"quality/accounts"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 	"quality/rectifications"
 )
 
@@ -47,6 +49,14 @@ func TestRectificationHTTP(t *testing.T) {
 		assert.Equal(t, "photos", p.Errors[0].Field)
 		assert.Equal(t, "rect_photo_required", p.Errors[0].Code)
 		assert.Equal(t, "提交整改材料前须至少上传一张整改照片", p.Errors[0].Message)
+
+		// The photo limit holds as on an inspection: a body over it and the form's overhead
+		// is refused before it is read (413), a file over it beside the field (422).
+		require.NoError(t, models.SaveSetting(db, policy.PolicyKey, map[string]any{"photo_max_bytes": 10}, 0, time.Now()))
+		step(mgr, post, base+"/photos", uploadBody{"file", "big.png", make([]byte, 80<<10)}, http.StatusRequestEntityTooLarge, 0)
+		p = problemOf(t, step(mgr, post, base+"/photos", uploadBody{"file", "a.png", pngPhoto(t)}, invalid, 0))
+		assert.Equal(t, [2]string{"file", "too_large"}, [2]string{p.Errors[0].Field, p.Errors[0].Code})
+		require.NoError(t, db.Where("name = ?", policy.PolicyKey).Delete(&models.Setting{}).Error)
 
 		step(mgr, post, base+"/photos", uploadBody{"file", "a.png", pngPhoto(t)}, created, 1)
 		p = problemOf(t, step(mgr, post, base+"/submit", map[string]any{"revision": 1}, invalid, 0))

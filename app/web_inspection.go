@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"mime/multipart"
 	"strconv"
 	"strings"
 
@@ -12,7 +11,6 @@ import (
 	"quality/accounts"
 	"quality/inspections"
 	"quality/models"
-	"quality/policy"
 )
 
 // inspectionPageData is the fill (or read) page of one inspection.
@@ -194,30 +192,15 @@ func (s *server) itemPhotoForm(c *fiber.Ctx) error {
 	return c.Redirect(itemAnchor(id, "photo", key), fiber.StatusSeeOther)
 }
 
-// storeItemPhoto stores the form's photo under the policy's size limit, as the API does.
+// storeItemPhoto stores the form's photo of item key (uploadedPhoto).
 func (s *server) storeItemPhoto(c *fiber.Ctx, id uint, key string) error {
-	fh, pol, err := s.formPhoto(c)
+	f, err := s.uploadedPhoto(c, "file", true)
 	if err != nil {
 		return err
 	}
-	return s.addPhoto(c, id, key, fh, pol.PhotoMaxBytes)
-}
-
-// formPhoto is the form's "file" field, refused (as a field error) when the request is
-// over the policy's photo size limit or holds no file; the policy comes with it.
-func (s *server) formPhoto(c *fiber.Ctx) (*multipart.FileHeader, policy.Policy, error) {
-	pol, err := policy.Load(c.UserContext(), s.db)
-	if err != nil {
-		return nil, pol, err
-	}
-	if int64(c.Request().Header.ContentLength()) > pol.PhotoMaxBytes+photoOverhead {
-		return nil, pol, &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "too_large"}}}
-	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return nil, pol, &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "required"}}}
-	}
-	return fh, pol, nil
+	defer f.Close()
+	_, err = s.inspectionService().AddPhoto(c.UserContext(), actorOf(c), scopeOf(c), id, key, f, nil)
+	return err
 }
 
 // submitInspectionForm is 确认提交. It is a button of the one form, so the post holds

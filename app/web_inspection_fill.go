@@ -227,12 +227,9 @@ func (s *server) saveFormPhotos(c *fiber.Ctx, p *fillPost, v *inspections.Inspec
 
 // addPhoto stores one uploaded photo of item key when it is at most limit bytes.
 func (s *server) addPhoto(c *fiber.Ctx, id uint, key string, fh *multipart.FileHeader, limit int64) error {
-	if fh.Size > limit {
-		return &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "too_large"}}}
-	}
-	f, err := fh.Open()
+	f, err := openPhoto(fh, limit)
 	if err != nil {
-		return fmt.Errorf("open upload: %w", err)
+		return err
 	}
 	defer f.Close()
 	_, err = s.inspectionService().AddPhoto(c.UserContext(), actorOf(c), scopeOf(c), id, key, f, nil)

@@ -154,13 +154,9 @@ func (s *server) storeRectPhoto(c *fiber.Ctx, id uint) error {
 	if err != nil {
 		return err
 	}
-	fh, _, err := s.formPhoto(c)
+	f, err := s.uploadedPhoto(c, "file", true)
 	if err != nil {
 		return err
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return fmt.Errorf("open upload: %w", err)
 	}
 	defer f.Close()
 	_, err = s.rectService().AddPhoto(c.UserContext(), who, id, f)
