@@ -52,10 +52,17 @@ func TestExamInTheBrowser(t *testing.T) {
 		assert.Equal(t, strconv.Itoa(half), tb.text("#answered"))
 		tb.shot("attempt")
 
-		// 交卷 with questions left: the confirmation says how many.
+		// One more answer, and 交卷 at once, before typing has stopped or the save has
+		// come back: the answer is saved before the paper goes in. Then the confirmation
+		// says how many questions are left.
+		last := qs[half]
+		tb.answerAndGo(db, last)
 		tb.run(chromedp.Click(chromedp.CSS(`#submit-form button`)), chromedp.WaitNotPresent(chromedp.CSS("#submit-form")))
 		require.Len(t, dialogs(), 1)
-		assert.Contains(t, dialogs()[0], strconv.Itoa(len(qs)-half), "the confirmation names the unanswered count")
+		assert.Contains(t, dialogs()[0], strconv.Itoa(len(qs)-half-1), "the confirmation names the unanswered count")
+		var saved []models.Answer
+		require.NoError(t, db.Where("attempt_id = ? AND question_id = ?", attemptID(t, attemptPath), last.ID).Find(&saved).Error)
+		assert.Len(t, saved, 1, "the answer given just before 交卷 was saved")
 		result := tb.text("section.attempt-head")
 		assert.Contains(t, result, "分")
 		tb.shot("attempt-result")
@@ -132,6 +139,25 @@ func (tb *tab) answer(db *gorm.DB, q question, right bool) {
 	for _, c := range choices {
 		tb.run(chromedp.Click(chromedp.CSS(fmt.Sprintf(`%s input[value="%d"]`, fs, c))))
 	}
+}
+
+// answerAndGo answers q as answer does, without leaving a typed field: what comes next
+// (a click on 交卷) follows before typing has stopped.
+func (tb *tab) answerAndGo(db *gorm.DB, q question) {
+	tb.t.Helper()
+	if q.Kind != models.KindFill {
+		tb.answer(db, q, true)
+		return
+	}
+	tb.run(chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`#paper fieldset[data-question="%d"] input`, q.ID)), "不知道"))
+}
+
+// attemptID is the id in an attempt page's path, /attempts/{id}.
+func attemptID(t *testing.T, path string) uint {
+	t.Helper()
+	id, err := strconv.Atoi(strings.TrimPrefix(path, "/attempts/"))
+	require.NoError(t, err, path)
+	return uint(id)
 }
 
 // answered says whether q shows an answer on the page.

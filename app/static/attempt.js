@@ -8,34 +8,40 @@
   if (!paper || paper.dataset.open !== "true") { return; }
   var attempt = paper.dataset.attempt, csrf = paper.dataset.csrf;
   var state = document.getElementById("save-state");
-  var pending = 0;
+  var pending = 0, timers = {};
 
   function show(key) { state.textContent = state.dataset[key]; }
 
   // One save in flight per question: a change made while one is on its way is sent
-  // when it returns, with the question's state at that moment. Two quick clicks on a
-  // multiple-choice question thus never race each other into a stale_seq refusal.
-  var inflight = {}, again = {};
+  // when it returns, with the question's state at that moment, so two quick clicks on
+  // a multiple-choice question never race each other into a stale_seq refusal. A save
+  // of what was last sent is skipped (typing then leaving the field saves once).
+  var inflight = {}, again = {}, sent = {}, unsaved = {}, idle = [];
+
+  function answerOf(fs) {
+    if (fs.dataset.kind === "fill") { return { text: fs.querySelector("input").value }; }
+    return { choices: Array.prototype.map.call(fs.querySelectorAll("input:checked"), function (i) { return parseInt(i.value, 10); }) };
+  }
 
   function save(fs) {
     var q = fs.dataset.question;
+    clearTimeout(timers[q]);
+    delete timers[q];
     if (inflight[q]) { again[q] = true; return; }
+    var body = answerOf(fs), key = JSON.stringify(body);
+    if (sent[q] === key) { delete unsaved[q]; settle(); return; }
     var seq = parseInt(fs.dataset.seq || "0", 10) + 1;
     fs.dataset.seq = String(seq);
-    var body = { seq: seq };
-    if (fs.dataset.kind === "fill") {
-      body.text = fs.querySelector("input").value;
-    } else {
-      body.choices = Array.prototype.map.call(fs.querySelectorAll("input:checked"), function (i) { return parseInt(i.value, 10); });
-    }
+    body.seq = seq;
     inflight[q] = true;
     pending++;
     show("saving");
     function done(ok) {
       inflight[q] = false;
       pending--;
+      if (ok) { sent[q] = key; delete unsaved[q]; } else { unsaved[q] = true; }
       if (again[q]) { again[q] = false; save(fs); return; }
-      if (!ok) { show("failed"); } else if (pending === 0) { show("saved"); }
+      settle();
     }
     fetch("/api/v1/attempts/" + attempt + "/answers/" + q, {
       method: "PUT", credentials: "same-origin",
@@ -46,6 +52,25 @@
       // landed: fine.
       done(res.ok || res.status === 409);
     }).catch(function () { done(false); });
+  }
+
+  // settle shows the state once nothing is on its way, and runs what waited for it.
+  function settle() {
+    if (pending > 0) { return; }
+    var failed = Object.keys(unsaved).length > 0;
+    show(failed ? "failed" : "saved");
+    var run = failed ? [] : idle;
+    idle = [];
+    run.forEach(function (fn) { fn(); });
+  }
+
+  // flush sends at once every answer still waiting for typing to stop, and retries
+  // every one whose save failed.
+  function flush() {
+    Object.keys(timers).concat(Object.keys(unsaved)).forEach(function (q) {
+      var fs = paper.querySelector('fieldset[data-question="' + q + '"]');
+      if (fs) { save(fs); }
+    });
   }
 
   // 已答 n/N: a question counts once it has a choice or some text.
@@ -68,10 +93,16 @@
       var msg = left > 0 ? form.dataset.confirmSome.replace("{n}", String(left)) : form.dataset.confirmAll;
       if (!window.confirm(msg)) { ev.preventDefault(); return; }
       form.querySelector("input[name=confirmed]").value = "1";
+      // What was typed last is saved before the paper goes in; a save that fails
+      // stops the submit with 未保存, and 交卷 again retries it.
+      flush();
+      if (pending > 0) {
+        ev.preventDefault();
+        idle.push(function () { form.submit(); });
+      }
     });
   }
 
-  var timers = {};
   paper.addEventListener("change", function (ev) {
     var fs = ev.target.closest("fieldset");
     if (fs) { save(fs); }
