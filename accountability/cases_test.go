@@ -367,6 +367,8 @@ func TestCaseWorkbook(t *testing.T) {
 		assert.Equal(t, accountability.CaseColumns, rows[0])
 		assert.Equal(t, c.Number, rows[1][0])
 		assert.Equal(t, `=HYPERLINK("x")`, rows[1][1])
+		assert.Equal(t, "2026-03-06 10:00", rows[1][8], "opened, in the service's zone")
+		assert.Equal(t, []string{"1", "1"}, rows[1][10:12])
 		formula, err := x.GetCellFormula(accountability.CasesSheet, "B2")
 		require.NoError(t, err)
 		assert.Empty(t, formula, "user text is never a formula")
@@ -375,6 +377,7 @@ func TestCaseWorkbook(t *testing.T) {
 		require.Len(t, persons, 2)
 		assert.Equal(t, accountability.PersonColumns, persons[0])
 		assert.Equal(t, "500.50", persons[1][6])
+		assert.Equal(t, "2026-03-20 10:00", persons[1][10], "decided, in the service's zone")
 		assert.Equal(t, "追究主要负责人领导责任", persons[1][7])
 		assert.Equal(t, "@note", persons[1][11])
 

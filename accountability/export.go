@@ -3,13 +3,10 @@ package accountability
 import (
 	"context"
 	"io"
-	"strconv"
 	"strings"
-	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"quality/models"
+	"quality/workbook"
 )
 
 // Sheets and columns of the case workbook.
@@ -18,10 +15,24 @@ const (
 	PersonsSheet = "当事人与处理"
 )
 
+// The columns of the two sheets: times are shown in the service's zone, the fine in
+// yuan from its cents.
+var (
+	caseColumns = []workbook.Column{{Title: "编号", Width: 18}, {Title: "标题", Width: 30}, {Title: "单位编码", Width: 12}, {Title: "单位", Width: 20},
+		{Title: "来源", Width: 10}, {Title: "投诉编号", Width: 16}, {Title: "问责事由", Width: 30}, {Title: "状态", Width: 14},
+		{Title: "立案时间", Kind: workbook.DateTime, Width: 18}, {Title: "陈述截止日", Kind: workbook.Date, Width: 12},
+		{Title: "当事人数", Kind: workbook.Int, Width: 8}, {Title: "已处理人数", Kind: workbook.Int, Width: 8},
+		{Title: "结案时间", Kind: workbook.DateTime, Width: 18}, {Title: "结案理由", Width: 30}}
+	personColumns = []workbook.Column{{Title: "案件编号", Width: 18}, {Title: "工号", Width: 14}, {Title: "姓名", Width: 10},
+		{Title: "陈述时间", Kind: workbook.DateTime, Width: 18}, {Title: "情节", Width: 10}, {Title: "处理结果", Width: 16},
+		{Title: "罚款（元）", Kind: workbook.Hundredths, Width: 12}, {Title: "领导责任", Width: 22}, {Title: "从重情节", Width: 30},
+		{Title: "从轻情节", Width: 30}, {Title: "处理时间", Kind: workbook.DateTime, Width: 18}, {Title: "说明", Width: 30}}
+)
+
 // CaseColumns and PersonColumns are the header rows of the two sheets.
 var (
-	CaseColumns   = []string{"编号", "标题", "单位编码", "单位", "来源", "投诉编号", "问责事由", "状态", "立案时间", "陈述截止日", "当事人数", "已处理人数", "结案时间", "结案理由"}
-	PersonColumns = []string{"案件编号", "工号", "姓名", "陈述时间", "情节", "处理结果", "罚款（元）", "领导责任", "从重情节", "从轻情节", "处理时间", "说明"}
+	CaseColumns   = workbook.Titles(caseColumns)
+	PersonColumns = workbook.Titles(personColumns)
 )
 
 // Labels of codes in the workbook.
@@ -41,100 +52,84 @@ var (
 	}
 )
 
-// maxSheetRows is what one sheet holds after its header.
-const maxSheetRows = 1_048_575
-
-var errTooManyRows = &models.ValidationError{Fields: []models.FieldError{{Field: "unit_id", Code: "too_many_rows", Params: map[string]any{"max": maxSheetRows}}}}
-
 // WriteWorkbook writes every case of the list in scope (the filter without paging) as an
-// .xlsx workbook: one sheet of cases and one of persons with their decisions. Rows are
-// streamed; the caller gives a buffer, so a failure half-way still becomes an error
-// response. Every value from user data is a string cell, never a formula.
+// .xlsx workbook: one sheet of cases and one of persons with their decisions, each
+// continued on a next sheet past Excel's row limit. Rows are streamed; the caller gives
+// a buffer, so a failure half-way still becomes an error response.
 func (s *Service) WriteWorkbook(ctx context.Context, scope models.Scope, in ListInput, w io.Writer) error {
 	f, err := filter(ctx, s.DB, scope, in)
 	if err != nil {
 		return err
 	}
-	loc := s.Now().Location()
-	x := excelize.NewFile()
-	defer x.Close()
-	if err := x.SetSheetName("Sheet1", CasesSheet); err != nil {
-		return err
-	}
-	if _, err := x.NewSheet(PersonsSheet); err != nil {
-		return err
-	}
-	cases, err := newSheet(x, CasesSheet, CaseColumns, []float64{18, 30, 12, 20, 10, 16, 30, 14, 18, 12, 8, 8, 18, 30})
-	if err != nil {
-		return err
-	}
-	persons, err := newSheet(x, PersonsSheet, PersonColumns, []float64{18, 14, 10, 18, 10, 16, 12, 22, 30, 30, 18, 30})
-	if err != nil {
-		return err
-	}
-	err = models.EachCase(ctx, s.DB, scope, f, func(batch []models.AccountabilityCase) error {
-		ids := make([]uint, len(batch))
-		for i, c := range batch {
-			ids[i] = c.ID
-		}
-		ps, err := models.CasePersonsOf(ctx, s.DB, ids...)
+	return workbook.Stream(w, s.Now().Location(), func(x *workbook.Writer) error {
+		cases, err := x.NewSheet(CasesSheet, caseColumns, workbook.SheetOptions{})
 		if err != nil {
 			return err
 		}
-		byCase := map[uint][]models.CasePerson{}
-		for _, p := range ps {
-			byCase[p.CaseID] = append(byCase[p.CaseID], p)
+		persons, err := x.NewSheet(PersonsSheet, personColumns, workbook.SheetOptions{})
+		if err != nil {
+			return err
 		}
-		for _, c := range batch {
-			decided := 0
-			for _, p := range byCase[c.ID] {
-				if p.DecidedAt != nil {
-					decided++
+		err = models.EachCase(ctx, s.DB, scope, f, func(batch []models.AccountabilityCase) error {
+			ids := make([]uint, len(batch))
+			for i, c := range batch {
+				ids[i] = c.ID
+			}
+			ps, err := models.CasePersonsOf(ctx, s.DB, ids...)
+			if err != nil {
+				return err
+			}
+			byCase := map[uint][]models.CasePerson{}
+			for _, p := range ps {
+				byCase[p.CaseID] = append(byCase[p.CaseID], p)
+			}
+			for _, c := range batch {
+				decided := 0
+				for _, p := range byCase[c.ID] {
+					if p.DecidedAt != nil {
+						decided++
+					}
+					if err := persons.Add(personCells(c, p)...); err != nil {
+						return err
+					}
 				}
-				if err := persons.add(personCells(c, p, loc)); err != nil {
+				var code, unit string
+				if c.OrgUnit != nil {
+					code, unit = c.OrgUnit.Code, c.OrgUnit.Name
+				}
+				grounds := make([]string, len(c.Grounds))
+				for i, g := range c.Grounds {
+					grounds[i] = groundNames[g]
+				}
+				if err := cases.Add(c.Number, c.Title, code, unit, sourceNames[c.Source], c.ComplaintRef,
+					strings.Join(grounds, "；"), statusNames[c.Status], c.OpenedAt, c.StatementDueOn.Time(),
+					len(byCase[c.ID]), decided, c.ClosedAt, c.CloseReason); err != nil {
 					return err
 				}
 			}
-			var code, unit string
-			if c.OrgUnit != nil {
-				code, unit = c.OrgUnit.Code, c.OrgUnit.Name
-			}
-			grounds := make([]string, len(c.Grounds))
-			for i, g := range c.Grounds {
-				grounds[i] = groundNames[g]
-			}
-			if err := cases.add([]any{c.Number, c.Title, code, unit, sourceNames[c.Source], c.ComplaintRef,
-				strings.Join(grounds, "；"), statusNames[c.Status], stamp(&c.OpenedAt, loc), c.StatementDueOn.String(),
-				len(byCase[c.ID]), decided, stamp(c.ClosedAt, loc), c.CloseReason}); err != nil {
-				return err
-			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return nil
+		if err := cases.Close(); err != nil {
+			return err
+		}
+		return persons.Close()
 	})
-	if err != nil {
-		return err
-	}
-	if err := cases.sw.Flush(); err != nil {
-		return err
-	}
-	if err := persons.sw.Flush(); err != nil {
-		return err
-	}
-	_, err = x.WriteTo(w)
-	return err
 }
 
-func personCells(c models.AccountabilityCase, p models.CasePerson, loc *time.Location) []any {
+func personCells(c models.AccountabilityCase, p models.CasePerson) []any {
 	var job, name string
 	if p.Employee != nil {
 		job, name = p.Employee.JobNumber, p.Employee.Name
 	}
-	penalty := ""
+	var penalty any // empty without a fine
 	if p.PenaltyCents > 0 {
-		penalty = strconv.FormatInt(p.PenaltyCents/100, 10) + "." + strconv.FormatInt(p.PenaltyCents%100+100, 10)[1:]
+		penalty = p.PenaltyCents
 	}
-	return []any{c.Number, job, name, stamp(p.StatementAt, loc), severityNames[p.Severity], outcomeNames[p.Outcome], penalty,
-		leaderNames[p.Severity][p.LeaderAccountable], factors(p.Aggravating), factors(p.Mitigating), stamp(p.DecidedAt, loc), p.DecisionNote}
+	return []any{c.Number, job, name, p.StatementAt, severityNames[p.Severity], outcomeNames[p.Outcome], penalty,
+		leaderNames[p.Severity][p.LeaderAccountable], factors(p.Aggravating), factors(p.Mitigating), p.DecidedAt, p.DecisionNote}
 }
 
 func factors(fs []models.Factor) string {
@@ -143,54 +138,4 @@ func factors(fs []models.Factor) string {
 		parts[i] = factorNames[f.Code] + "：" + f.Evidence
 	}
 	return strings.Join(parts, "；")
-}
-
-func stamp(t *time.Time, loc *time.Location) string {
-	if t == nil || t.IsZero() {
-		return ""
-	}
-	return t.In(loc).Format("2006-01-02 15:04")
-}
-
-// sheet is a streamed sheet with its next row.
-type sheet struct {
-	sw  *excelize.StreamWriter
-	row int
-}
-
-func newSheet(x *excelize.File, name string, header []string, widths []float64) (*sheet, error) {
-	sw, err := x.NewStreamWriter(name)
-	if err != nil {
-		return nil, err
-	}
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
-	}
-	for i, wd := range widths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return nil, err
-		}
-	}
-	cells := make([]any, len(header))
-	for i, h := range header {
-		cells[i] = excelize.Cell{StyleID: bold, Value: h}
-	}
-	if err := sw.SetRow("A1", cells); err != nil {
-		return nil, err
-	}
-	return &sheet{sw: sw, row: 1}, nil
-}
-
-// add writes the next row; strings stay strings (never formulas), whatever they start with.
-func (s *sheet) add(vals []any) error {
-	if s.row > maxSheetRows {
-		return errTooManyRows
-	}
-	s.row++
-	cell, err := excelize.CoordinatesToCellName(1, s.row)
-	if err != nil {
-		return err
-	}
-	return s.sw.SetRow(cell, vals)
 }

@@ -5,12 +5,11 @@ import (
 	"errors"
 	"io"
 	"strconv"
-	"time"
 
-	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/workbook"
 )
 
 // VoidFinding voids a finding with a reason (it was wrong, or is moot) and cancels its
@@ -85,81 +84,29 @@ const (
 	FindingsSheet    = "问题清单"
 )
 
-// InspectionColumns are the columns of the inspections export.
-var InspectionColumns = []string{"编号", "单位编码", "单位", "检查表", "版本", "检查员", "开始时间", "提交时间", "状态", "得分", "得分/满分", "结论", "否决项不合格", "距离营业厅(米)", "远离营业厅"}
+// The columns of the two exports: times are shown in the service's zone, the score as
+// a number (66.67).
+var (
+	inspectionColumns = []workbook.Column{{Title: "编号", Kind: workbook.Int, Width: 8}, {Title: "单位编码", Width: 12}, {Title: "单位", Width: 20},
+		{Title: "检查表", Width: 20}, {Title: "版本", Kind: workbook.Int, Width: 6}, {Title: "检查员", Width: 12},
+		{Title: "开始时间", Kind: workbook.DateTime}, {Title: "提交时间", Kind: workbook.DateTime}, {Title: "状态", Width: 8},
+		{Title: "得分", Kind: workbook.Hundredths, Width: 8}, {Title: "得分/满分"}, {Title: "结论", Width: 8}, {Title: "否决项不合格"},
+		{Title: "距离营业厅(米)", Kind: workbook.Int}, {Title: "远离营业厅"}}
+	findingColumns = []workbook.Column{{Title: "编号", Kind: workbook.Int, Width: 8}, {Title: "检查编号", Kind: workbook.Int}, {Title: "单位编码", Width: 12},
+		{Title: "单位", Width: 20}, {Title: "项目", Width: 12}, {Title: "规则", Width: 8}, {Title: "内容", Width: 36}, {Title: "说明", Width: 30},
+		{Title: "否决项", Width: 8}, {Title: "发现时间", Kind: workbook.DateTime}, {Title: "作废时间", Kind: workbook.DateTime}, {Title: "作废原因", Width: 24}}
+)
 
-// FindingColumns are the columns of the findings export.
-var FindingColumns = []string{"编号", "检查编号", "单位编码", "单位", "项目", "规则", "内容", "说明", "否决项", "发现时间", "作废时间", "作废原因"}
+// InspectionColumns are the header of the inspections export.
+var InspectionColumns = workbook.Titles(inspectionColumns)
 
-// maxSheetRows is the most data rows one sheet holds under its header.
-const maxSheetRows = 1_048_575
-
-var errTooManyRows = &models.ValidationError{Fields: []models.FieldError{{Field: "unit_id", Code: "too_many_rows", Params: map[string]any{"max": maxSheetRows}}}}
+// FindingColumns are the header of the findings export.
+var FindingColumns = workbook.Titles(findingColumns)
 
 var (
 	statusNames = map[string]string{models.InspectionDraft: "填写中", models.InspectionSubmitted: "已提交"}
 	resultNames = map[string]string{models.ResultPass: "合格", models.ResultFail: "不合格", models.ResultNoScore: "无得分"}
 )
-
-// sheet is a streaming sheet with a bold header.
-type sheet struct {
-	x   *excelize.File
-	sw  *excelize.StreamWriter
-	row int
-}
-
-func newSheet(name string, columns []string) (*sheet, error) {
-	x := excelize.NewFile()
-	if err := x.SetSheetName("Sheet1", name); err != nil {
-		x.Close()
-		return nil, err
-	}
-	sw, err := x.NewStreamWriter(name)
-	if err != nil {
-		x.Close()
-		return nil, err
-	}
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		x.Close()
-		return nil, err
-	}
-	header := make([]any, len(columns))
-	for i, c := range columns {
-		header[i] = excelize.Cell{StyleID: bold, Value: c}
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		x.Close()
-		return nil, err
-	}
-	return &sheet{x: x, sw: sw, row: 1}, nil
-}
-
-// add writes one row. Values from users are string cells, never formulas, whatever
-// they start with (= + - @ or a tab): the stream writer writes a string as text.
-func (s *sheet) add(vals []any) error {
-	if s.row > maxSheetRows {
-		return errTooManyRows
-	}
-	s.row++
-	cell, _ := excelize.CoordinatesToCellName(1, s.row)
-	return s.sw.SetRow(cell, vals)
-}
-
-func (s *sheet) finish(w io.Writer) error {
-	if err := s.sw.Flush(); err != nil {
-		return err
-	}
-	_, err := s.x.WriteTo(w)
-	return err
-}
-
-func timeText(t *time.Time, loc *time.Location) string {
-	if t == nil {
-		return ""
-	}
-	return t.In(loc).Format("2006-01-02 15:04")
-}
 
 func yesNo(b bool) string {
 	if b {
@@ -169,73 +116,66 @@ func yesNo(b bool) string {
 }
 
 // WriteInspections writes every inspection of the filter in scope as an .xlsx
-// workbook, streamed from the database; the caller gives a buffer, so a failure
-// half-way still becomes an error response.
+// workbook, streamed from the database (continued on a next sheet past Excel's row
+// limit); the caller gives a buffer, so a failure half-way still becomes an error
+// response.
 func (s *Service) WriteInspections(ctx context.Context, scope models.Scope, f models.InspectionFilter, w io.Writer) error {
-	sh, err := newSheet(InspectionsSheet, InspectionColumns)
-	if err != nil {
-		return err
-	}
-	defer sh.x.Close()
-	err = models.EachInspection(ctx, s.DB, scope, f, func(batch []models.Inspection) error {
-		for _, ins := range batch {
-			var code, unit, tmpl, who, score, dist string
-			version := 0
-			if ins.OrgUnit != nil {
-				code, unit = ins.OrgUnit.Code, ins.OrgUnit.Name
-			}
-			if ins.Template != nil {
-				tmpl, version = ins.Template.Title, ins.Template.Version
-			}
-			if ins.Inspector != nil {
-				who = ins.Inspector.DisplayName
-			}
-			if ins.Score != nil {
-				score = ins.Score.String()
-			}
-			if ins.DistanceM != nil {
-				dist = strconv.Itoa(*ins.DistanceM)
-			}
-			started := ins.StartedAt
-			vals := []any{ins.ID, code, unit, tmpl, version, who, timeText(&started, s.Loc), timeText(ins.SubmittedAt, s.Loc),
-				statusNames[ins.Status], score, strconv.Itoa(ins.Earned) + "/" + strconv.Itoa(ins.Possible), resultNames[ins.Result],
-				yesNo(ins.CriticalFailed), dist, yesNo(ins.FarFromOutlet)}
-			if err := sh.add(vals); err != nil {
-				return err
-			}
+	return workbook.Stream(w, s.Loc, func(x *workbook.Writer) error {
+		sh, err := x.NewSheet(InspectionsSheet, inspectionColumns, workbook.SheetOptions{})
+		if err != nil {
+			return err
 		}
-		return nil
+		err = models.EachInspection(ctx, s.DB, scope, f, func(batch []models.Inspection) error {
+			for _, ins := range batch {
+				var code, unit, tmpl, who string
+				version := 0
+				if ins.OrgUnit != nil {
+					code, unit = ins.OrgUnit.Code, ins.OrgUnit.Name
+				}
+				if ins.Template != nil {
+					tmpl, version = ins.Template.Title, ins.Template.Version
+				}
+				if ins.Inspector != nil {
+					who = ins.Inspector.DisplayName
+				}
+				if err := sh.Add(ins.ID, code, unit, tmpl, version, who, ins.StartedAt, ins.SubmittedAt,
+					statusNames[ins.Status], ins.Score, strconv.Itoa(ins.Earned)+"/"+strconv.Itoa(ins.Possible), resultNames[ins.Result],
+					yesNo(ins.CriticalFailed), ins.DistanceM, yesNo(ins.FarFromOutlet)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return sh.Close()
 	})
-	if err != nil {
-		return err
-	}
-	return sh.finish(w)
 }
 
 // WriteFindings writes every finding of the filter in scope as an .xlsx workbook.
 func (s *Service) WriteFindings(ctx context.Context, scope models.Scope, f models.FindingFilter, w io.Writer) error {
-	sh, err := newSheet(FindingsSheet, FindingColumns)
-	if err != nil {
-		return err
-	}
-	defer sh.x.Close()
-	err = models.EachFinding(ctx, s.DB, scope, f, func(batch []models.Finding) error {
-		for _, fd := range batch {
-			var code, unit string
-			if fd.OrgUnit != nil {
-				code, unit = fd.OrgUnit.Code, fd.OrgUnit.Name
-			}
-			found := fd.FoundAt
-			vals := []any{fd.ID, fd.InspectionID, code, unit, fd.ItemKey, fd.RuleRef, fd.Text, fd.Note, yesNo(fd.Critical),
-				timeText(&found, s.Loc), timeText(fd.VoidedAt, s.Loc), fd.VoidReason}
-			if err := sh.add(vals); err != nil {
-				return err
-			}
+	return workbook.Stream(w, s.Loc, func(x *workbook.Writer) error {
+		sh, err := x.NewSheet(FindingsSheet, findingColumns, workbook.SheetOptions{})
+		if err != nil {
+			return err
 		}
-		return nil
+		err = models.EachFinding(ctx, s.DB, scope, f, func(batch []models.Finding) error {
+			for _, fd := range batch {
+				var code, unit string
+				if fd.OrgUnit != nil {
+					code, unit = fd.OrgUnit.Code, fd.OrgUnit.Name
+				}
+				if err := sh.Add(fd.ID, fd.InspectionID, code, unit, fd.ItemKey, fd.RuleRef, fd.Text, fd.Note, yesNo(fd.Critical),
+					fd.FoundAt, fd.VoidedAt, fd.VoidReason); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return sh.Close()
 	})
-	if err != nil {
-		return err
-	}
-	return sh.finish(w)
 }

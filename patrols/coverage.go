@@ -5,10 +5,10 @@ import (
 	"io"
 	"slices"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
+	"time"
 
 	"quality/models"
+	"quality/workbook"
 )
 
 // Stop statuses, derived from the stop and today, never stored.
@@ -266,60 +266,41 @@ func branchOf(path string, byID map[uint]models.OrgUnit) (models.OrgUnit, bool) 
 	return models.OrgUnit{}, false
 }
 
-// CoverageSheet names the sheet of the coverage workbook; CoverageColumns its header.
+// CoverageSheet names the sheet of the coverage workbook.
 const CoverageSheet = "巡查覆盖率"
 
-// CoverageColumns is the header of the coverage sheet.
-var CoverageColumns = []string{"单位编码", "单位", "所属市公司", "计划", "已完成", "漏检", "待完成", "完成率（%）"}
+// coverageColumns are the coverage sheet's columns: the rate is a number in percent
+// (25.00 under 完成率（%）), empty when nothing was planned.
+var coverageColumns = []workbook.Column{{Title: "单位编码", Width: 12}, {Title: "单位", Width: 24}, {Title: "所属市公司", Width: 16},
+	{Title: "计划", Kind: workbook.Int, Width: 8}, {Title: "已完成", Kind: workbook.Int, Width: 8}, {Title: "漏检", Kind: workbook.Int, Width: 8},
+	{Title: "待完成", Kind: workbook.Int, Width: 8}, {Title: "完成率（%）", Kind: workbook.Hundredths, Width: 12}}
 
-// WriteCoverageWorkbook writes BranchCoverage as an .xlsx workbook (streamed; names are
-// string cells, never formulas) with a total row.
+// CoverageColumns is the header of the coverage sheet.
+var CoverageColumns = workbook.Titles(coverageColumns)
+
+// WriteCoverageWorkbook writes BranchCoverage as an .xlsx workbook with a total row.
 func (s *Service) WriteCoverageWorkbook(ctx context.Context, scope models.Scope, in CoverageInput, w io.Writer) error {
 	rep, err := s.BranchCoverage(ctx, scope, in)
 	if err != nil {
 		return err
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	if err := x.SetSheetName("Sheet1", CoverageSheet); err != nil {
-		return err
-	}
-	sw, err := x.NewStreamWriter(CoverageSheet)
-	if err != nil {
-		return err
-	}
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	for i, wd := range []float64{12, 24, 16, 8, 8, 8, 8, 12} {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+	// No column holds an instant, so the writer's zone shows nothing.
+	return workbook.Stream(w, time.UTC, func(x *workbook.Writer) error {
+		sh, err := x.NewSheet(CoverageSheet, coverageColumns, workbook.SheetOptions{})
+		if err != nil {
 			return err
 		}
-	}
-	header := make([]any, len(CoverageColumns))
-	for i, h := range CoverageColumns {
-		header[i] = excelize.Cell{StyleID: bold, Value: h}
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return err
-	}
-	rows := append(rep.Branches, BranchCoverage{Name: "合计", Coverage: rep.Total})
-	for i, r := range rows {
-		rate := ""
-		if r.Planned > 0 {
-			rate = models.PercentOf(int64(r.Done), int64(r.Planned)).String()
+		for _, r := range append(rep.Branches, BranchCoverage{Name: "合计", Coverage: rep.Total}) {
+			var rate any
+			if r.Planned > 0 {
+				rate = models.PercentOf(int64(r.Done), int64(r.Planned))
+			}
+			if err := sh.Add(r.Code, r.Name, r.CityName, r.Planned, r.Done, r.Missed, r.Pending, rate); err != nil {
+				return err
+			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, []any{r.Code, r.Name, r.CityName, r.Planned, r.Done, r.Missed, r.Pending, rate}); err != nil {
-			return err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	_, err = x.WriteTo(w)
-	return err
+		return sh.Close()
+	})
 }
 
 // MyStops counts the stops of the inspector's own plans in scope (the plans list, at

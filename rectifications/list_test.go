@@ -2,6 +2,7 @@ package rectifications_test
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -127,7 +128,7 @@ func TestExport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		a := rectest.Open(t, db, "360102-01", rectest.Options{At: day0, DueOn: date(2026, 3, 5), Text: `=HYPERLINK("http://x","点我")`, Critical: true})
-		f.open("360402-01", date(2026, 3, 30))
+		b := f.open("360402-01", date(2026, 3, 30))
 		f.now = time.Date(2026, 3, 8, 2, 0, 0, 0, time.UTC)
 
 		read := func(scope models.Scope, flt rectifications.Filter) [][]string {
@@ -151,6 +152,24 @@ func TestExport(t *testing.T) {
 		assert.Equal(t, []string{strconv.Itoa(int(a.ID)), "360102-01", f.unit("360102-01").Name, f.unit("360102").Name, "R1.2",
 			`=HYPERLINK("http://x","点我")`, "是", "待整改", "3", "2026-03-05", "2026-03-02 10:00"}, rows[0], "empty trailing cells are not read back")
 		assert.Len(t, read(models.ScopeAll, rectifications.Filter{Status: models.RectOpen}), 2)
+
+		// The overdue row is highlighted, the other not.
+		var buf bytes.Buffer
+		require.NoError(t, f.svc.WriteWorkbook(f.ctx, models.ScopeAll, rectifications.Filter{Status: models.RectOpen}, &buf))
+		x, err := excelize.OpenReader(&buf)
+		require.NoError(t, err)
+		defer x.Close()
+		fills := map[string]bool{}
+		for _, row := range []int{2, 3} {
+			id, err := x.GetCellValue(rectifications.Sheet, fmt.Sprintf("A%d", row))
+			require.NoError(t, err)
+			style, err := x.GetCellStyle(rectifications.Sheet, fmt.Sprintf("A%d", row))
+			require.NoError(t, err)
+			st, err := x.GetStyle(style)
+			require.NoError(t, err)
+			fills[id] = len(st.Fill.Color) > 0
+		}
+		assert.Equal(t, map[string]bool{idText(a.ID): true, idText(b.ID): false}, fills)
 		nanchang := as(f.user("insp-3601", grant{models.RoleInspector, "3601"}), readRoute...)
 		assert.Len(t, read(nanchang.Scope, rectifications.Filter{}), 1)
 	})
