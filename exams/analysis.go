@@ -286,7 +286,7 @@ func AnalyzeExam(ctx context.Context, db *gorm.DB, examID uint) (*Analysis, erro
 
 // WriteAnalysis writes the analysis as a workbook, one row per question version.
 func WriteAnalysis(a *Analysis, w io.Writer) error {
-	cols := []workbook.Column{{Title: "编号"}, {Title: "版本", Kind: workbook.Int}, {Title: "题干", Width: 40}, {Title: "规则"},
+	cols := []workbook.Column{{Title: "编号"}, {Title: "版本", Kind: workbook.ID}, {Title: "题干", Width: 40}, {Title: "规则"},
 		{Title: "作答人数", Kind: workbook.Int}, {Title: "难度系数（%）", Kind: workbook.Decimal}, {Title: "区分度", Kind: workbook.Decimal},
 		{Title: "区分效率（%）", Kind: workbook.Decimal}, {Title: "各选项人数", Width: 24}, {Title: "标记", Width: 40}}
 	return workbook.Stream(w, time.UTC, func(x *workbook.Writer) error {

@@ -87,12 +87,12 @@ const (
 // The columns of the two exports: times are shown in the service's zone, the score as
 // a number (66.67).
 var (
-	inspectionColumns = []workbook.Column{{Title: "编号", Kind: workbook.Int, Width: 8}, {Title: "单位编码", Width: 12}, {Title: "单位", Width: 20},
-		{Title: "检查表", Width: 20}, {Title: "版本", Kind: workbook.Int, Width: 6}, {Title: "检查员", Width: 12},
+	inspectionColumns = []workbook.Column{{Title: "编号", Kind: workbook.ID, Width: 8}, {Title: "单位编码", Width: 12}, {Title: "单位", Width: 20},
+		{Title: "检查表", Width: 20}, {Title: "版本", Kind: workbook.ID, Width: 6}, {Title: "检查员", Width: 12},
 		{Title: "开始时间", Kind: workbook.DateTime}, {Title: "提交时间", Kind: workbook.DateTime}, {Title: "状态", Width: 8},
 		{Title: "得分", Kind: workbook.Hundredths, Width: 8}, {Title: "得分/满分"}, {Title: "结论", Width: 8}, {Title: "否决项不合格"},
 		{Title: "距离营业厅(米)", Kind: workbook.Int}, {Title: "远离营业厅"}}
-	findingColumns = []workbook.Column{{Title: "编号", Kind: workbook.Int, Width: 8}, {Title: "检查编号", Kind: workbook.Int}, {Title: "单位编码", Width: 12},
+	findingColumns = []workbook.Column{{Title: "编号", Kind: workbook.ID, Width: 8}, {Title: "检查编号", Kind: workbook.ID}, {Title: "单位编码", Width: 12},
 		{Title: "单位", Width: 20}, {Title: "项目", Width: 12}, {Title: "规则", Width: 8}, {Title: "内容", Width: 36}, {Title: "说明", Width: 30},
 		{Title: "否决项", Width: 8}, {Title: "发现时间", Kind: workbook.DateTime}, {Title: "作废时间", Kind: workbook.DateTime}, {Title: "作废原因", Width: 24}}
 )

@@ -14,7 +14,7 @@ const Sheet = "整改清单"
 
 // columns are the export's columns: days overdue a number, empty when not overdue;
 // the due day a date; instants shown in Asia/Shanghai.
-var columns = []workbook.Column{{Title: "整改编号", Kind: workbook.Int, Width: 9}, {Title: "网点编码", Width: 12}, {Title: "网点", Width: 24},
+var columns = []workbook.Column{{Title: "整改编号", Kind: workbook.ID, Width: 9}, {Title: "网点编码", Width: 12}, {Title: "网点", Width: 24},
 	{Title: "责任单位", Width: 16}, {Title: "规则", Width: 8}, {Title: "问题", Width: 40}, {Title: "一票否决", Width: 9}, {Title: "状态", Width: 9},
 	{Title: "逾期天数", Kind: workbook.Int, Width: 9}, {Title: "到期日", Kind: workbook.Date, Width: 12}, {Title: "创建时间", Kind: workbook.DateTime, Width: 17},
 	{Title: "提交时间", Kind: workbook.DateTime, Width: 17}, {Title: "核验时间", Kind: workbook.DateTime, Width: 17}}

@@ -33,7 +33,7 @@ func date(d models.Date) any {
 
 func (b *book) inspections() error {
 	cols := []workbook.Column{{Title: "提交时间", Kind: workbook.DateTime}, {Title: "营业厅编码", Width: 12}, {Title: "营业厅", Width: 24},
-		{Title: "县分公司", Width: 16}, {Title: "市公司", Width: 14}, {Title: "督导员", Width: 14}, {Title: "检查表", Width: 20}, {Title: "版本", Kind: workbook.Int, Width: 6},
+		{Title: "县分公司", Width: 16}, {Title: "市公司", Width: 14}, {Title: "督导员", Width: 14}, {Title: "检查表", Width: 20}, {Title: "版本", Kind: workbook.ID, Width: 6},
 		{Title: "得分", Kind: workbook.Hundredths}, {Title: "实得", Kind: workbook.Int}, {Title: "应得", Kind: workbook.Int}, {Title: "结果", Width: 8},
 		{Title: "否决项不合格", Kind: workbook.Int}}
 	sh, err := b.w.NewSheet(SheetInspections, cols, workbook.SheetOptions{Title: b.periodTitle("巡查明细（本期提交的检查）")})
@@ -62,7 +62,7 @@ func (b *book) inspections() error {
 }
 
 func (b *book) rectifications() error {
-	cols := []workbook.Column{{Title: "编号", Kind: workbook.Int, Width: 8}, {Title: "营业厅", Width: 24}, {Title: "责任单位", Width: 16}, {Title: "市公司", Width: 14},
+	cols := []workbook.Column{{Title: "编号", Kind: workbook.ID, Width: 8}, {Title: "营业厅", Width: 24}, {Title: "责任单位", Width: 16}, {Title: "市公司", Width: 14},
 		{Title: "规则", Width: 8}, {Title: "问题", Width: 36}, {Title: "一票否决", Width: 8}, {Title: "发现时间", Kind: workbook.DateTime},
 		{Title: "到期日", Kind: workbook.Date, Width: 12}, {Title: "状态", Width: 8}, {Title: "提交整改时间", Kind: workbook.DateTime},
 		{Title: "核验时间", Kind: workbook.DateTime}, {Title: "计入本期", Width: 8}, {Title: "按时整改", Width: 8}, {Title: "逾期", Width: 6}}

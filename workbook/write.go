@@ -35,6 +35,9 @@ const (
 	// Decimal: a measured number given as a float64 (a correlation, a mean), shown to
 	// two places; the cell keeps every digit.
 	Decimal
+	// ID: a record's number or a version, a whole number shown without separators
+	// (1234, not 1,234), as the pages and the URLs show it.
+	ID
 )
 
 // Column is one column of a sheet.
@@ -84,7 +87,7 @@ func (w *Writer) Sheets() []SheetInfo { return w.parts }
 // NewWriter starts a workbook showing instants in loc.
 func NewWriter(loc *time.Location) (*Writer, error) {
 	w := &Writer{f: excelize.NewFile(), loc: loc, styles: map[Kind]int{}, marked: map[Kind]int{}, rowsCap: MaxRows}
-	formats := map[Kind]string{Text: "@", Int: "#,##0", Hundredths: "0.00", Percent: "0.00%", DateTime: "yyyy-mm-dd hh:mm", Date: "yyyy-mm-dd", Decimal: "0.00"}
+	formats := map[Kind]string{Text: "@", Int: "#,##0", Hundredths: "0.00", Percent: "0.00%", DateTime: "yyyy-mm-dd hh:mm", Date: "yyyy-mm-dd", Decimal: "0.00", ID: "0"}
 	for k, nf := range formats {
 		f := nf
 		var err error

@@ -86,7 +86,8 @@ func TestWriterSheets(t *testing.T) {
 
 // TestStreamMeasuredNumbers: Stream writes nothing when filling fails; a float (or a
 // pointer to one) is a number cell shown to two places in any column, a whole number in
-// a Decimal column is shown whole, and a nil pointer is an empty cell.
+// a Decimal column is shown whole, an ID without separators, and a nil pointer is an
+// empty cell.
 func TestStreamMeasuredNumbers(t *testing.T) {
 	var out bytes.Buffer
 	require.Error(t, workbook.Stream(&out, time.UTC, func(w *workbook.Writer) error {
@@ -99,11 +100,11 @@ func TestStreamMeasuredNumbers(t *testing.T) {
 
 	d := -0.123456
 	require.NoError(t, workbook.Stream(&out, time.UTC, func(w *workbook.Writer) error {
-		s, err := w.NewSheet("试题分析", []workbook.Column{{Title: "区分度", Kind: workbook.Decimal}, {Title: "规则"}, {Title: "人数", Kind: workbook.Decimal}}, workbook.SheetOptions{})
+		s, err := w.NewSheet("试题分析", []workbook.Column{{Title: "区分度", Kind: workbook.Decimal}, {Title: "规则"}, {Title: "人数", Kind: workbook.Decimal}, {Title: "编号", Kind: workbook.ID}}, workbook.SheetOptions{})
 		if err != nil {
 			return err
 		}
-		if err := s.Add(&d, 0.8333, 20); err != nil {
+		if err := s.Add(&d, 0.8333, 20, 12345); err != nil {
 			return err
 		}
 		if err := s.Add((*float64)(nil), nil, nil); err != nil {
@@ -116,7 +117,7 @@ func TestStreamMeasuredNumbers(t *testing.T) {
 	defer f.Close()
 	rows, err := f.GetRows("试题分析")
 	require.NoError(t, err)
-	assert.Equal(t, []string{"-0.12", "0.83", "20"}, rows[1])
+	assert.Equal(t, []string{"-0.12", "0.83", "20", "12345"}, rows[1], "an id has no thousands separator")
 	assert.Len(t, rows, 2, "the all-empty row is no row")
 	raw, _ := f.GetCellValue("试题分析", "A2", excelize.Options{RawCellValue: true})
 	assert.Equal(t, "-0.123456", raw, "the cell keeps every digit")
