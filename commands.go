@@ -307,7 +307,7 @@ func serve(args []string) error {
 	}
 	go sweepSessions(ctx, db, cfg.Sessions)
 	go sweepAttempts(ctx, exams.NewService(db))
-	go sweepRectifications(ctx, db)
+	go sweepRectifications(ctx, rectifications.New(db, files, cfg.Location))
 	go sweepExports(ctx, exporter)
 
 	errc := make(chan error, 1)
@@ -362,9 +362,9 @@ func sweepAttempts(ctx context.Context, svc *exams.Service) {
 
 // sweepRectifications reminds and escalates open rectifications at start and every
 // five minutes; several instances may sweep at once, each level is reached once.
-func sweepRectifications(ctx context.Context, db *gorm.DB) {
+func sweepRectifications(ctx context.Context, svc *rectifications.Service) {
 	sweep := func() {
-		done, err := rectifications.Sweep(ctx, db, time.Now().UTC())
+		done, err := svc.Sweep(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			slog.Warn("rectification sweep failed", "err", err)

@@ -102,10 +102,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	// One rectification service: its own routes and the inspections' submit, follow-up,
 	// void and reopen all move rectifications through it.
-	rects := rectifications.New(deps.DB, files)
+	rects := rectifications.New(deps.DB, files, cfg.Location)
 	s := &server{
 		files:          files,
-		inspections:    inspections.NewService(deps.DB, files, rects),
+		inspections:    inspections.NewService(deps.DB, files, rects, cfg.Location),
 		rectifications: rects,
 		exports:        exports,
 		exams:          exams.NewService(deps.DB),

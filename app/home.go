@@ -229,7 +229,7 @@ func (s *server) adminTiles(ctx context.Context, u *models.User) ([]homeTile, er
 	if err != nil {
 		return nil, err
 	}
-	today := rectifications.Today(rs.Now())
+	today := rs.Today()
 	ef := rectifications.EscalationFilter{Level: level, From: models.DateOf(today.Time().AddDate(0, 0, 1-homeDays)), Page: one}
 	escalated, err := rs.ListEscalations(ctx, accounts.ScopeOf(u, rectReaders...), ef)
 	if err != nil {

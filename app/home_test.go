@@ -17,7 +17,6 @@ import (
 
 	"quality/models"
 	"quality/models/dbtest"
-	"quality/rectifications"
 	"quality/seeds"
 	"quality/storage"
 )
@@ -103,7 +102,7 @@ func TestHomeBoards(t *testing.T) {
 			Updates(map[string]any{"statement": "已陈述", "statement_at": time.Now().UTC()}).Error)
 		e.freshPlan("360102")
 		e.openRect("360102-02", models.Date{Year: 2025, Month: 1, Day: 1}) // escalated to the province now
-		_, err = rectifications.Sweep(context.Background(), db, time.Now())
+		_, err = e.rectSvc().Sweep(context.Background())
 		require.NoError(t, err)
 
 		mine := []string{"handbook", "exams", "my_certs"}
@@ -218,7 +217,7 @@ func TestHomeBoards(t *testing.T) {
 		// the open cases, as their pages and the API list them.
 		ac := e.login(seeds.AdminUsername)
 		ab := boards[seeds.AdminUsername]
-		from := models.DateOf(rectifications.Today(time.Now()).Time().AddDate(0, 0, -6)).String()
+		from := models.DateOf(e.rectSvc().Today().Time().AddDate(0, 0, -6)).String()
 		assert.Equal(t, "/escalations?from="+from+"&level=province", ab["escalations"].Link)
 		assert.Positive(t, ab["escalations"].n(t))
 		assert.Equal(t, pageTotal(t, ac, ab["escalations"].Link), ab["escalations"].n(t))

@@ -38,7 +38,7 @@ const matrixTemplateCode = "MATRIX"
 // inspectionService is the service the app uses, on the test's database and folder.
 func (e *env) inspectionService() *inspections.Service {
 	files := storage.NewLocal(os.Getenv("QUALITY_DATA_DIR"))
-	return inspections.NewService(e.db, files, rectifications.New(e.db, files))
+	return inspections.NewService(e.db, files, rectifications.New(e.db, files, shanghaiZone(e.t)), shanghaiZone(e.t))
 }
 
 // actor is the audit actor of the fixture user username.

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -120,14 +119,14 @@ func TestTwoInstances(t *testing.T) {
 	// Escalations: one long overdue (the city and the province levels), one due today
 	// (the reminder); four sweeps on each instance at once, twice over.
 	overdue := rectest.Open(t, first.db, "360102-01", rectest.Options{DueOn: models.Date{Year: 2025, Month: 1, Day: 1}})
-	dueToday := rectest.Open(t, first.db, "360102-02", rectest.Options{DueOn: rectifications.Today(time.Now())})
+	dueToday := rectest.Open(t, first.db, "360102-02", rectest.Options{DueOn: rectifications.New(first.db, nil, shanghaiZone(t)).Today()})
 	for round := range 2 {
 		var wg sync.WaitGroup
 		errs := make(chan error, 8)
 		for i := range 8 {
 			db := []*gorm.DB{first.db, second.db}[i%2]
 			wg.Go(func() {
-				_, err := rectifications.Sweep(context.Background(), db, time.Now())
+				_, err := rectifications.New(db, nil, shanghaiZone(t)).Sweep(context.Background())
 				errs <- err
 			})
 		}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -175,9 +174,9 @@ func rectificationMatrixRows() []matrixRow {
 			prep: func(e *env, _ string) (string, any) {
 				e.openRect("360102-01", models.Date{Year: 2025, Month: 1, Day: 1})
 				e.openRect("360402-01", models.Date{Year: 2025, Month: 1, Day: 1})
-				today := rectifications.Today(time.Now())
+				today := e.rectSvc().Today()
 				e.openRect("360102-02", today) // due today: the reminder
-				_, err := rectifications.Sweep(context.Background(), e.db, time.Now())
+				_, err := e.rectSvc().Sweep(context.Background())
 				require.NoError(e.t, err)
 				return "/api/v1/escalations?per_page=200", nil
 			},
@@ -198,9 +197,9 @@ func rectificationMatrixRows() []matrixRow {
 		{method: get, route: "/api/v1/escalations", name: "from tomorrow: none", want: only(ok, rectReaders...),
 			prep: func(e *env, _ string) (string, any) {
 				e.openRect("360102-01", models.Date{Year: 2025, Month: 1, Day: 1})
-				_, err := rectifications.Sweep(context.Background(), e.db, time.Now())
+				_, err := e.rectSvc().Sweep(context.Background())
 				require.NoError(e.t, err)
-				tomorrow := models.DateOf(rectifications.Today(time.Now()).Time().AddDate(0, 0, 1))
+				tomorrow := models.DateOf(e.rectSvc().Today().Time().AddDate(0, 0, 1))
 				return "/api/v1/escalations?from=" + tomorrow.String(), nil
 			},
 			check: func(t *testing.T, _ *env, as string, res response) {
@@ -239,7 +238,7 @@ func (e *env) rectSvc() *rectifications.Service {
 	e.t.Helper()
 	cfg, err := app.ConfigFromEnv()
 	require.NoError(e.t, err)
-	return rectifications.New(e.db, storage.NewLocal(cfg.DataDir))
+	return rectifications.New(e.db, storage.NewLocal(cfg.DataDir), cfg.Location)
 }
 
 // rectPhoto uploads an evidence photo to rectification id as the fixture manager.

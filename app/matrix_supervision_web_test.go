@@ -6,13 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"quality/models"
-	"quality/rectifications"
 )
 
 // supervisionPageMatrixRows are the rows of the supervision pages: they admit the
@@ -204,7 +202,7 @@ func supervisionPageMatrixRows() []matrixRow {
 			prep: func(e *env, _ string) (string, any) {
 				e.openRect("360102-01", models.Date{Year: 2025, Month: 1, Day: 1})
 				e.openRect("360402-01", models.Date{Year: 2025, Month: 1, Day: 1})
-				_, err := rectifications.Sweep(context.Background(), e.db, time.Now())
+				_, err := e.rectSvc().Sweep(context.Background())
 				require.NoError(e.t, err)
 				return "/escalations?level=city", nil
 			},

@@ -80,7 +80,7 @@ func (s *server) downloadRectifications(c *fiber.Ctx) error {
 	if f.Overdue {
 		name = "逾期整改清单"
 	}
-	return sendFile(c, name+"-"+time.Now().In(rectifications.Shanghai).Format("20060102")+".xlsx", mimeXLSX, buf.Bytes())
+	return sendFile(c, name+"-"+time.Now().In(s.cfg.Location).Format("20060102")+".xlsx", mimeXLSX, buf.Bytes())
 }
 
 func (s *server) getRectification(c *fiber.Ctx) error {

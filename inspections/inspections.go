@@ -34,13 +34,10 @@ type Service struct {
 	Loc *time.Location
 }
 
-// chinaTime is UTC+8 (China has no daylight saving), the calendar of due dates.
-var chinaTime = time.FixedZone("Asia/Shanghai", 8*3600)
-
-// NewService returns a service on the wall clock keeping photos in files and moving
-// rectifications through rects.
-func NewService(db *gorm.DB, files storage.Store, rects *rectifications.Service) *Service {
-	return &Service{DB: db, Photos: photos.Store{Files: files}, Rects: rects, Now: time.Now, Loc: chinaTime}
+// NewService returns a service on the wall clock keeping photos in files, moving
+// rectifications through rects, and counting due dates in loc, the company's zone.
+func NewService(db *gorm.DB, files storage.Store, rects *rectifications.Service, loc *time.Location) *Service {
+	return &Service{DB: db, Photos: photos.Store{Files: files}, Rects: rects, Now: time.Now, Loc: loc}
 }
 
 // StartInput starts an inspection. ClientID is made by the inspector's device, so a

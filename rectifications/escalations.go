@@ -31,10 +31,10 @@ type EscalationFilter struct {
 func (s *Service) ListEscalations(ctx context.Context, scope models.Scope, f EscalationFilter) (models.List[EscalationView], error) {
 	mf := models.EscalationFilter{Level: f.Level, UnitID: f.UnitID, Page: f.Page}
 	if !f.From.IsZero() {
-		mf.From = midnight(f.From)
+		mf.From = s.midnight(f.From)
 	}
 	if !f.To.IsZero() {
-		mf.To = midnight(f.To).AddDate(0, 0, 1)
+		mf.To = s.midnight(f.To).AddDate(0, 0, 1)
 	}
 	list, err := models.ListEscalations(ctx, s.DB, scope, mf)
 	out := models.List[EscalationView]{Items: make([]EscalationView, 0, len(list.Items)), Total: list.Total}
@@ -49,7 +49,7 @@ func (s *Service) ListEscalations(ctx context.Context, scope models.Scope, f Esc
 	if err != nil {
 		return out, err
 	}
-	today := Today(s.Now())
+	today := s.Today()
 	for _, e := range list.Items {
 		u := units[e.NotifiedUnitID]
 		v := EscalationView{Escalation: e, NotifiedUnit: unitOf(&u)}

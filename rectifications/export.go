@@ -13,7 +13,7 @@ import (
 const Sheet = "整改清单"
 
 // columns are the export's columns: days overdue a number, empty when not overdue;
-// the due day a date; instants shown in Asia/Shanghai.
+// the due day a date; instants shown in the company's zone.
 var columns = []workbook.Column{{Title: "整改编号", Kind: workbook.ID, Width: 9}, {Title: "网点编码", Width: 12}, {Title: "网点", Width: 24},
 	{Title: "责任单位", Width: 16}, {Title: "规则", Width: 8}, {Title: "问题", Width: 40}, {Title: "一票否决", Width: 9}, {Title: "状态", Width: 9},
 	{Title: "逾期天数", Kind: workbook.Int, Width: 9}, {Title: "到期日", Kind: workbook.Date, Width: 12}, {Title: "创建时间", Kind: workbook.DateTime, Width: 17},
@@ -36,13 +36,13 @@ var StatusNames = map[string]string{
 // batch at a time; overdue rows are highlighted. Nothing reaches w unless the whole
 // workbook is written, so a failure can still become an error response.
 func (s *Service) WriteWorkbook(ctx context.Context, scope models.Scope, f Filter, w io.Writer) error {
-	today := Today(s.Now())
-	return workbook.Stream(w, Shanghai, func(x *workbook.Writer) error {
+	today := s.Today()
+	return workbook.Stream(w, s.Loc, func(x *workbook.Writer) error {
 		sh, err := x.NewSheet(Sheet, columns, workbook.SheetOptions{})
 		if err != nil {
 			return err
 		}
-		err = models.EachRectification(ctx, s.DB, scope, f.modelFilter(today), func(batch []models.Rectification) error {
+		err = models.EachRectification(ctx, s.DB, scope, s.modelFilter(f, today), func(batch []models.Rectification) error {
 			for _, r := range batch {
 				v := viewOf(r, today)
 				critical := ""

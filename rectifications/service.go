@@ -3,7 +3,6 @@ package rectifications
 import (
 	"context"
 	"time"
-	_ "time/tzdata" // Asia/Shanghai on hosts without a zone database
 
 	"gorm.io/gorm"
 
@@ -12,30 +11,20 @@ import (
 	"quality/storage"
 )
 
-// Shanghai is the zone the company's days are counted in: a rectification due on a day
-// is overdue from the next midnight in Asia/Shanghai.
-var Shanghai = mustZone("Asia/Shanghai")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // the zone database is embedded
-	}
-	return loc
-}
-
 // Service holds what the rectification use cases need; the clock is injected so that
-// overdue and escalation are tested on fixed days.
+// overdue and escalation are tested on fixed days. Days are counted in Loc, the
+// company's zone: a rectification due on a day is overdue from the next midnight there.
 type Service struct {
 	DB     *gorm.DB
 	Photos photos.Store
 	Now    func() time.Time
+	Loc    *time.Location
 }
 
 // New returns a service on db keeping evidence photos in files (where the inspections
-// keep theirs, so one picture is stored once), on the real clock.
-func New(db *gorm.DB, files storage.Store) *Service {
-	return &Service{DB: db, Photos: photos.Store{Files: files}, Now: func() time.Time { return time.Now().UTC() }}
+// keep theirs, so one picture is stored once), on the real clock, counting days in loc.
+func New(db *gorm.DB, files storage.Store, loc *time.Location) *Service {
+	return &Service{DB: db, Photos: photos.Store{Files: files}, Now: func() time.Time { return time.Now().UTC() }, Loc: loc}
 }
 
 // Caller is who acts: the actor for the audit log and the timeline, the user with
@@ -46,8 +35,8 @@ type Caller struct {
 	Scope models.Scope
 }
 
-// Today is the calendar day of now in Asia/Shanghai.
-func Today(now time.Time) models.Date { return models.DateOf(now.In(Shanghai)) }
+// Today is the company's calendar day now.
+func (s *Service) Today() models.Date { return models.DateOf(s.Now().In(s.Loc)) }
 
 // Overdue reports whether r is overdue on day today: still open and due before it.
 // A submitted rectification is not overdue: the branch has answered and the next move
@@ -122,7 +111,7 @@ type Filter struct {
 	Status   string
 	Overdue  bool
 	Critical *bool
-	// From and To are days in Asia/Shanghai, both included, applied to the creation
+	// From and To are days in the company's zone, both included, applied to the creation
 	// day (On "created", the default) or to the due date (On "due").
 	From, To models.Date
 	On       string
@@ -132,8 +121,9 @@ type Filter struct {
 // PeriodFields are the allowed values of Filter.On.
 var PeriodFields = []string{"created", "due"}
 
-// modelFilter turns f into the query filter on day today.
-func (f Filter) modelFilter(today models.Date) models.RectificationFilter {
+// modelFilter turns f into the query filter on day today, its days bounded in the
+// company's zone.
+func (s *Service) modelFilter(f Filter, today models.Date) models.RectificationFilter {
 	m := models.RectificationFilter{UnitID: f.UnitID, Status: f.Status, Critical: f.Critical, Page: f.Page}
 	if f.Overdue {
 		m.OverdueOn = today
@@ -142,24 +132,24 @@ func (f Filter) modelFilter(today models.Date) models.RectificationFilter {
 		m.DueFrom, m.DueTo = f.From, f.To
 	} else {
 		if !f.From.IsZero() {
-			m.CreatedFrom = midnight(f.From)
+			m.CreatedFrom = s.midnight(f.From)
 		}
 		if !f.To.IsZero() {
-			m.CreatedBefore = midnight(f.To).AddDate(0, 0, 1)
+			m.CreatedBefore = s.midnight(f.To).AddDate(0, 0, 1)
 		}
 	}
 	return m
 }
 
-// midnight is the start of day d in Asia/Shanghai.
-func midnight(d models.Date) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Shanghai)
+// midnight is the start of day d in the company's zone.
+func (s *Service) midnight(d models.Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, s.Loc)
 }
 
 // List returns one page of the rectifications in the caller's scope.
 func (s *Service) List(ctx context.Context, scope models.Scope, f Filter) (models.List[View], error) {
-	today := Today(s.Now())
-	list, err := models.ListRectifications(ctx, s.DB, scope, f.modelFilter(today))
+	today := s.Today()
+	list, err := models.ListRectifications(ctx, s.DB, scope, s.modelFilter(f, today))
 	out := models.List[View]{Items: make([]View, 0, len(list.Items)), Total: list.Total}
 	if err != nil {
 		return out, err
@@ -181,7 +171,7 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*Detail
 }
 
 func (s *Service) detail(ctx context.Context, r *models.Rectification) (*Detail, error) {
-	d := &Detail{View: viewOf(*r, Today(s.Now())), Finding: r.Finding}
+	d := &Detail{View: viewOf(*r, s.Today()), Finding: r.Finding}
 	var err error
 	if d.Timeline, err = models.RectificationTimeline(ctx, s.DB, r.ID); err != nil {
 		return nil, err

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -36,7 +35,7 @@ const sweepBatch = 500
 //   - reminder: the branch (the assignee unit), from ReminderDays before the due date
 //     up to the due date itself;
 //   - city: the city company above the branch, once the due date has passed (the day
-//     after it, in Asia/Shanghai);
+//     after it, in the company's zone);
 //   - province: the provincial office, ProvinceAfterDays after the due date.
 //
 // Each level is reached once: the unique index on (rectification, level) decides, so
@@ -44,13 +43,15 @@ const sweepBatch = 500
 // escalation writes one audit event as the system actor in its own transaction, and is
 // logged. A reminder whose window passed while nobody swept is not sent late; the
 // levels after it still are.
-func Sweep(ctx context.Context, db *gorm.DB, now time.Time) (Swept, error) {
+func (s *Service) Sweep(ctx context.Context) (Swept, error) {
 	var out Swept
+	db := s.DB
 	pol, err := policy.Load(ctx, db)
 	if err != nil {
 		return out, err
 	}
-	today := Today(now)
+	now := s.Now().UTC()
+	today := s.Today()
 	day := func(offset int) models.Date { return models.DateOf(today.Time().AddDate(0, 0, offset)) }
 	levels := []struct {
 		level          string

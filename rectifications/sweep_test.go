@@ -17,7 +17,7 @@ import (
 
 // shanghaiNoon is noon of a day in Shanghai.
 func shanghaiNoon(d models.Date) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, rectifications.Shanghai)
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, shanghai)
 }
 
 func (f *fixture) escalateAuditCount() int64 {
@@ -41,7 +41,7 @@ func TestSweepLevels(t *testing.T) {
 
 		sweep := func(day models.Date) []string {
 			t.Helper()
-			got, err := rectifications.Sweep(f.ctx, db, shanghaiNoon(day))
+			got, err := f.sweepAt(shanghaiNoon(day))
 			require.NoError(t, err)
 			var out []string
 			for _, e := range got.Escalations {
@@ -84,7 +84,7 @@ func TestSweepPolicyFromSettings(t *testing.T) {
 		early := f.open("360102-01", date(2026, 3, 10))
 		late := f.open("360102-02", date(2026, 3, 1))
 
-		got, err := rectifications.Sweep(f.ctx, db, shanghaiNoon(date(2026, 3, 7)))
+		got, err := f.sweepAt(shanghaiNoon(date(2026, 3, 7)))
 		require.NoError(t, err)
 		levels := map[uint][]string{}
 		for _, e := range got.Escalations {
@@ -120,7 +120,7 @@ func TestSweepParallel(t *testing.T) {
 		for i := range sweepers {
 			wg.Go(func() {
 				<-start
-				results[i], errs[i] = rectifications.Sweep(f.ctx, db, now)
+				results[i], errs[i] = f.sweepAt(now)
 			})
 		}
 		close(start)
@@ -135,7 +135,7 @@ func TestSweepParallel(t *testing.T) {
 		require.NoError(t, db.Model(&models.Escalation{}).Count(&rows).Error)
 		assert.EqualValues(t, 2*n, rows)
 		assert.EqualValues(t, 2*n, f.escalateAuditCount(), "one audit row per escalation, none for a lost race")
-		again, err := rectifications.Sweep(f.ctx, db, now)
+		again, err := f.sweepAt(now)
 		require.NoError(t, err)
 		assert.Empty(t, again.Escalations)
 	})
@@ -149,7 +149,7 @@ func TestEscalationList(t *testing.T) {
 		nc := f.open("360102-01", date(2026, 3, 1))
 		jj := f.open("360402-01", date(2026, 3, 1))
 		soon := f.open("360102-02", date(2026, 3, 21))
-		_, err := rectifications.Sweep(f.ctx, db, shanghaiNoon(date(2026, 3, 20)))
+		_, err := f.sweepAt(shanghaiNoon(date(2026, 3, 20)))
 		require.NoError(t, err)
 
 		list := func(scope models.Scope, flt rectifications.EscalationFilter) map[string][]uint {

@@ -39,7 +39,7 @@ func TestRankingSurvivesReopenAndTemplateChanges(t *testing.T) {
 		require.NoError(t, err)
 
 		files := storage.NewLocal(t.TempDir())
-		svc := inspections.NewService(db, files, rectifications.New(db, files))
+		svc := inspections.NewService(db, files, rectifications.New(db, files, shanghai), shanghai)
 		clock := time.Date(2026, 9, 15, 2, 0, 0, 0, time.UTC)
 		svc.Now = func() time.Time { return clock }
 		insp := models.Actor{UserID: fx.Inspector.ID, Username: fx.Inspector.Username, RequestID: "test"}

@@ -88,7 +88,7 @@ func newDemoSupervision(ctx context.Context, db *gorm.DB, files storage.Store, n
 		loc = time.FixedZone("CST", 8*3600)
 	}
 	d := &demoSupervision{now: now.UTC().Truncate(time.Second), loc: loc, outlets: map[uint][]models.OrgUnit{}, cityInspector: map[uint]uint{},
-		usernames: map[uint]string{}, rects: rectifications.New(db, files)}
+		usernames: map[uint]string{}, rects: rectifications.New(db, files, loc)}
 	if d.policy, err = policy.Load(ctx, db); err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func Open(t testing.TB, db *gorm.DB, outletCode string, o Options) *models.Recti
 		}
 		r = &models.Rectification{FindingID: f.ID, OrgUnitID: outlet.ID, AssigneeUnitID: branch.ID, Critical: o.Critical,
 			DueOn: o.DueOn, CreatedAt: o.At, UpdatedAt: o.At}
-		return rectifications.New(db, nil).Open(tx, r, models.SystemActor, o.At)
+		return rectifications.New(db, nil, time.UTC).Open(tx, r, models.SystemActor, o.At) // opening counts no days
 	}))
 	return r
 }
