@@ -18,13 +18,17 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 	"gorm.io/gorm"
 
+	"quality/accountability"
 	"quality/accounts"
 	"quality/exams"
 	"quality/inspections"
+	"quality/metrics"
 	"quality/models"
+	"quality/patrols"
 	"quality/rectifications"
 	"quality/reports"
 	"quality/storage"
+	"quality/training"
 )
 
 // Deps are the services the app uses; main and tests build them.
@@ -54,9 +58,16 @@ type server struct {
 	exams    *exams.Service
 	exports  *reports.Exporter
 	// files is the one file storage every service that keeps files was built with.
-	files          storage.Store
+	files storage.Store
+	// The domain services, each built once here with the database, the clock and the
+	// configured zone.
 	inspections    *inspections.Service
 	rectifications *rectifications.Service
+	cases          *accountability.Service
+	courses        *training.CourseService
+	metrics        *metrics.Service
+	patrols        *patrols.Service
+	rankings       *reports.Service
 }
 
 // New builds the whole application: main and every HTTP test use it.
@@ -103,7 +114,16 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	// One rectification service: its own routes and the inspections' submit, follow-up,
 	// void and reopen all move rectifications through it.
 	rects := rectifications.New(deps.DB, files, cfg.Location)
+	courses := training.NewCourseService(deps.DB, cfg.Location)
+	if cfg.SignInGuesses > 0 {
+		courses.MaxSignInGuesses = cfg.SignInGuesses
+	}
 	s := &server{
+		cases:          accountability.NewService(deps.DB, cfg.Location),
+		courses:        courses,
+		metrics:        metrics.NewService(deps.DB, cfg.Location),
+		patrols:        patrols.NewService(deps.DB, cfg.Location),
+		rankings:       reports.NewService(deps.DB, cfg.Location),
 		files:          files,
 		inspections:    inspections.NewService(deps.DB, files, rects, cfg.Location),
 		rectifications: rects,

@@ -10,11 +10,9 @@ import (
 	"quality/models"
 )
 
-// caseService is the case service on the wall clock in the configured zone, so "today"
-// of the statement window is the local date.
-func (s *server) caseService() *accountability.Service {
-	return accountability.NewService(s.db, s.cfg.Location)
-}
+// caseService is the case service, on the wall clock in the configured zone, so
+// "today" of the statement window is the local date.
+func (s *server) caseService() *accountability.Service { return s.cases }
 
 // caseCaller is the caller of a case route: actor, scope and own employee.
 func caseCaller(c *fiber.Ctx) accountability.Caller {

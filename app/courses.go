@@ -10,15 +10,9 @@ import (
 	"quality/training"
 )
 
-// courseService is the course service on the wall clock in the configured zone, so
+// courseService is the course service, on the wall clock in the configured zone, so
 // "today" of the onboarding plan is the local date.
-func (s *server) courseService() *training.CourseService {
-	cs := training.NewCourseService(s.db, s.cfg.Location)
-	if s.cfg.SignInGuesses > 0 {
-		cs.MaxSignInGuesses = s.cfg.SignInGuesses
-	}
-	return cs
-}
+func (s *server) courseService() *training.CourseService { return s.courses }
 
 // courseEditor reports whether the caller sees and writes drafts.
 func courseEditor(c *fiber.Ctx) bool { return accounts.HasRole(currentUser(c), courseEditors...) }

@@ -11,7 +11,7 @@ import (
 )
 
 // metricService is the service metrics service on the wall clock in the configured zone.
-func (s *server) metricService() *metrics.Service { return metrics.NewService(s.db, s.cfg.Location) }
+func (s *server) metricService() *metrics.Service { return s.metrics }
 
 // metricCaller writes with the scope the route's role gives (an admin's subtrees).
 func metricCaller(c *fiber.Ctx) metrics.Caller {

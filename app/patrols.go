@@ -11,7 +11,7 @@ import (
 )
 
 // patrolService is the patrol service on the wall clock in the configured zone.
-func (s *server) patrolService() *patrols.Service { return patrols.NewService(s.db, s.cfg.Location) }
+func (s *server) patrolService() *patrols.Service { return s.patrols }
 
 // patrolCaller: an admin plans for any inspector, an inspector for themself.
 func patrolCaller(c *fiber.Ctx) patrols.Caller {

@@ -14,7 +14,7 @@ import (
 )
 
 // rankingService is the ranking on the wall clock in the configured zone.
-func (s *server) rankingService() *reports.Service { return reports.NewService(s.db, s.cfg.Location) }
+func (s *server) rankingService() *reports.Service { return s.rankings }
 
 // period reads the period parameter (default: the last quarter over); malformed is a
 // field error, and so is one that has not begun.
