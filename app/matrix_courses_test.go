@@ -79,6 +79,8 @@ func courseMatrixRows() []matrixRow {
 			}},
 
 		{method: post, route: "/api/v1/sessions/:id/attendance", want: only(created, courseEditors...),
+			// The employee's first attendance also completes the course: its completion is audited too.
+			auditsAs: map[string]int64{admin: 2},
 			prep: func(e *env, _ string) (string, any) {
 				return withID("/api/v1/sessions/:id/attendance", e.freshSession(false)), map[string]any{"employee_id": e.employee("360102-01001")}
 			}},
