@@ -22,9 +22,10 @@ import (
 
 // The supervision loop on a phone (R7): an inspector at 390 × 844 completes the hall
 // checklist by tapping, with no 保存 pressed; the network drops for two answers, which
-// wait as 待同步 and are sent when it returns; a photo of the failed item is resized in
-// the browser and uploaded; submit is refused with the missing item named and linked,
-// the page opening at it; the inspector answers it and submits. The branch manager
+// wait as 待同步 and are sent when it returns, as does the failed item's photo chosen
+// while offline, resized in the browser and uploaded; submit is refused with the
+// missing item named and linked, the page opening at it; the inspector answers it and
+// submits. The branch manager
 // sees the rectification, is refused without a photo and keeps the typed text, then
 // sends it with a photo; another inspector verifies.
 func TestInspectionOnAPhone(t *testing.T) {
@@ -65,8 +66,15 @@ func TestInspectionOnAPhone(t *testing.T) {
 			}
 			insp.tapAnswer(it, it.Key == failed)
 		}
+		// The photo is chosen with no network: it waits as 待同步, chosen, and goes out
+		// when the network returns.
+		insp.setOffline(true)
 		insp.run(chromedp.SetUploadFiles(chromedp.CSS(`input[name="items[`+failed+`][photo]"]`), []string{photo}))
+		insp.waitState(failed, "pending")
+		assert.Contains(t, insp.text("#sync-state"), "1")
+		insp.setOffline(false)
 		insp.run(chromedp.WaitVisible(chromedp.CSS(itemSel(failed) + ` .photos img`)))
+		insp.problems() // the upload refused while offline
 		insp.waitAllSaved()
 		assert.Equal(t, "18", insp.text("#answered"), "已答 counts every answer")
 		assert.EqualValues(t, 18, answeredItems(t, db, inspection), "every tapped answer is stored, the two sent after the network came back too")

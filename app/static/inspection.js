@@ -15,6 +15,9 @@
   var prefix = "quality.inspection." + id + ".";
   var labels = { saved: t.tSaved, saving: t.tSaving, failed: t.tFailed, pending: t.tPending };
   var pending = {}, inflight = {}, conflicts = {}, timers = {}, uploads = 0, submitting = false, lastButton = null;
+  // photosWaiting are the items whose chosen photo could not go out for want of a
+  // network: it stays chosen (in this page only) and is sent when the network returns.
+  var photosWaiting = {};
   var seq = Date.now();
   var store = (function () {
     try { localStorage.setItem(prefix + "probe", "1"); localStorage.removeItem(prefix + "probe"); return localStorage; } catch (e) { return null; }
@@ -67,7 +70,7 @@
     summary();
   }
   function summary() {
-    var n = pendingKeys().length, el = document.getElementById("sync-state");
+    var n = pendingKeys().length + Object.keys(photosWaiting).length, el = document.getElementById("sync-state");
     if (el) { el.textContent = n > 0 ? labels.pending + " " + n : ""; }
   }
   function count() {
@@ -214,15 +217,19 @@
     sec.querySelector(".fields").insertAdjacentElement("afterend", c);
   }
 
-  // flush sends every pending answer, oldest first, one after another.
+  // flush sends every pending answer, oldest first, one after another, then every photo
+  // that waited for the network.
   function flush() {
     each(items(), function (sec) {
       var key = sec.dataset.key;
       if (timers[key]) { clearTimeout(timers[key]); delete timers[key]; }
     });
-    return pendingKeys().reduce(function (chain, key) {
+    var chain = pendingKeys().reduce(function (chain, key) {
       return chain.then(function () { return send(key); });
     }, Promise.resolve());
+    return Object.keys(photosWaiting).reduce(function (chain, key) {
+      return chain.then(function () { var sec = section(key); return sec ? upload(sec) : null; });
+    }, chain);
   }
 
   // Photos: resized to a long edge of 1,600 px as JPEG where the browser can, else the
@@ -242,12 +249,15 @@
   }
   function upload(sec) {
     var input = field(sec, "photo"), file = input && input.files && input.files[0];
-    if (!file) { return; }
-    var bar = sec.querySelector(".upload-progress"), key = sec.dataset.key;
+    var key = sec.dataset.key;
+    if (!file || sec.dataset.uploading) { return Promise.resolve(); }
+    if (navigator.onLine === false) { photosWaiting[key] = true; state(sec, "pending", t.tPhotoWaiting); return Promise.resolve(); }
+    var bar = sec.querySelector(".upload-progress");
+    sec.dataset.uploading = "1";
     uploads++;
     bar.hidden = false;
     bar.value = 0;
-    resize(file).then(function (blob) {
+    return resize(file).then(function (blob) { return new Promise(function (finished) {
       var fd = new FormData(), xhr = new XMLHttpRequest();
       fd.append("file", blob, blob === file ? file.name : "photo.jpg");
       xhr.open("POST", api + encodeURIComponent(key) + "/photos");
@@ -256,6 +266,15 @@
       xhr.addEventListener("loadend", function () {
         uploads--;
         bar.hidden = true;
+        delete sec.dataset.uploading;
+        finished();
+        if (xhr.status === 0) {
+          // No network: the photo waits, chosen, for it to return.
+          photosWaiting[key] = true;
+          state(sec, "pending", t.tPhotoWaiting);
+          return;
+        }
+        delete photosWaiting[key];
         var data = null;
         try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
         if (xhr.status === 201 && data) {
@@ -267,13 +286,14 @@
           img.alt = t.tPhoto + " #" + data.id;
           a.appendChild(img);
           sec.querySelector(".photos").appendChild(a);
+          state(sec, "saved");
           return;
         }
         // The file stays chosen: 上传 tries again.
         state(sec, "failed", t.tUploadFailed + (data ? " · " + message(data) : ""));
       });
       xhr.send(fd);
-    });
+    }); });
   }
 
   form.addEventListener("change", function (ev) {
@@ -308,7 +328,7 @@
     var blocked = document.getElementById("submit-state");
     flush().then(function () {
       if (!b.classList.contains("submit")) { return; }
-      var left = pendingKeys().length + uploads;
+      var left = pendingKeys().length + uploads + Object.keys(photosWaiting).length;
       if (left > 0) {
         blocked.textContent = t.tBlocked.replace("{n}", String(left));
         blocked.hidden = false;
@@ -343,5 +363,5 @@
   count();
   flush();
   window.addEventListener("online", flush);
-  setInterval(function () { if (pendingKeys().length > 0 && navigator.onLine !== false) { flush(); } }, 15000);
+  setInterval(function () { if (pendingKeys().length + Object.keys(photosWaiting).length > 0 && navigator.onLine !== false) { flush(); } }, 15000);
 })();
