@@ -42,7 +42,7 @@ func (s *server) createQuestion(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	q, err := exams.CreateQuestion(c.UserContext(), s.db, actorOf(c), in)
+	q, err := s.exams.CreateQuestion(c.UserContext(), actorOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (s *server) updateQuestion(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	q, err := exams.UpdateQuestion(c.UserContext(), s.db, actorOf(c), id, in)
+	q, err := s.exams.UpdateQuestion(c.UserContext(), actorOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *server) archiveQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := exams.ArchiveQuestion(c.UserContext(), s.db, actorOf(c), id); err != nil {
+	if err := s.exams.ArchiveQuestion(c.UserContext(), actorOf(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -82,7 +82,7 @@ func (s *server) listExams(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	list, err := exams.ListVisible(c.UserContext(), s.db, currentUser(c), p)
+	list, err := s.exams.ListVisible(c.UserContext(), currentUser(c), p)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (s *server) getExam(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := exams.Visible(c.UserContext(), s.db, currentUser(c), id)
+	e, err := s.exams.Visible(c.UserContext(), currentUser(c), id)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (s *server) createExam(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	e, err := exams.CreateExam(c.UserContext(), s.db, actorOf(c), in)
+	e, err := s.exams.CreateExam(c.UserContext(), actorOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (s *server) updateExam(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	e, err := exams.UpdateExam(c.UserContext(), s.db, actorOf(c), id, in)
+	e, err := s.exams.UpdateExam(c.UserContext(), actorOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func (s *server) publishExam(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := exams.PublishExam(c.UserContext(), s.db, actorOf(c), id)
+	e, err := s.exams.PublishExam(c.UserContext(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (s *server) setOverride(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	o, err := exams.SetOverride(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, in)
+	o, err := s.exams.SetOverride(c.UserContext(), actorOf(c), scopeOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (s *server) submitAttempt(c *fiber.Ctx) error {
 
 func (s *server) exportBank(c *fiber.Ctx) error {
 	var buf bytes.Buffer
-	if err := exams.WriteBank(c.UserContext(), s.db, true, &buf); err != nil {
+	if err := s.exams.WriteBank(c.UserContext(), true, &buf); err != nil {
 		return err
 	}
 	return sendFile(c, "题库.xlsx", mimeXLSX, buf.Bytes())
@@ -236,7 +236,7 @@ func (s *server) exportBank(c *fiber.Ctx) error {
 
 func (s *server) bankTemplate(c *fiber.Ctx) error {
 	var buf bytes.Buffer
-	if err := exams.WriteBank(c.UserContext(), s.db, false, &buf); err != nil {
+	if err := s.exams.WriteBank(c.UserContext(), false, &buf); err != nil {
 		return err
 	}
 	return sendFile(c, "题库导入模板.xlsx", mimeXLSX, buf.Bytes())
@@ -253,7 +253,7 @@ func (s *server) importBank(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	rep, err := exams.ImportBank(c.UserContext(), s.db, actorOf(c), f, dryRun)
+	rep, err := s.exams.ImportBank(c.UserContext(), actorOf(c), f, dryRun)
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func (s *server) examAnalysis(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := exams.AnalyzeExam(c.UserContext(), s.db, id)
+	a, err := s.exams.AnalyzeExam(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func (s *server) examAnalysisXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := exams.AnalyzeExam(c.UserContext(), s.db, id)
+	a, err := s.exams.AnalyzeExam(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

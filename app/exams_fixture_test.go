@@ -102,7 +102,7 @@ func newQuestionBody() map[string]any {
 func freshQuestion(route string, body any) func(*env, string) (string, any) {
 	return func(e *env, _ string) (string, any) {
 		in := newQuestionBody()
-		q, err := exams.CreateQuestion(context.Background(), e.db, models.SystemActor, exams.QuestionInput{
+		q, err := exams.NewService(e.db).CreateQuestion(context.Background(), models.SystemActor, exams.QuestionInput{
 			Kind: "single", Category: "etiquette", Difficulty: 1, Stem: in["stem"].(string),
 			Options: in["options"].([]string), Answer: []int{0}, Explanation: "R9.1", Rule: "R9.1"})
 		require.NoError(e.t, err)
@@ -123,7 +123,7 @@ func newExamBody() map[string]any {
 func freshExam(route string, body any) func(*env, string) (string, any) {
 	return func(e *env, _ string) (string, any) {
 		now := time.Now().UTC()
-		x, err := exams.CreateExam(context.Background(), e.db, models.SystemActor, exams.ExamInput{
+		x, err := exams.NewService(e.db).CreateExam(context.Background(), models.SystemActor, exams.ExamInput{
 			Title: "抽查小测", Kind: models.ExamGeneral, TimeLimitMinutes: 10, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour),
 			Blueprint: []models.BlueprintRule{{Category: "ethics", Count: 2, Points: 10}}, PassPercent: 60, AttemptsAllowed: 1})
 		require.NoError(e.t, err)
@@ -135,16 +135,17 @@ func freshExam(route string, body any) func(*env, string) (string, any) {
 // at it, for rows that close an attempt.
 func (e *env) freshEmployeeAttempt() uint {
 	e.t.Helper()
+	svc := exams.NewService(e.db)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	x, err := exams.CreateExam(ctx, e.db, models.SystemActor, exams.ExamInput{
+	x, err := svc.CreateExam(ctx, models.SystemActor, exams.ExamInput{
 		Title: "随堂测验", Kind: models.ExamGeneral, TimeLimitMinutes: 10, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour),
 		Blueprint: []models.BlueprintRule{{Category: "ethics", Count: 2, Points: 10}}, PassPercent: 60, AttemptsAllowed: 1})
 	require.NoError(e.t, err)
-	_, err = exams.PublishExam(ctx, e.db, models.SystemActor, x.ID)
+	_, err = svc.PublishExam(ctx, models.SystemActor, x.ID)
 	require.NoError(e.t, err)
 	id := e.employee("360102-01001")
-	v, _, err := exams.NewService(e.db).Start(ctx, models.SystemActor, &id, x.ID)
+	v, _, err := svc.Start(ctx, models.SystemActor, &id, x.ID)
 	require.NoError(e.t, err)
 	return v.ID
 }

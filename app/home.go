@@ -135,7 +135,7 @@ func (s *server) myTiles(ctx context.Context, u *models.User) ([]homeTile, error
 
 // openExamsFor counts the exams of the /exams page the caller may take now and has not passed.
 func (s *server) openExamsFor(ctx context.Context, u *models.User, now time.Time) (int64, error) {
-	return exams.OpenNotPassed(ctx, s.db, u, now)
+	return s.exams.OpenNotPassed(ctx, u, now)
 }
 
 // managerTiles are the branch's: rectifications, cases, handbook, onboarding, certificates.

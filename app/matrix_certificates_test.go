@@ -174,7 +174,7 @@ func (e *env) issueCertificate(id uint) *models.Certificate {
 		if err := models.InsertAttempt(tx, a, nil); err != nil {
 			return err
 		}
-		c, err = exams.IssueCertificate(tx, models.SystemActor, exams.DefaultCertificatePolicy, exam, a)
+		c, err = exams.NewService(e.db).IssueCertificate(tx, models.SystemActor, exams.DefaultCertificatePolicy, exam, a)
 		return err
 	}))
 	return c

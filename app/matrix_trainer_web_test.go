@@ -99,7 +99,7 @@ func trainerPageMatrixRows() []matrixRow {
 func (e *env) oversizedDraft() uint {
 	e.t.Helper()
 	now := time.Now().UTC()
-	x, err := exams.CreateExam(context.Background(), e.db, models.SystemActor, exams.ExamInput{
+	x, err := exams.NewService(e.db).CreateExam(context.Background(), models.SystemActor, exams.ExamInput{
 		Title: fmt.Sprintf("题量超出题库的考试 %d", uniq()), Kind: models.ExamGeneral, TimeLimitMinutes: 10,
 		OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour),
 		Blueprint:   []models.BlueprintRule{{Category: "ethics", Difficulty: 1, Count: 200, Points: 1}},

@@ -53,7 +53,7 @@ func (s *server) examAnalysisPage(c *fiber.Ctx) error {
 	}
 	lang := language(c)
 	d := examAnalysisData{Exam: exam}
-	a, err := exams.AnalyzeExam(ctx, s.db, id)
+	a, err := s.exams.AnalyzeExam(ctx, id)
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve) && len(ve.Fields) == 1 && ve.Fields[0].Code == "too_few_attempts":

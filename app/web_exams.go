@@ -18,7 +18,7 @@ func (s *server) examsPage(c *fiber.Ctx) error {
 // (passed, attempts left, the cool-off's end) and 开始 only where a start can succeed.
 func (s *server) renderExams(c *fiber.Ctx, status int, refusal string) error {
 	u := currentUser(c)
-	list, err := exams.ListVisible(c.UserContext(), s.db, u, models.Page{PerPage: 50})
+	list, err := s.exams.ListVisible(c.UserContext(), u, models.Page{PerPage: 50})
 	if err != nil {
 		return err
 	}

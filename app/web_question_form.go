@@ -138,7 +138,7 @@ func (s *server) editQuestionPage(c *fiber.Ctx) error {
 // createQuestionForm creates a question through exams.CreateQuestion, as the API does.
 func (s *server) createQuestionForm(c *fiber.Ctx) error {
 	f := readQuestionForm(c)
-	q, err := exams.CreateQuestion(c.UserContext(), s.db, actorOf(c), f.input())
+	q, err := s.exams.CreateQuestion(c.UserContext(), actorOf(c), f.input())
 	if status, byField, ok := s.refusalByField(c, err); ok {
 		return s.renderQuestionForm(c, status, questionFormData{In: f, Errors: byField})
 	}
@@ -160,7 +160,7 @@ func (s *server) updateQuestionForm(c *fiber.Ctx) error {
 		return err
 	}
 	f := readQuestionForm(c)
-	q, err := exams.UpdateQuestion(c.UserContext(), s.db, actorOf(c), id, f.input())
+	q, err := s.exams.UpdateQuestion(c.UserContext(), actorOf(c), id, f.input())
 	if status, byField, ok := s.refusalByField(c, err); ok {
 		f.Code = old.Code
 		return s.renderQuestionForm(c, status, questionFormData{Question: old, In: f, Errors: byField})
@@ -181,7 +181,7 @@ func (s *server) archiveQuestionForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := exams.ArchiveQuestion(c.UserContext(), s.db, actorOf(c), id); err != nil {
+	if err := s.exams.ArchiveQuestion(c.UserContext(), actorOf(c), id); err != nil {
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/questions/%d/edit?done=archived", id), fiber.StatusSeeOther)

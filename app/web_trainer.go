@@ -125,7 +125,7 @@ func (s *server) importBankUpload(c *fiber.Ctx, dryRun bool) (*workbook.Report, 
 		return nil, err
 	}
 	defer f.Close()
-	return exams.ImportBank(c.UserContext(), s.db, actorOf(c), f, dryRun)
+	return s.exams.ImportBank(c.UserContext(), actorOf(c), f, dryRun)
 }
 
 var (
@@ -187,7 +187,7 @@ func (s *server) examManagePage(c *fiber.Ctx) error {
 // them to a trainer, with the refusal msgs next to the exam refused.
 func (s *server) renderExamManage(c *fiber.Ctx, status int, p models.Page, notice string, refused uint, msgs []string) error {
 	p.PerPage = trainerPerPage
-	list, err := exams.ListVisible(c.UserContext(), s.db, currentUser(c), p)
+	list, err := s.exams.ListVisible(c.UserContext(), currentUser(c), p)
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,7 @@ func (s *server) publishExamForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = exams.PublishExam(c.UserContext(), s.db, actorOf(c), id)
+	_, err = s.exams.PublishExam(c.UserContext(), actorOf(c), id)
 	var ve *models.ValidationError
 	var ce *models.ConflictError
 	lang := language(c)

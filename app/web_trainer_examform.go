@@ -240,7 +240,7 @@ func (s *server) createExamForm(c *fiber.Ctx) error {
 		err = models.CheckLists(&in) // the form's lists are bounded as the API's are
 	}
 	if err == nil {
-		_, err = exams.CreateExam(c.UserContext(), s.db, actorOf(c), in)
+		_, err = s.exams.CreateExam(c.UserContext(), actorOf(c), in)
 	}
 	if status, byField, ok := s.refusalByField(c, err); ok {
 		return s.renderExamForm(c, status, examFormData{In: f, Errors: byField}, src)
@@ -270,7 +270,7 @@ func (s *server) updateExamForm(c *fiber.Ctx) error {
 		err = models.CheckLists(&in) // the form's lists are bounded as the API's are
 	}
 	if err == nil {
-		_, err = exams.UpdateExam(c.UserContext(), s.db, actorOf(c), id, in)
+		_, err = s.exams.UpdateExam(c.UserContext(), actorOf(c), id, in)
 	}
 	if status, byField, ok := s.refusalByField(c, err); ok {
 		return s.renderExamForm(c, status, examFormData{Exam: old, In: f, Errors: byField}, src)

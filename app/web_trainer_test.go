@@ -182,7 +182,7 @@ func TestExamManagePage(t *testing.T) {
 		tr := e.login(trainer)
 		oversized := e.oversizedDraft()
 		now := time.Now().UTC()
-		draft, err := exams.CreateExam(ctx, db, models.SystemActor, exams.ExamInput{
+		draft, err := exams.NewService(db).CreateExam(ctx, models.SystemActor, exams.ExamInput{
 			Title: "网页发布的小测", Kind: models.ExamGeneral, TimeLimitMinutes: 10, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour),
 			Blueprint: []models.BlueprintRule{{Category: "ethics", Count: 2, Points: 10}}, PassPercent: 60, AttemptsAllowed: 1})
 		require.NoError(t, err)
@@ -304,16 +304,17 @@ func examFormBody(title string, now time.Time) formBody {
 // code, so that its latest version has been shown.
 func (e *env) usedBy(code string) {
 	e.t.Helper()
+	svc := exams.NewService(e.db)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	x, err := exams.CreateExam(ctx, e.db, models.SystemActor, exams.ExamInput{
+	x, err := svc.CreateExam(ctx, models.SystemActor, exams.ExamInput{
 		Title: "用过这道题的考试 " + code, Kind: models.ExamGeneral, TimeLimitMinutes: 10, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour),
 		Fixed: []models.FixedItem{{Code: code, Points: 10}}, PassPercent: 60, AttemptsAllowed: 1})
 	require.NoError(e.t, err)
-	_, err = exams.PublishExam(ctx, e.db, models.SystemActor, x.ID)
+	_, err = svc.PublishExam(ctx, models.SystemActor, x.ID)
 	require.NoError(e.t, err)
 	id := e.employee("360102-01001")
-	_, _, err = exams.NewService(e.db).Start(ctx, models.SystemActor, &id, x.ID)
+	_, _, err = svc.Start(ctx, models.SystemActor, &id, x.ID)
 	require.NoError(e.t, err)
 }
 

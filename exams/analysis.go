@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"quality/models"
 	"quality/workbook"
 )
@@ -240,11 +238,11 @@ func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
 // AnalyzeExam loads the exam's first submitted attempts and analyses them; fewer than
 // MinAnalysisAttempts is a validation error.
-func AnalyzeExam(ctx context.Context, db *gorm.DB, examID uint) (*Analysis, error) {
-	if _, err := models.GetExam(ctx, db, examID); err != nil {
+func (s *Service) AnalyzeExam(ctx context.Context, examID uint) (*Analysis, error) {
+	if _, err := models.GetExam(ctx, s.DB, examID); err != nil {
 		return nil, err
 	}
-	rows, err := models.FirstAttemptItems(ctx, db, examID)
+	rows, err := models.FirstAttemptItems(ctx, s.DB, examID)
 	if err != nil {
 		return nil, err
 	}

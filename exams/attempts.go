@@ -17,8 +17,9 @@ import (
 	"quality/models"
 )
 
-// Service runs attempts: it owns the clock, the grace after a deadline and the random
-// source, so tests can drive all three.
+// Service is the exams domain (questions, exams, attempts, certificates): it holds the
+// database, the clock, the grace after a deadline and the random source, so tests can
+// drive all of them.
 type Service struct {
 	DB *gorm.DB
 	// Now is the clock; Grace is how long after the deadline a save is still taken
@@ -434,7 +435,7 @@ func (s *Service) submit(ctx context.Context, actor models.Actor, attemptID, emp
 		}
 		if exam.Kind == models.ExamEtiquette && a.Passed {
 			// R8.3: passing certifies, in the grading's own transaction.
-			if _, err := IssueCertificate(tx, actor, s.Certificates, exam, a); err != nil {
+			if _, err := s.IssueCertificate(tx, actor, s.Certificates, exam, a); err != nil {
 				return err
 			}
 		}

@@ -133,7 +133,7 @@ func TestDeadlineIsTheEarlierOfLimitAndClose(t *testing.T) {
 				in.ClosesAt = c.closesAt
 				e := f.exam(in)
 				if c.extraMinutes > 0 {
-					_, err := exams.SetOverride(f.ctx, f.db, trainer, models.ScopeAll, e.ID,
+					_, err := f.svc.SetOverride(f.ctx, trainer, models.ScopeAll, e.ID,
 						exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraMinutes: c.extraMinutes, Reason: "视力障碍，延时"})
 					require.NoError(t, err)
 					require.EqualValues(t, 1, f.audits("override", "exam", e.ID))
@@ -671,17 +671,17 @@ func TestAttemptsAllowedAndExtraAttempts(t *testing.T) {
 		dbtest.RequireConflict(t, err, "exam", "no_attempts_left")
 
 		// An override needs a reason and sane numbers.
-		_, err = exams.SetOverride(f.ctx, f.db, trainer, models.ScopeAll, e.ID, exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraAttempts: 1, Reason: "  "})
+		_, err = f.svc.SetOverride(f.ctx, trainer, models.ScopeAll, e.ID, exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraAttempts: 1, Reason: "  "})
 		dbtest.RequireFieldError(t, err, "reason", "required")
-		_, err = exams.SetOverride(f.ctx, f.db, trainer, models.ScopeAll, e.ID, exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraAttempts: -1, Reason: "补考"})
+		_, err = f.svc.SetOverride(f.ctx, trainer, models.ScopeAll, e.ID, exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraAttempts: -1, Reason: "补考"})
 		dbtest.RequireFieldError(t, err, "extra_attempts", "out_of_range")
-		_, err = exams.SetOverride(f.ctx, f.db, trainer, models.ScopeAll, e.ID, exams.OverrideInput{EmployeeID: 999999, ExtraAttempts: 1, Reason: "补考"})
+		_, err = f.svc.SetOverride(f.ctx, trainer, models.ScopeAll, e.ID, exams.OverrideInput{EmployeeID: 999999, ExtraAttempts: 1, Reason: "补考"})
 		dbtest.RequireFieldError(t, err, "employee_id", "not_found")
-		_, err = exams.SetOverride(f.ctx, f.db, trainer, models.ScopeAll, e.ID+1000, exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraAttempts: 1, Reason: "补考"})
+		_, err = f.svc.SetOverride(f.ctx, trainer, models.ScopeAll, e.ID+1000, exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraAttempts: 1, Reason: "补考"})
 		require.ErrorIs(t, err, models.ErrNotFound)
 		require.EqualValues(t, 0, f.audits("override", "exam", e.ID))
 
-		o, err := exams.SetOverride(f.ctx, f.db, trainer, models.ScopeAll, e.ID, exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraAttempts: 1, Reason: " 病假补考 "})
+		o, err := f.svc.SetOverride(f.ctx, trainer, models.ScopeAll, e.ID, exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraAttempts: 1, Reason: " 病假补考 "})
 		require.NoError(t, err)
 		require.Equal(t, "病假补考", o.Reason)
 		require.EqualValues(t, 1, f.audits("override", "exam", e.ID))
@@ -694,7 +694,7 @@ func TestAttemptsAllowedAndExtraAttempts(t *testing.T) {
 		dbtest.RequireConflict(t, err, "exam", "no_attempts_left")
 
 		// Replacing the override keeps one row per person and exam.
-		_, err = exams.SetOverride(f.ctx, f.db, trainer, models.ScopeAll, e.ID, exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraAttempts: 2, Reason: "再补考"})
+		_, err = f.svc.SetOverride(f.ctx, trainer, models.ScopeAll, e.ID, exams.OverrideInput{EmployeeID: *f.emp(clerk), ExtraAttempts: 2, Reason: "再补考"})
 		require.NoError(t, err)
 		require.EqualValues(t, 1, f.count(&models.ExamOverride{}, "exam_id = ?", e.ID))
 		v3, created := f.start(clerk, e.ID)
@@ -820,7 +820,7 @@ func TestStartOutsideTheWindowOrAudience(t *testing.T) {
 		require.Equal(t, v.ID, again.ID)
 		f.clock.Set(t0)
 
-		draft, err := exams.CreateExam(f.ctx, f.db, trainer, fixedInput())
+		draft, err := f.svc.CreateExam(f.ctx, trainer, fixedInput())
 		require.NoError(t, err)
 		_, _, err = f.svc.Start(f.ctx, as(clerk), f.emp(clerk), draft.ID)
 		require.ErrorIs(t, err, models.ErrNotFound, "a draft cannot be started")

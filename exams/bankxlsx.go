@@ -42,7 +42,7 @@ const letters = "ABCDEF"
 // ImportBank reads a question bank workbook: a row with a known code replaces that
 // question's content (a new version when an attempt has used it), any other row adds a
 // question. Nothing is written unless every row is valid; dryRun only checks.
-func ImportBank(ctx context.Context, db *gorm.DB, actor models.Actor, r io.Reader, dryRun bool) (*workbook.Report, error) {
+func (s *Service) ImportBank(ctx context.Context, actor models.Actor, r io.Reader, dryRun bool) (*workbook.Report, error) {
 	rep := &workbook.Report{DryRun: dryRun, Errors: []workbook.RowError{}}
 	type row struct {
 		n  int
@@ -94,7 +94,7 @@ func ImportBank(ctx context.Context, db *gorm.DB, actor models.Actor, r io.Reade
 				codes = append(codes, r.in.Code)
 			}
 		}
-		cur, err := models.CurrentQuestions(ctx, db, codes...)
+		cur, err := models.CurrentQuestions(ctx, s.DB, codes...)
 		if err != nil {
 			return nil, err
 		}
@@ -146,16 +146,16 @@ func ImportBank(ctx context.Context, db *gorm.DB, actor models.Actor, r io.Reade
 	if dryRun {
 		return rep, nil
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, in := range creates {
 			q := &models.Question{Code: in.Code, Version: 1, Latest: true}
 			in.apply(q)
-			if err := insertQuestion(tx, actor, q); err != nil {
+			if err := s.insertQuestion(tx, actor, q); err != nil {
 				return err
 			}
 		}
 		for i, old := range updates {
-			if _, err := replaceQuestion(tx, actor, &old, updateIn[i]); err != nil {
+			if _, err := s.replaceQuestion(tx, actor, &old, updateIn[i]); err != nil {
 				return err
 			}
 		}
@@ -240,11 +240,11 @@ func parseBankRow(n int, cells []string, cols map[string]int) (QuestionInput, []
 // WriteBank writes the question bank workbook: with questions false, the empty template
 // with its instructions; otherwise every latest, unarchived question, which imports back
 // unchanged.
-func WriteBank(ctx context.Context, db *gorm.DB, withQuestions bool, w io.Writer) error {
+func (s *Service) WriteBank(ctx context.Context, withQuestions bool, w io.Writer) error {
 	var qs []models.Question
 	if withQuestions {
 		var err error
-		if qs, err = models.CurrentQuestions(ctx, db); err != nil {
+		if qs, err = models.CurrentQuestions(ctx, s.DB); err != nil {
 			return err
 		}
 	}

@@ -21,12 +21,13 @@ import (
 func TestBankWorkbookRoundTrip(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
+		svc := exams.NewService(db)
 		n, err := seeds.LoadQuestionBank(ctx, db)
 		require.NoError(t, err)
 
 		var out bytes.Buffer
-		require.NoError(t, exams.WriteBank(ctx, db, true, &out))
-		rep, err := exams.ImportBank(ctx, db, models.SystemActor, bytes.NewReader(out.Bytes()), false)
+		require.NoError(t, svc.WriteBank(ctx, true, &out))
+		rep, err := svc.ImportBank(ctx, models.SystemActor, bytes.NewReader(out.Bytes()), false)
 		require.NoError(t, err)
 		require.Equal(t, n, rep.Rows)
 		require.Equal(t, n, rep.Unchanged, "an exported bank imports back unchanged")
@@ -53,7 +54,7 @@ func TestBankWorkbookRoundTrip(t *testing.T) {
 
 		var before int64
 		require.NoError(t, db.Model(&models.Question{}).Count(&before).Error)
-		rep, err = exams.ImportBank(ctx, db, models.SystemActor, bytes.NewReader(edited.Bytes()), true)
+		rep, err = svc.ImportBank(ctx, models.SystemActor, bytes.NewReader(edited.Bytes()), true)
 		require.NoError(t, err)
 		require.Equal(t, 1, rep.Created)
 		require.Equal(t, 1, rep.Updated)
@@ -61,7 +62,7 @@ func TestBankWorkbookRoundTrip(t *testing.T) {
 		require.NoError(t, db.Model(&models.Question{}).Count(&after).Error)
 		require.Equal(t, before, after, "a dry run writes nothing")
 
-		rep, err = exams.ImportBank(ctx, db, models.SystemActor, bytes.NewReader(edited.Bytes()), false)
+		rep, err = svc.ImportBank(ctx, models.SystemActor, bytes.NewReader(edited.Bytes()), false)
 		require.NoError(t, err)
 		require.Equal(t, 1, rep.Created)
 		require.Equal(t, 1, rep.Updated)
@@ -84,7 +85,7 @@ func TestBankWorkbookRoundTrip(t *testing.T) {
 		}
 		var badBuf bytes.Buffer
 		require.NoError(t, bad.Write(&badBuf))
-		_, err = exams.ImportBank(ctx, db, models.SystemActor, bytes.NewReader(badBuf.Bytes()), false)
+		_, err = svc.ImportBank(ctx, models.SystemActor, bytes.NewReader(badBuf.Bytes()), false)
 		var ie *workbook.ImportError
 		require.ErrorAs(t, err, &ie)
 		got := map[int][]string{}
@@ -99,7 +100,7 @@ func TestBankWorkbookRoundTrip(t *testing.T) {
 		require.Equal(t, before+1, final, "the refused file wrote nothing")
 
 		// Not a workbook at all.
-		_, err = exams.ImportBank(ctx, db, models.SystemActor, bytes.NewReader([]byte("not a zip")), false)
+		_, err = svc.ImportBank(ctx, models.SystemActor, bytes.NewReader([]byte("not a zip")), false)
 		require.ErrorIs(t, err, workbook.ErrBad)
 	})
 }

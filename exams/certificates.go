@@ -80,7 +80,7 @@ func normalizeCode(s string) (string, bool) {
 
 // IssueCertificate certifies the holder of a passed attempt at a certification exam,
 // inside tx, the transaction that graded it; one attempt issues at most one.
-func IssueCertificate(tx *gorm.DB, actor models.Actor, p CertificatePolicy, exam *models.Exam, a *models.Attempt) (*models.Certificate, error) {
+func (s *Service) IssueCertificate(tx *gorm.DB, actor models.Actor, p CertificatePolicy, exam *models.Exam, a *models.Attempt) (*models.Certificate, error) {
 	p = p.orDefault()
 	issued := a.StartedAt
 	if a.SubmittedAt != nil {

@@ -40,7 +40,7 @@ type ExamInput struct {
 	OrgUnitIDs []uint `json:"org_unit_ids" maxItems:"1000,dedupe"`
 }
 
-func checkExam(ctx context.Context, db *gorm.DB, v *models.ValidationError, in *ExamInput) {
+func (s *Service) checkExam(ctx context.Context, v *models.ValidationError, in *ExamInput) {
 	in.Title = strings.TrimSpace(in.Title)
 	switch n := utf8.RuneCountInString(in.Title); {
 	case n == 0:
@@ -117,7 +117,7 @@ func checkExam(ctx context.Context, db *gorm.DB, v *models.ValidationError, in *
 		}
 	}
 	for _, id := range in.OrgUnitIDs {
-		if _, err := models.GetOrgUnit(ctx, db, models.ScopeAll, id); err != nil {
+		if _, err := models.GetOrgUnit(ctx, s.DB, models.ScopeAll, id); err != nil {
 			v.Add("org_unit_ids", "not_found")
 			break
 		}
@@ -132,15 +132,15 @@ func (in *ExamInput) apply(e *models.Exam) {
 }
 
 // CreateExam validates in and stores a draft exam.
-func CreateExam(ctx context.Context, db *gorm.DB, actor models.Actor, in ExamInput) (*models.Exam, error) {
+func (s *Service) CreateExam(ctx context.Context, actor models.Actor, in ExamInput) (*models.Exam, error) {
 	v := &models.ValidationError{}
-	checkExam(ctx, db, v, &in)
+	s.checkExam(ctx, v, &in)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	e := &models.Exam{Status: models.ExamDraft}
 	in.apply(e)
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.Insert(tx, e); err != nil {
 			return err
 		}
@@ -151,19 +151,19 @@ func CreateExam(ctx context.Context, db *gorm.DB, actor models.Actor, in ExamInp
 
 // UpdateExam replaces an exam's settings. Once an attempt exists only the title, the
 // closing time and the attempts allowed may change: the structure is frozen.
-func UpdateExam(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, in ExamInput) (*models.Exam, error) {
-	e, err := models.GetExam(ctx, db, id)
+func (s *Service) UpdateExam(ctx context.Context, actor models.Actor, id uint, in ExamInput) (*models.Exam, error) {
+	e, err := models.GetExam(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
 	v := &models.ValidationError{}
-	checkExam(ctx, db, v, &in)
+	s.checkExam(ctx, v, &in)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	next := *e
 	in.apply(&next)
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		n, err := models.CountAttempts(tx, e.ID)
 		if err != nil {
 			return err
@@ -213,15 +213,15 @@ func emptyLists(e models.Exam) models.Exam {
 
 // PublishExam opens a draft for attempts; it is refused while a blueprint rule asks for
 // more questions than the bank holds.
-func PublishExam(ctx context.Context, db *gorm.DB, actor models.Actor, id uint) (*models.Exam, error) {
-	e, err := models.GetExam(ctx, db, id)
+func (s *Service) PublishExam(ctx context.Context, actor models.Actor, id uint) (*models.Exam, error) {
+	e, err := models.GetExam(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
 	if e.Status == models.ExamPublished {
 		return e, nil
 	}
-	pool, err := models.CurrentQuestions(ctx, db)
+	pool, err := models.CurrentQuestions(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func PublishExam(ctx context.Context, db *gorm.DB, actor models.Actor, id uint) 
 		}
 		return nil, err
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.SetExamStatus(tx, e, models.ExamPublished); err != nil {
 			return err
 		}
@@ -257,12 +257,12 @@ type OverrideInput struct {
 }
 
 // SetOverride records (or replaces) an employee's override on an exam.
-func SetOverride(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, examID uint, in OverrideInput) (*models.ExamOverride, error) {
-	if _, err := models.GetExam(ctx, db, examID); err != nil {
+func (s *Service) SetOverride(ctx context.Context, actor models.Actor, scope models.Scope, examID uint, in OverrideInput) (*models.ExamOverride, error) {
+	if _, err := models.GetExam(ctx, s.DB, examID); err != nil {
 		return nil, err
 	}
 	v := &models.ValidationError{}
-	if _, err := models.GetEmployee(ctx, db, scope, in.EmployeeID); err != nil {
+	if _, err := models.GetEmployee(ctx, s.DB, scope, in.EmployeeID); err != nil {
 		v.Add("employee_id", "not_found")
 	}
 	if in.ExtraMinutes < 0 || in.ExtraMinutes > 600 {
@@ -281,7 +281,7 @@ func SetOverride(ctx context.Context, db *gorm.DB, actor models.Actor, scope mod
 		return nil, err
 	}
 	o := &models.ExamOverride{ExamID: examID, EmployeeID: in.EmployeeID, ExtraMinutes: in.ExtraMinutes, ExtraAttempts: in.ExtraAttempts, Reason: in.Reason}
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.ReplaceOverride(tx, o); err != nil {
 			return err
 		}
@@ -302,12 +302,12 @@ func Trainer(u *models.User) bool {
 
 // Visible loads an exam as the user may see it: trainers see every exam, everyone else
 // only published exams whose audience includes them (otherwise ErrNotFound).
-func Visible(ctx context.Context, db *gorm.DB, u *models.User, id uint) (*models.Exam, error) {
-	e, err := models.GetExam(ctx, db, id)
+func (s *Service) Visible(ctx context.Context, u *models.User, id uint) (*models.Exam, error) {
+	e, err := models.GetExam(ctx, s.DB, id)
 	if err != nil || Trainer(u) {
 		return e, err
 	}
-	mine, err := takenBy(ctx, db, u, []models.Exam{*e})
+	mine, err := s.takenBy(ctx, u, []models.Exam{*e})
 	if err != nil {
 		return nil, err
 	}
@@ -318,26 +318,26 @@ func Visible(ctx context.Context, db *gorm.DB, u *models.User, id uint) (*models
 }
 
 // ListVisible lists the exams a user may see, newest first.
-func ListVisible(ctx context.Context, db *gorm.DB, u *models.User, p models.Page) (models.List[models.Exam], error) {
+func (s *Service) ListVisible(ctx context.Context, u *models.User, p models.Page) (models.List[models.Exam], error) {
 	if Trainer(u) {
-		return models.ListExams(ctx, db, false, p)
+		return models.ListExams(ctx, s.DB, false, p)
 	}
-	all, err := models.ListExams(ctx, db, true, models.Page{PerPage: models.MaxPerPage})
+	all, err := models.ListExams(ctx, s.DB, true, models.Page{PerPage: models.MaxPerPage})
 	if err != nil {
 		return all, err
 	}
-	mine, err := takenBy(ctx, db, u, all.Items)
+	mine, err := s.takenBy(ctx, u, all.Items)
 	return models.List[models.Exam]{Items: mine, Total: int64(len(mine))}, err
 }
 
 // takenBy keeps the published exams whose audience includes the user's employee,
 // with the employee and every audience unit loaded once, whatever the number of exams.
-func takenBy(ctx context.Context, db *gorm.DB, u *models.User, all []models.Exam) ([]models.Exam, error) {
+func (s *Service) takenBy(ctx context.Context, u *models.User, all []models.Exam) ([]models.Exam, error) {
 	out := []models.Exam{}
 	if u.EmployeeID == nil {
 		return out, nil
 	}
-	emp, err := models.GetEmployee(ctx, db, models.ScopeAll, *u.EmployeeID)
+	emp, err := models.GetEmployee(ctx, s.DB, models.ScopeAll, *u.EmployeeID)
 	if err != nil {
 		return out, err
 	}
@@ -345,7 +345,7 @@ func takenBy(ctx context.Context, db *gorm.DB, u *models.User, all []models.Exam
 	for _, e := range all {
 		ids = append(ids, e.OrgUnitIDs...)
 	}
-	pathOf, err := models.UnitPaths(ctx, db, ids)
+	pathOf, err := models.UnitPaths(ctx, s.DB, ids)
 	if err != nil {
 		return out, err
 	}
@@ -368,11 +368,11 @@ func takenBy(ctx context.Context, db *gorm.DB, u *models.User, all []models.Exam
 
 // OpenNotPassed counts the exams the user may take (ListVisible, its first page of 50)
 // that are published and open at now and that their employee has not passed.
-func OpenNotPassed(ctx context.Context, db *gorm.DB, u *models.User, now time.Time) (int64, error) {
+func (s *Service) OpenNotPassed(ctx context.Context, u *models.User, now time.Time) (int64, error) {
 	if u.EmployeeID == nil {
 		return 0, nil
 	}
-	list, err := ListVisible(ctx, db, u, models.Page{PerPage: 50})
+	list, err := s.ListVisible(ctx, u, models.Page{PerPage: 50})
 	if err != nil {
 		return 0, err
 	}
@@ -382,6 +382,6 @@ func OpenNotPassed(ctx context.Context, db *gorm.DB, u *models.User, now time.Ti
 			open = append(open, e.ID)
 		}
 	}
-	passed, err := models.PassedExamsOf(ctx, db, *u.EmployeeID, open)
+	passed, err := models.PassedExamsOf(ctx, s.DB, *u.EmployeeID, open)
 	return int64(len(open) - len(passed)), err
 }

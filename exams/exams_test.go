@@ -87,12 +87,12 @@ func TestCheckExam(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				in := fixedInput()
 				c.edit(&in)
-				_, err := exams.CreateExam(f.ctx, f.db, trainer, in)
+				_, err := f.svc.CreateExam(f.ctx, trainer, in)
 				dbtest.RequireFieldError(t, err, c.field, c.code)
 			})
 		}
 		require.EqualValues(t, 0, f.count(&models.Exam{}, "1 = 1"))
-		e, err := exams.CreateExam(f.ctx, f.db, trainer, fixedInput())
+		e, err := f.svc.CreateExam(f.ctx, trainer, fixedInput())
 		require.NoError(t, err)
 		require.Equal(t, models.ExamDraft, e.Status)
 		require.Equal(t, models.GradeHighest, e.Grading, "grading defaults to the highest attempt")
@@ -108,7 +108,7 @@ func TestPublishChecksThePool(t *testing.T) {
 		f.singles("E", "etiquette", 2, 2)
 		archived := f.question(exams.QuestionInput{Kind: models.KindSingle, Category: "etiquette", Difficulty: 2,
 			Stem: "已归档", Options: []string{"a", "b"}, Answer: []int{0}})
-		require.NoError(t, exams.ArchiveQuestion(f.ctx, f.db, trainer, archived.ID))
+		require.NoError(t, f.svc.ArchiveQuestion(f.ctx, trainer, archived.ID))
 		require.EqualValues(t, 1, f.audits("archive", "question", archived.ID))
 
 		in := fixedInput()
@@ -117,9 +117,9 @@ func TestPublishChecksThePool(t *testing.T) {
 			{Category: "basics", Count: 2, Points: 1},
 			{Category: "etiquette", Difficulty: 2, Count: 3, Points: 1},
 		}
-		e, err := exams.CreateExam(f.ctx, f.db, trainer, in)
+		e, err := f.svc.CreateExam(f.ctx, trainer, in)
 		require.NoError(t, err)
-		_, err = exams.PublishExam(f.ctx, f.db, trainer, e.ID)
+		_, err = f.svc.PublishExam(f.ctx, trainer, e.ID)
 		dbtest.RequireFieldError(t, err, "blueprint[1].count", "pool_too_small")
 		ve := err.(*models.ValidationError)
 		require.Equal(t, map[string]any{"want": 3, "got": 2}, ve.Fields[0].Params, "an archived question does not count")
@@ -134,33 +134,33 @@ func TestPublishChecksThePool(t *testing.T) {
 			{Category: "basics", Difficulty: 1, Count: 1, Points: 1},
 		}
 		for range 10 { // PublishExam draws with a fresh random source each time
-			e2, err := exams.CreateExam(f.ctx, f.db, trainer, in)
+			e2, err := f.svc.CreateExam(f.ctx, trainer, in)
 			require.NoError(t, err)
-			_, err = exams.PublishExam(f.ctx, f.db, trainer, e2.ID)
+			_, err = f.svc.PublishExam(f.ctx, trainer, e2.ID)
 			require.NoError(t, err)
 		}
 
 		in = fixedInput()
 		in.Fixed = []models.FixedItem{{Code: "B1", Points: 1}, {Code: "GONE", Points: 1}}
-		fixed, err := exams.CreateExam(f.ctx, f.db, trainer, in)
+		fixed, err := f.svc.CreateExam(f.ctx, trainer, in)
 		require.NoError(t, err)
-		_, err = exams.PublishExam(f.ctx, f.db, trainer, fixed.ID)
+		_, err = f.svc.PublishExam(f.ctx, trainer, fixed.ID)
 		dbtest.RequireFieldError(t, err, "fixed", "question_missing")
 		in.Fixed[1].Code = archived.Code
-		_, err = exams.UpdateExam(f.ctx, f.db, trainer, fixed.ID, in)
+		_, err = f.svc.UpdateExam(f.ctx, trainer, fixed.ID, in)
 		require.NoError(t, err)
-		_, err = exams.PublishExam(f.ctx, f.db, trainer, fixed.ID)
+		_, err = f.svc.PublishExam(f.ctx, trainer, fixed.ID)
 		dbtest.RequireFieldError(t, err, "fixed", "question_missing")
 
 		// Enough questions: published once, a second publish changes nothing.
 		f.singles("EE", "etiquette", 2, 1)
-		p, err := exams.PublishExam(f.ctx, f.db, trainer, e.ID)
+		p, err := f.svc.PublishExam(f.ctx, trainer, e.ID)
 		require.NoError(t, err)
 		require.Equal(t, models.ExamPublished, p.Status)
-		_, err = exams.PublishExam(f.ctx, f.db, trainer, e.ID)
+		_, err = f.svc.PublishExam(f.ctx, trainer, e.ID)
 		require.NoError(t, err)
 		require.EqualValues(t, 1, f.audits("publish", "exam", e.ID))
-		_, err = exams.PublishExam(f.ctx, f.db, trainer, 999999)
+		_, err = f.svc.PublishExam(f.ctx, trainer, 999999)
 		require.ErrorIs(t, err, models.ErrNotFound)
 	})
 }
@@ -175,7 +175,7 @@ func TestExamStructureFreezesOnceAttempted(t *testing.T) {
 
 		// Before any attempt, anything may change.
 		in.TimeLimitMinutes = 45
-		_, err := exams.UpdateExam(f.ctx, f.db, trainer, e.ID, in)
+		_, err := f.svc.UpdateExam(f.ctx, trainer, e.ID, in)
 		require.NoError(t, err)
 		require.EqualValues(t, 1, f.audits("update", "exam", e.ID))
 
@@ -198,7 +198,7 @@ func TestExamStructureFreezesOnceAttempted(t *testing.T) {
 				next := fixedInput()
 				next.TimeLimitMinutes = 45
 				c.edit(&next)
-				_, err := exams.UpdateExam(f.ctx, f.db, trainer, e.ID, next)
+				_, err := f.svc.UpdateExam(f.ctx, trainer, e.ID, next)
 				dbtest.RequireConflict(t, err, "id", "exam_frozen")
 			})
 		}
@@ -211,7 +211,7 @@ func TestExamStructureFreezesOnceAttempted(t *testing.T) {
 		next.Title = "服务规范考试（补）"
 		next.ClosesAt = in.ClosesAt.Add(48 * time.Hour)
 		next.AttemptsAllowed = 3
-		got, err := exams.UpdateExam(f.ctx, f.db, trainer, e.ID, next)
+		got, err := f.svc.UpdateExam(f.ctx, trainer, e.ID, next)
 		require.NoError(t, err)
 		require.Equal(t, "服务规范考试（补）", got.Title)
 		stored, err := models.GetExam(f.ctx, f.db, e.ID)
@@ -223,7 +223,7 @@ func TestExamStructureFreezesOnceAttempted(t *testing.T) {
 		require.Equal(t, models.ExamPublished, stored.Status, "an update never unpublishes")
 		require.EqualValues(t, 2, f.audits("update", "exam", e.ID))
 
-		_, err = exams.UpdateExam(f.ctx, f.db, trainer, 999999, next)
+		_, err = f.svc.UpdateExam(f.ctx, trainer, 999999, next)
 		require.ErrorIs(t, err, models.ErrNotFound)
 	})
 }
@@ -237,7 +237,7 @@ func TestVisibleAndListVisible(t *testing.T) {
 		in.Positions = []string{models.PositionWindow}
 		windows := f.exam(in)
 		all := f.exam(fixedInput())
-		draft, err := exams.CreateExam(f.ctx, f.db, trainer, fixedInput())
+		draft, err := f.svc.CreateExam(f.ctx, trainer, fixedInput())
 		require.NoError(t, err)
 		// Audiences by unit: 东湖区 (above the clerk's outlet) and 濂溪区 (another city).
 		in = fixedInput()
@@ -252,29 +252,29 @@ func TestVisibleAndListVisible(t *testing.T) {
 		noEmployee := &models.User{}
 		trainerUser := &models.User{Grants: []models.Grant{{Role: models.RoleTrainer}}}
 
-		list, err := exams.ListVisible(f.ctx, f.db, clerkUser, models.Page{})
+		list, err := f.svc.ListVisible(f.ctx, clerkUser, models.Page{})
 		require.NoError(t, err)
 		require.ElementsMatch(t, []uint{windows.ID, all.ID, donghu.ID}, examIDs(list.Items))
-		list, err = exams.ListVisible(f.ctx, f.db, managerUser, models.Page{})
+		list, err = f.svc.ListVisible(f.ctx, managerUser, models.Page{})
 		require.NoError(t, err)
 		require.ElementsMatch(t, []uint{all.ID, donghu.ID}, examIDs(list.Items))
-		_, err = exams.Visible(f.ctx, f.db, clerkUser, lianxi.ID)
+		_, err = f.svc.Visible(f.ctx, clerkUser, lianxi.ID)
 		require.ErrorIs(t, err, models.ErrNotFound, "an exam for another city's branch")
-		list, err = exams.ListVisible(f.ctx, f.db, noEmployee, models.Page{})
+		list, err = f.svc.ListVisible(f.ctx, noEmployee, models.Page{})
 		require.NoError(t, err)
 		require.Empty(t, list.Items)
-		list, err = exams.ListVisible(f.ctx, f.db, trainerUser, models.Page{})
+		list, err = f.svc.ListVisible(f.ctx, trainerUser, models.Page{})
 		require.NoError(t, err)
 		require.ElementsMatch(t, []uint{windows.ID, all.ID, draft.ID, donghu.ID, lianxi.ID}, examIDs(list.Items))
 
-		_, err = exams.Visible(f.ctx, f.db, managerUser, windows.ID)
+		_, err = f.svc.Visible(f.ctx, managerUser, windows.ID)
 		require.ErrorIs(t, err, models.ErrNotFound)
-		_, err = exams.Visible(f.ctx, f.db, clerkUser, draft.ID)
+		_, err = f.svc.Visible(f.ctx, clerkUser, draft.ID)
 		require.ErrorIs(t, err, models.ErrNotFound)
-		got, err := exams.Visible(f.ctx, f.db, clerkUser, windows.ID)
+		got, err := f.svc.Visible(f.ctx, clerkUser, windows.ID)
 		require.NoError(t, err)
 		require.Equal(t, windows.ID, got.ID)
-		_, err = exams.Visible(f.ctx, f.db, trainerUser, draft.ID)
+		_, err = f.svc.Visible(f.ctx, trainerUser, draft.ID)
 		require.NoError(t, err)
 	})
 }

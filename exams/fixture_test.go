@@ -117,7 +117,7 @@ func as(job string) models.Actor { return models.Actor{Username: job, RequestID:
 
 func (f *fixture) question(in exams.QuestionInput) *models.Question {
 	f.t.Helper()
-	q, err := exams.CreateQuestion(f.ctx, f.db, trainer, in)
+	q, err := f.svc.CreateQuestion(f.ctx, trainer, in)
 	require.NoError(f.t, err)
 	return q
 }
@@ -163,9 +163,9 @@ func fixedInput() exams.ExamInput {
 // exam creates and publishes an exam, checking the audit rows of both writes.
 func (f *fixture) exam(in exams.ExamInput) *models.Exam {
 	f.t.Helper()
-	e, err := exams.CreateExam(f.ctx, f.db, trainer, in)
+	e, err := f.svc.CreateExam(f.ctx, trainer, in)
 	require.NoError(f.t, err)
-	e, err = exams.PublishExam(f.ctx, f.db, trainer, e.ID)
+	e, err = f.svc.PublishExam(f.ctx, trainer, e.ID)
 	require.NoError(f.t, err)
 	require.Equal(f.t, models.ExamPublished, e.Status)
 	require.EqualValues(f.t, 1, f.audits("create", "exam", e.ID))

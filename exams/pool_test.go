@@ -5,7 +5,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"quality/exams"
 	"quality/models/dbtest"
 )
 
@@ -16,7 +15,7 @@ func TestStartWhenThePoolShrank(t *testing.T) {
 		f := newFixture(t, db)
 		bank := f.standardBank()
 		e := f.exam(fixedInput())
-		if err := exams.ArchiveQuestion(f.ctx, f.db, trainer, bank["S1"].ID); err != nil {
+		if err := f.svc.ArchiveQuestion(f.ctx, trainer, bank["S1"].ID); err != nil {
 			t.Fatal(err)
 		}
 		_, _, err := f.svc.Start(f.ctx, as(clerk), f.emp(clerk), e.ID)

@@ -142,7 +142,7 @@ func (in *QuestionInput) apply(q *models.Question) {
 }
 
 // CreateQuestion validates in and stores version 1 of a new question.
-func CreateQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, in QuestionInput) (*models.Question, error) {
+func (s *Service) CreateQuestion(ctx context.Context, actor models.Actor, in QuestionInput) (*models.Question, error) {
 	v := &models.ValidationError{}
 	CheckQuestion(v, "", &in)
 	if err := v.Err(); err != nil {
@@ -150,13 +150,13 @@ func CreateQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, in Que
 	}
 	q := &models.Question{Code: in.Code, Version: 1, Latest: true}
 	in.apply(q)
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return insertQuestion(tx, actor, q)
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.insertQuestion(tx, actor, q)
 	})
 	return q, err
 }
 
-func insertQuestion(tx *gorm.DB, actor models.Actor, q *models.Question) error {
+func (s *Service) insertQuestion(tx *gorm.DB, actor models.Actor, q *models.Question) error {
 	generated := q.Code == ""
 	if generated {
 		// A placeholder until the id is known: one of its own per insert (a shared one
@@ -177,8 +177,8 @@ func insertQuestion(tx *gorm.DB, actor models.Actor, q *models.Question) error {
 
 // UpdateQuestion replaces the content of the latest version id. A version that an
 // attempt has shown is never changed: the edit becomes a new version.
-func UpdateQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, in QuestionInput) (*models.Question, error) {
-	old, err := models.GetQuestion(ctx, db, id)
+func (s *Service) UpdateQuestion(ctx context.Context, actor models.Actor, id uint, in QuestionInput) (*models.Question, error) {
+	old, err := models.GetQuestion(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
@@ -192,8 +192,8 @@ func UpdateQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, id uin
 		return nil, err
 	}
 	var out *models.Question
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		out, err = replaceQuestion(tx, actor, old, in)
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		out, err = s.replaceQuestion(tx, actor, old, in)
 		return err
 	})
 	return out, err
@@ -201,7 +201,7 @@ func UpdateQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, id uin
 
 // replaceQuestion gives the latest version old the content of in: in place while no
 // attempt has shown it, else as a new version.
-func replaceQuestion(tx *gorm.DB, actor models.Actor, old *models.Question, in QuestionInput) (*models.Question, error) {
+func (s *Service) replaceQuestion(tx *gorm.DB, actor models.Actor, old *models.Question, in QuestionInput) (*models.Question, error) {
 	used, err := models.QuestionUsed(tx, old.ID)
 	if err != nil {
 		return nil, err
@@ -220,16 +220,16 @@ func replaceQuestion(tx *gorm.DB, actor models.Actor, old *models.Question, in Q
 	// An archived question stays archived: an edit must not bring it back.
 	q := &models.Question{Code: old.Code, Version: old.Version + 1, Latest: true, Archived: old.Archived}
 	in.apply(q)
-	return q, insertQuestion(tx, actor, q)
+	return q, s.insertQuestion(tx, actor, q)
 }
 
 // ArchiveQuestion takes the latest version id out of future papers; attempts keep it.
-func ArchiveQuestion(ctx context.Context, db *gorm.DB, actor models.Actor, id uint) error {
-	q, err := models.GetQuestion(ctx, db, id)
+func (s *Service) ArchiveQuestion(ctx context.Context, actor models.Actor, id uint) error {
+	q, err := models.GetQuestion(ctx, s.DB, id)
 	if err != nil {
 		return err
 	}
-	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.ArchiveQuestion(tx, q); err != nil {
 			return err
 		}

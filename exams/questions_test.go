@@ -172,12 +172,12 @@ func TestCreateQuestion(t *testing.T) {
 		in := validMultiple()
 		in.Code = "ETQ-1"
 		f.question(in)
-		_, err = exams.CreateQuestion(f.ctx, f.db, trainer, in)
+		_, err = f.svc.CreateQuestion(f.ctx, trainer, in)
 		dbtest.RequireConflict(t, err, "code", "duplicate")
 
 		bad := validSingle()
 		bad.Stem = ""
-		_, err = exams.CreateQuestion(f.ctx, f.db, trainer, bad)
+		_, err = f.svc.CreateQuestion(f.ctx, trainer, bad)
 		dbtest.RequireFieldError(t, err, "stem", "required")
 		require.EqualValues(t, 3, f.count(&models.Question{}, "1 = 1"))
 	})
@@ -210,7 +210,7 @@ func TestUpdateQuestionVersions(t *testing.T) {
 		unused := f.question(validSingle())
 		in := validSingle()
 		in.Stem = "改过的题干"
-		got, err := exams.UpdateQuestion(f.ctx, f.db, trainer, unused.ID, in)
+		got, err := f.svc.UpdateQuestion(f.ctx, trainer, unused.ID, in)
 		require.NoError(t, err)
 		require.Equal(t, unused.ID, got.ID)
 		require.Equal(t, 1, got.Version)
@@ -225,7 +225,7 @@ func TestUpdateQuestionVersions(t *testing.T) {
 		require.NoError(t, f.save(clerk, v.ID, v1.ID, 1, []int{1}, ""))
 		edit := exams.QuestionInput{Kind: models.KindSingle, Category: "basics", Difficulty: 1,
 			Stem: "单选：服务监督电话是？", Options: []string{"110", "10000", "12345", "10010"}, Answer: []int{3}, Code: "ignored"}
-		v2, err := exams.UpdateQuestion(f.ctx, f.db, trainer, v1.ID, edit)
+		v2, err := f.svc.UpdateQuestion(f.ctx, trainer, v1.ID, edit)
 		require.NoError(t, err)
 		require.NotEqual(t, v1.ID, v2.ID)
 		require.Equal(t, "S1", v2.Code, "the code of a question never changes")
@@ -259,18 +259,18 @@ func TestUpdateQuestionVersions(t *testing.T) {
 		require.Equal(t, "单选：服务监督电话是？", nv.Questions[0].Stem)
 
 		// Only the latest version can be edited.
-		_, err = exams.UpdateQuestion(f.ctx, f.db, trainer, v1.ID, edit)
+		_, err = f.svc.UpdateQuestion(f.ctx, trainer, v1.ID, edit)
 		dbtest.RequireConflict(t, err, "id", "not_latest")
-		_, err = exams.UpdateQuestion(f.ctx, f.db, trainer, 999999, edit)
+		_, err = f.svc.UpdateQuestion(f.ctx, trainer, 999999, edit)
 		require.ErrorIs(t, err, models.ErrNotFound)
 		bad := edit
 		bad.Answer = []int{9}
-		_, err = exams.UpdateQuestion(f.ctx, f.db, trainer, v2.ID, bad)
+		_, err = f.svc.UpdateQuestion(f.ctx, trainer, v2.ID, bad)
 		dbtest.RequireFieldError(t, err, "answer", "invalid")
 
 		// Editing version 2 (now used) makes version 3.
 		edit.Stem = "第三版"
-		v3, err := exams.UpdateQuestion(f.ctx, f.db, trainer, v2.ID, edit)
+		v3, err := f.svc.UpdateQuestion(f.ctx, trainer, v2.ID, edit)
 		require.NoError(t, err)
 		require.Equal(t, 3, v3.Version)
 		require.EqualValues(t, 3, f.count(&models.Question{}, "code = ?", "S1"))
@@ -287,10 +287,10 @@ func TestUpdateArchivedQuestionStaysArchived(t *testing.T) {
 		bank := f.standardBank()
 		e := f.exam(fixedInput())
 		f.start(clerk, e.ID)
-		require.NoError(t, exams.ArchiveQuestion(f.ctx, f.db, trainer, bank["T1"].ID))
+		require.NoError(t, f.svc.ArchiveQuestion(f.ctx, trainer, bank["T1"].ID))
 		in := validTrueFalse()
 		in.Category = "basics"
-		next, err := exams.UpdateQuestion(f.ctx, f.db, trainer, bank["T1"].ID, in)
+		next, err := f.svc.UpdateQuestion(f.ctx, trainer, bank["T1"].ID, in)
 		require.NoError(t, err)
 		require.Equal(t, 2, next.Version)
 		require.True(t, next.Archived)
@@ -312,7 +312,7 @@ func TestParallelCreateQuestionsWithGeneratedCodes(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = exams.CreateQuestion(f.ctx, f.db, trainer, validSingle())
+				_, errs[i] = f.svc.CreateQuestion(f.ctx, trainer, validSingle())
 			}()
 		}
 		wg.Wait()
@@ -346,7 +346,7 @@ func TestParallelEditsOfAUsedVersion(t *testing.T) {
 				defer wg.Done()
 				in := validSingle()
 				in.Stem = fmt.Sprintf("编辑 %d", i)
-				_, errs[i] = exams.UpdateQuestion(f.ctx, f.db, trainer, bank["S1"].ID, in)
+				_, errs[i] = f.svc.UpdateQuestion(f.ctx, trainer, bank["S1"].ID, in)
 			}()
 		}
 		wg.Wait()

@@ -100,7 +100,7 @@ func (s *Service) Regrade(ctx context.Context, actor models.Actor, examID uint) 
 			case passed && !wasPassed:
 				res.Passed++
 				if exam.Kind == models.ExamEtiquette {
-					if _, err := IssueCertificate(tx, actor, s.Certificates, exam, a); err != nil {
+					if _, err := s.IssueCertificate(tx, actor, s.Certificates, exam, a); err != nil {
 						return err
 					}
 				}

@@ -37,11 +37,11 @@ func TestRegradeAfterAKeyFix(t *testing.T) {
 		// The trainer fixes S1's key (a new version: the old one was used) and rewrites
 		// M1 with other options (not a key fix).
 		s1 := bank["S1"]
-		_, err = exams.UpdateQuestion(f.ctx, f.db, trainer, s1.ID, exams.QuestionInput{Kind: s1.Kind, Category: s1.Category,
+		_, err = f.svc.UpdateQuestion(f.ctx, trainer, s1.ID, exams.QuestionInput{Kind: s1.Kind, Category: s1.Category,
 			Difficulty: s1.Difficulty, Stem: s1.Stem, Options: s1.Options, Answer: []int{2}, Explanation: "应为 12345。", Rule: s1.Rule})
 		require.NoError(t, err)
 		m1 := bank["M1"]
-		_, err = exams.UpdateQuestion(f.ctx, f.db, trainer, m1.ID, exams.QuestionInput{Kind: m1.Kind, Category: m1.Category,
+		_, err = f.svc.UpdateQuestion(f.ctx, trainer, m1.ID, exams.QuestionInput{Kind: m1.Kind, Category: m1.Category,
 			Difficulty: m1.Difficulty, Stem: m1.Stem, Options: []string{"收费标准", "员工工资", "服务热线", "办理流程"}, Answer: []int{1, 3},
 			Explanation: "另一道题", Rule: m1.Rule})
 		require.NoError(t, err)

@@ -43,6 +43,7 @@ func LoadDemoCertificates(ctx context.Context, db *gorm.DB, now time.Time) (int,
 		return 0, err
 	}
 	now = now.UTC().Truncate(time.Second)
+	svc := exams.NewService(db)
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var events []*models.AuditEvent
 		for i, emp := range holders {
@@ -53,7 +54,7 @@ func LoadDemoCertificates(ctx context.Context, db *gorm.DB, now time.Time) (int,
 			}
 			events = append(events, models.NewAuditEvent(models.SystemActor, "seed", "attempt", a.ID,
 				map[string]any{"exam_id": exam.ID, "employee_id": emp.ID, "points": a.Points}))
-			c, err := exams.IssueCertificate(tx, models.SystemActor, exams.DefaultCertificatePolicy, exam, a)
+			c, err := svc.IssueCertificate(tx, models.SystemActor, exams.DefaultCertificatePolicy, exam, a)
 			if err != nil {
 				return fmt.Errorf("demo certificate of %s: %w", emp.JobNumber, err)
 			}

@@ -28,10 +28,11 @@ func LoadQuestionBank(ctx context.Context, db *gorm.DB) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	svc := exams.NewService(db)
 	for _, q := range bank {
 		in := exams.QuestionInput{Code: q.Key, Kind: q.Kind, Category: q.Category, Difficulty: q.Difficulty, Stem: q.Stem,
 			Options: q.Options, Answer: q.Answer, Accepted: q.Accepted, Explanation: q.Explanation, Rule: q.Rule}
-		if _, err := exams.CreateQuestion(ctx, db, models.SystemActor, in); err != nil {
+		if _, err := svc.CreateQuestion(ctx, models.SystemActor, in); err != nil {
 			return 0, fmt.Errorf("seed question %s: %w", q.Key, err)
 		}
 	}
@@ -77,12 +78,13 @@ func LoadExams(ctx context.Context, db *gorm.DB, now time.Time) (int, error) {
 	if err != nil || have.Total > 0 {
 		return 0, err
 	}
+	svc := exams.NewService(db)
 	for _, in := range SeedExams(now) {
-		e, err := exams.CreateExam(ctx, db, models.SystemActor, in)
+		e, err := svc.CreateExam(ctx, models.SystemActor, in)
 		if err != nil {
 			return 0, fmt.Errorf("seed exam %s: %w", in.Title, err)
 		}
-		if _, err := exams.PublishExam(ctx, db, models.SystemActor, e.ID); err != nil {
+		if _, err := svc.PublishExam(ctx, models.SystemActor, e.ID); err != nil {
 			return 0, fmt.Errorf("publish seed exam %s: %w", in.Title, err)
 		}
 	}
