@@ -64,7 +64,7 @@ type server struct {
 	inspections    *inspections.Service
 	rectifications *rectifications.Service
 	cases          *accountability.Service
-	courses        *training.CourseService
+	training       *training.Service
 	metrics        *metrics.Service
 	patrols        *patrols.Service
 	rankings       *reports.Service
@@ -114,13 +114,13 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	// One rectification service: its own routes and the inspections' submit, follow-up,
 	// void and reopen all move rectifications through it.
 	rects := rectifications.New(deps.DB, files, cfg.Location)
-	courses := training.NewCourseService(deps.DB, cfg.Location)
+	train := training.NewService(deps.DB, cfg.Location)
 	if cfg.SignInGuesses > 0 {
-		courses.MaxSignInGuesses = cfg.SignInGuesses
+		train.MaxSignInGuesses = cfg.SignInGuesses
 	}
 	s := &server{
 		cases:          accountability.NewService(deps.DB, cfg.Location),
-		courses:        courses,
+		training:       train,
 		metrics:        metrics.NewService(deps.DB, cfg.Location),
 		patrols:        patrols.NewService(deps.DB, cfg.Location),
 		rankings:       reports.NewService(deps.DB, cfg.Location),

@@ -10,9 +10,9 @@ import (
 	"quality/training"
 )
 
-// courseService is the course service, on the wall clock in the configured zone, so
+// trainingService is the training service, on the wall clock in the configured zone, so
 // "today" of the onboarding plan is the local date.
-func (s *server) courseService() *training.CourseService { return s.courses }
+func (s *server) trainingService() *training.Service { return s.training }
 
 // courseEditor reports whether the caller sees and writes drafts.
 func courseEditor(c *fiber.Ctx) bool { return accounts.HasRole(currentUser(c), courseEditors...) }
@@ -31,7 +31,7 @@ func (s *server) listCourses(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	list, err := training.ListCourses(c.UserContext(), s.db, courseEditor(c), f)
+	list, err := s.trainingService().ListCourses(c.UserContext(), courseEditor(c), f)
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (s *server) getCourse(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := training.GetCourse(c.UserContext(), s.db, courseEditor(c), id)
+	v, err := s.trainingService().GetCourse(c.UserContext(), courseEditor(c), id)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *server) createCourse(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	course, err := training.CreateCourse(c.UserContext(), s.db, actorOf(c), in)
+	course, err := s.trainingService().CreateCourse(c.UserContext(), actorOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (s *server) updateCourse(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	course, err := training.UpdateCourse(c.UserContext(), s.db, actorOf(c), id, in)
+	course, err := s.trainingService().UpdateCourse(c.UserContext(), actorOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *server) publishCourse(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	course, err := s.courseService().PublishCourse(c.UserContext(), actorOf(c), id)
+	course, err := s.trainingService().PublishCourse(c.UserContext(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *server) createSession(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	sess, err := training.CreateSession(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, in)
+	sess, err := s.trainingService().CreateSession(c.UserContext(), actorOf(c), scopeOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *server) completeCourse(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	comp, made, err := s.courseService().CompleteOnline(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id)
+	comp, made, err := s.trainingService().CompleteOnline(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id)
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (s *server) markAttendance(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	a, made, err := s.courseService().MarkAttendance(c.UserContext(), actorOf(c), scopeOf(c), id, in)
+	a, made, err := s.trainingService().MarkAttendance(c.UserContext(), actorOf(c), scopeOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (s *server) openSignIn(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	code, err := s.courseService().OpenSignIn(c.UserContext(), actorOf(c), id, in)
+	code, err := s.trainingService().OpenSignIn(c.UserContext(), actorOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (s *server) signIn(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	a, made, err := s.courseService().SignIn(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id, in)
+	a, made, err := s.trainingService().SignIn(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id, in)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (s *server) signIn(c *fiber.Ctx) error {
 }
 
 func (s *server) getOnboardingPlan(c *fiber.Ctx) error {
-	p, err := training.GetPlan(c.UserContext(), s.db)
+	p, err := s.trainingService().GetPlan(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (s *server) saveOnboardingPlan(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := training.SavePlan(c.UserContext(), s.db, actorOf(c), in)
+	p, err := s.trainingService().SavePlan(c.UserContext(), actorOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (s *server) saveOnboardingPlan(c *fiber.Ctx) error {
 }
 
 func (s *server) myOnboarding(c *fiber.Ctx) error {
-	p, err := s.courseService().Progress(c.UserContext(), currentUser(c).EmployeeID)
+	p, err := s.trainingService().Progress(c.UserContext(), currentUser(c).EmployeeID)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (s *server) listOverdue(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	list, err := s.courseService().Overdue(c.UserContext(), scopeOf(c), f, p)
+	list, err := s.trainingService().Overdue(c.UserContext(), scopeOf(c), f, p)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (s *server) downloadOverdue(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := s.courseService().WriteOverdueWorkbook(c.UserContext(), scopeOf(c), f, &buf); err != nil {
+	if err := s.trainingService().WriteOverdueWorkbook(c.UserContext(), scopeOf(c), f, &buf); err != nil {
 		return err
 	}
 	return sendFile(c, "入职培训逾期名单.xlsx", mimeXLSX, buf.Bytes())

@@ -230,10 +230,10 @@ func (e *env) sessionIn(unitCode string) uint {
 	ctx := context.Background()
 	in := sessionBody(e)
 	in.OrgUnitID, in.Place = e.unit(unitCode), "会议室"
-	s, err := training.CreateSession(ctx, e.db, models.SystemActor, models.ScopeAll, e.course(seeds.EtiquetteCourseTitle), in)
-	require.NoError(e.t, err)
-	svc := training.NewCourseService(e.db, shanghaiZone(e.t))
+	svc := training.NewService(e.db, shanghaiZone(e.t))
 	svc.NewCode = func() (string, error) { return matrixSignInCode, nil }
+	s, err := svc.CreateSession(ctx, models.SystemActor, models.ScopeAll, e.course(seeds.EtiquetteCourseTitle), in)
+	require.NoError(e.t, err)
 	_, err = svc.OpenSignIn(ctx, models.SystemActor, s.ID, training.CodeInput{})
 	require.NoError(e.t, err)
 	return s.ID

@@ -10,7 +10,7 @@ import (
 )
 
 func (s *server) currentHandbook(c *fiber.Ctx) error {
-	v, err := training.Current(c.UserContext(), s.db, currentUser(c).EmployeeID)
+	v, err := s.trainingService().Current(c.UserContext(), currentUser(c).EmployeeID)
 	if err != nil {
 		return err
 	}
@@ -24,7 +24,7 @@ func (s *server) acknowledgeHandbook(c *fiber.Ctx) error {
 	}
 	// Copied: Fiber reuses the header buffer after the handler returns.
 	agent := string(c.Request().Header.UserAgent())
-	a, created, err := training.Acknowledge(c.UserContext(), s.db, actorOf(c), currentUser(c).EmployeeID, in, agent)
+	a, created, err := s.trainingService().Acknowledge(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, in, agent)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *server) createHandbookDraft(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	v, err := training.CreateDraft(c.UserContext(), s.db, actorOf(c), in)
+	v, err := s.trainingService().CreateDraft(c.UserContext(), actorOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (s *server) updateHandbookDraft(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	v, err := training.UpdateDraft(c.UserContext(), s.db, actorOf(c), id, in)
+	v, err := s.trainingService().UpdateDraft(c.UserContext(), actorOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *server) publishHandbook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := training.Publish(c.UserContext(), s.db, actorOf(c), id)
+	v, err := s.trainingService().Publish(c.UserContext(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *server) handbookCoverage(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	cov, err := training.GetCoverage(c.UserContext(), s.db, scopeOf(c), f)
+	cov, err := s.trainingService().GetCoverage(c.UserContext(), scopeOf(c), f)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *server) listHandbookPending(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	list, err := training.ListPending(c.UserContext(), s.db, scopeOf(c), f, p)
+	list, err := s.trainingService().ListPending(c.UserContext(), scopeOf(c), f, p)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (s *server) downloadHandbookPending(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
-	v, err := training.WritePendingWorkbook(c.UserContext(), s.db, scopeOf(c), f, &buf)
+	v, err := s.trainingService().WritePendingWorkbook(c.UserContext(), scopeOf(c), f, &buf)
 	if err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ func (s *server) rectTotal(ctx context.Context, u *models.User, f rectifications
 // myTiles are the caller's own: the handbook, onboarding, open exams, certificates.
 func (s *server) myTiles(ctx context.Context, u *models.User) ([]homeTile, error) {
 	var out []homeTile
-	hb, err := training.Current(ctx, s.db, u.EmployeeID)
+	hb, err := s.trainingService().Current(ctx, u.EmployeeID)
 	switch {
 	case errors.Is(err, models.ErrNotFound): // no handbook published yet
 	case err != nil:
@@ -97,7 +97,7 @@ func (s *server) myTiles(ctx context.Context, u *models.User) ([]homeTile, error
 		}
 		out = append(out, t)
 	}
-	cs := s.courseService()
+	cs := s.trainingService()
 	p, err := cs.Progress(ctx, u.EmployeeID)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, err
@@ -165,7 +165,7 @@ func (s *server) managerTiles(ctx context.Context, u *models.User) ([]homeTile, 
 		out = append(out, homeTile{ID: "staff_handbook", Label: "home.staff_handbook", N: cov.Total.Pending, Link: "/handbook",
 			NoteKey: "home.version", Note: cov.Version.Version})
 	}
-	late, err := s.courseService().Overdue(ctx, accounts.ScopeOf(u, staffRoles...), training.OverdueFilter{}, one)
+	late, err := s.trainingService().Overdue(ctx, accounts.ScopeOf(u, staffRoles...), training.OverdueFilter{}, one)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (s *server) managerTiles(ctx context.Context, u *models.User) ([]homeTile, 
 // homeCoverage is the coverage the /handbook page shows the caller, or nil when
 // no handbook is published.
 func (s *server) homeCoverage(ctx context.Context, u *models.User) (*training.Coverage, error) {
-	cov, err := training.GetCoverage(ctx, s.db, accounts.ScopeOf(u, coverageViewers...), training.CoverageFilter{})
+	cov, err := s.trainingService().GetCoverage(ctx, accounts.ScopeOf(u, coverageViewers...), training.CoverageFilter{})
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, nil
 	}

@@ -177,7 +177,7 @@ func newCourseBody() training.CourseInput {
 // freshCourseDraft makes a draft course for this request alone and targets it.
 func freshCourseDraft(route string, body any) func(*env, string) (string, any) {
 	return func(e *env, _ string) (string, any) {
-		c, err := training.CreateCourse(context.Background(), e.db, models.SystemActor, newCourseBody())
+		c, err := training.NewService(e.db, shanghaiZone(e.t)).CreateCourse(context.Background(), models.SystemActor, newCourseBody())
 		require.NoError(e.t, err)
 		return withID(route, c.ID), body
 	}
@@ -193,11 +193,11 @@ func sessionBody(e *env) training.SessionInput {
 // matrixSignInCode open for ten minutes when open is set.
 func (e *env) freshSession(open bool) uint {
 	ctx := context.Background()
-	s, err := training.CreateSession(ctx, e.db, models.SystemActor, models.ScopeAll, e.course(seeds.EtiquetteCourseTitle), sessionBody(e))
+	svc := training.NewService(e.db, shanghaiZone(e.t))
+	svc.NewCode = func() (string, error) { return matrixSignInCode, nil }
+	s, err := svc.CreateSession(ctx, models.SystemActor, models.ScopeAll, e.course(seeds.EtiquetteCourseTitle), sessionBody(e))
 	require.NoError(e.t, err)
 	if open {
-		svc := training.NewCourseService(e.db, shanghaiZone(e.t))
-		svc.NewCode = func() (string, error) { return matrixSignInCode, nil }
 		_, err := svc.OpenSignIn(ctx, models.SystemActor, s.ID, training.CodeInput{})
 		require.NoError(e.t, err)
 	}

@@ -145,9 +145,10 @@ func (e *env) staleHandbook() uint {
 // publishHandbook publishes a new minor version (nobody becomes pending) and returns it.
 func (e *env) publishHandbook() *models.HandbookVersion {
 	ctx := context.Background()
-	d, err := training.CreateDraft(ctx, e.db, models.SystemActor, newHandbookDraftBody())
+	svc := training.NewService(e.db, shanghaiZone(e.t))
+	d, err := svc.CreateDraft(ctx, models.SystemActor, newHandbookDraftBody())
 	require.NoError(e.t, err)
-	v, err := training.Publish(ctx, e.db, models.SystemActor, d.ID)
+	v, err := svc.Publish(ctx, models.SystemActor, d.ID)
 	require.NoError(e.t, err)
 	return v
 }
@@ -162,7 +163,7 @@ func newHandbookDraftBody() training.VersionInput {
 // new body when withBody.
 func freshHandbookDraft(route string, withBody bool) func(*env, string) (string, any) {
 	return func(e *env, _ string) (string, any) {
-		d, err := training.CreateDraft(context.Background(), e.db, models.SystemActor, newHandbookDraftBody())
+		d, err := training.NewService(e.db, shanghaiZone(e.t)).CreateDraft(context.Background(), models.SystemActor, newHandbookDraftBody())
 		require.NoError(e.t, err)
 		var body any
 		if withBody {

@@ -51,7 +51,7 @@ func (s *server) handbookPage(c *fiber.Ctx) error {
 func (s *server) renderHandbook(c *fiber.Ctx, status int, level, msg string) error {
 	u := currentUser(c)
 	d := handbookPageData{Levels: models.Levels, Error: msg}
-	v, err := training.Current(c.UserContext(), s.db, u.EmployeeID)
+	v, err := s.trainingService().Current(c.UserContext(), u.EmployeeID)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 	case err != nil:
@@ -60,7 +60,7 @@ func (s *server) renderHandbook(c *fiber.Ctx, status int, level, msg string) err
 		d.View, d.Blocks = v, markdownBlocks(v.Version.Body)
 	}
 	if d.View != nil && accounts.HasRole(u, coverageViewers...) {
-		cov, err := training.GetCoverage(c.UserContext(), s.db, accounts.ScopeOf(u, coverageViewers...), training.CoverageFilter{})
+		cov, err := s.trainingService().GetCoverage(c.UserContext(), accounts.ScopeOf(u, coverageViewers...), training.CoverageFilter{})
 		if err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func (s *server) acknowledgeForm(c *fiber.Ctx) error {
 		return err
 	}
 	agent := string(c.Request().Header.UserAgent()) // copied: Fiber reuses the buffer
-	_, _, err = training.Acknowledge(c.UserContext(), s.db, actorOf(c), currentUser(c).EmployeeID, training.AckInput{VersionID: id}, agent)
+	_, _, err = s.trainingService().Acknowledge(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, training.AckInput{VersionID: id}, agent)
 	if status, msg, ok := s.refusal(c, err); ok {
 		return s.renderHandbook(c, status, "", msg)
 	}
@@ -146,7 +146,7 @@ func (s *server) trainingPage(c *fiber.Ctx) error {
 
 // renderTraining shows the training page with status, a notice and an error message.
 func (s *server) renderTraining(c *fiber.Ctx, status int, notice, msg string) error {
-	ov, err := s.courseService().Overview(c.UserContext(), currentUser(c).EmployeeID)
+	ov, err := s.trainingService().Overview(c.UserContext(), currentUser(c).EmployeeID)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func (s *server) signInForm(c *fiber.Ctx) error {
 	id, err := formID(c, "session_id")
 	if err == nil {
 		in := training.SignInInput{Code: strings.Clone(c.FormValue("code"))}
-		_, _, err = s.courseService().SignIn(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id, in)
+		_, _, err = s.trainingService().SignIn(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id, in)
 	}
 	if status, msg, ok := s.refusal(c, err); ok {
 		return s.renderTraining(c, status, "", msg)
@@ -173,7 +173,7 @@ func (s *server) completeCourseForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, _, err = s.courseService().CompleteOnline(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id)
+	_, _, err = s.trainingService().CompleteOnline(c.UserContext(), actorOf(c), currentUser(c).EmployeeID, id)
 	if status, msg, ok := s.refusal(c, err); ok {
 		return s.renderTraining(c, status, "", msg)
 	}

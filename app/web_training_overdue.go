@@ -21,7 +21,7 @@ func (s *server) onboardingOverduePage(c *fiber.Ctx) error {
 		return err
 	}
 	p.PerPage = overduePerPage
-	list, err := s.courseService().Overdue(c.UserContext(), scopeOf(c), f, p)
+	list, err := s.trainingService().Overdue(c.UserContext(), scopeOf(c), f, p)
 	if err != nil {
 		return err
 	}

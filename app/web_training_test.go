@@ -87,11 +87,12 @@ func TestHandbookPage(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
+		svc := training.NewService(db, shanghaiZone(t))
 		// A new major version whose Markdown tries to put markup on the page.
-		d, err := training.CreateDraft(ctx, db, models.SystemActor, training.VersionInput{Version: "2.0", Title: "员工手册 2.0",
+		d, err := svc.CreateDraft(ctx, models.SystemActor, training.VersionInput{Version: "2.0", Title: "员工手册 2.0",
 			Body: "# 员工手册\n\n## 一、首问负责\n\n首问负责 <script>alert(1)</script>（R2.1）。\n\n- 热情接待\n- 一次告知\n\n| 事项 | 时限 |\n| --- | --- |\n| 故障修复 | 24 小时 |\n"})
 		require.NoError(t, err)
-		v, err := training.Publish(ctx, db, models.SystemActor, d.ID)
+		v, err := svc.Publish(ctx, models.SystemActor, d.ID)
 		require.NoError(t, err)
 
 		emp := e.login(employee)

@@ -202,7 +202,7 @@ func (s *Service) dashboard(ctx context.Context, rows []DashboardRow) (*Dashboar
 			roots = append(roots, r.Unit)
 		}
 	}
-	rule, err := training.OverdueRule(ctx, s.DB)
+	rule, err := training.NewService(s.DB, s.Loc).OverdueRule(ctx)
 	if err != nil {
 		return nil, err
 	}

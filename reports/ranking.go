@@ -97,7 +97,7 @@ type snapshot struct {
 
 // onboardingDueDays is the onboarding plan's days from hire to due date (R8.2).
 func (s *Service) onboardingDueDays(ctx context.Context) (int, error) {
-	p, err := training.GetPlan(ctx, s.DB)
+	p, err := training.NewService(s.DB, s.Loc).GetPlan(ctx)
 	if err != nil {
 		return 0, err
 	}

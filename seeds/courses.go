@@ -74,10 +74,10 @@ func LoadCourses(ctx context.Context, db *gorm.DB) (int, error) {
 	if err != nil || have.Total > 0 {
 		return 0, err
 	}
-	svc := training.NewCourseService(db, shanghai())
+	svc := training.NewService(db, shanghai())
 	var planCourses []uint
 	for _, in := range SeedCourses() {
-		c, err := training.CreateCourse(ctx, db, models.SystemActor, in)
+		c, err := svc.CreateCourse(ctx, models.SystemActor, in)
 		if err != nil {
 			return 0, fmt.Errorf("seed course %s: %w", in.Title, err)
 		}
@@ -100,7 +100,7 @@ func LoadCourses(ctx context.Context, db *gorm.DB) (int, error) {
 			in.ExamID = &id
 		}
 	}
-	if _, err := training.SavePlan(ctx, db, models.SystemActor, in); err != nil {
+	if _, err := svc.SavePlan(ctx, models.SystemActor, in); err != nil {
 		return 0, fmt.Errorf("seed onboarding plan: %w", err)
 	}
 	return len(SeedCourses()), nil

@@ -33,7 +33,9 @@ func TestLoadCoursesAndDemoTraining(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n, "a second load does nothing")
 
-	plan, err := training.GetPlan(ctx, db)
+	svc := training.NewService(db, time.UTC)
+	svc.Now = func() time.Time { return now }
+	plan, err := svc.GetPlan(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 30, plan.DueDays)
 	require.Len(t, plan.Courses, 2)
@@ -50,8 +52,6 @@ func TestLoadCoursesAndDemoTraining(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, made, "a second load does nothing")
 
-	svc := training.NewCourseService(db, time.UTC)
-	svc.Now = func() time.Time { return now }
 	list, err := svc.Overdue(ctx, models.ScopeAll, training.OverdueFilter{}, models.Page{PerPage: models.MaxPerPage})
 	require.NoError(t, err)
 	assert.Positive(t, list.Total, "some new hires are overdue")

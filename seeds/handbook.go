@@ -33,14 +33,15 @@ func LoadHandbook(ctx context.Context, db *gorm.DB) (bool, error) {
 	if err != nil || have.Total > 0 {
 		return false, err
 	}
-	d, err := training.CreateDraft(ctx, db, models.SystemActor, training.VersionInput{Version: HandbookV1Version, Title: HandbookTitle, Body: handbookV1})
+	svc := training.NewService(db, shanghai())
+	d, err := svc.CreateDraft(ctx, models.SystemActor, training.VersionInput{Version: HandbookV1Version, Title: HandbookTitle, Body: handbookV1})
 	if errors.Is(err, models.ErrConflict) {
 		return false, nil // another instance starting at the same time made it
 	}
 	if err != nil {
 		return false, fmt.Errorf("seed handbook: %w", err)
 	}
-	if _, err := training.Publish(ctx, db, models.SystemActor, d.ID); err != nil {
+	if _, err := svc.Publish(ctx, models.SystemActor, d.ID); err != nil {
 		return false, fmt.Errorf("publish seed handbook: %w", err)
 	}
 	return true, nil

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -65,7 +66,8 @@ func TestLoadHandbookAndDemoAcknowledgements(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, again, "a second start adds nothing")
 
-	c, err := training.GetCoverage(ctx, db, models.ScopeAll, training.CoverageFilter{})
+	svc := training.NewService(db, time.UTC)
+	c, err := svc.GetCoverage(ctx, models.ScopeAll, training.CoverageFilter{})
 	require.NoError(t, err)
 	assert.EqualValues(t, n, c.Total.Acknowledged, "every demo acknowledgement is of an active employee")
 	assert.True(t, c.Total.Percent >= 60 && c.Total.Percent <= 80, "province coverage %.1f %%, want 60–80 %%", c.Total.Percent)
@@ -87,7 +89,7 @@ func TestLoadHandbookAndDemoAcknowledgements(t *testing.T) {
 	emps, err := models.EmployeesByJobNumber(ctx, db, []string{"360102-01001"})
 	require.NoError(t, err)
 	emp := emps["360102-01001"]
-	view, err := training.Current(ctx, db, &emp.ID)
+	view, err := svc.Current(ctx, &emp.ID)
 	require.NoError(t, err)
 	assert.True(t, view.Pending)
 
@@ -102,7 +104,7 @@ func TestLoadHandbookAndDemoAcknowledgements(t *testing.T) {
 	n2, err := seeds.LoadDemoAcknowledgements(ctx, db2)
 	require.NoError(t, err)
 	assert.Equal(t, n, n2)
-	c2, err := training.GetCoverage(ctx, db2, models.ScopeAll, training.CoverageFilter{})
+	c2, err := training.NewService(db2, time.UTC).GetCoverage(ctx, models.ScopeAll, training.CoverageFilter{})
 	require.NoError(t, err)
 	assert.Equal(t, c.Units, c2.Units)
 }

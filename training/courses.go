@@ -18,10 +18,11 @@ import (
 	"quality/models"
 )
 
-// CourseService runs courses, sessions, attendance and the onboarding plan with an
-// injected clock and sign-in code source, so expiry is tested without waiting. "Today"
-// of the onboarding plan (R8.2) is the calendar date of Now in Loc, the company's zone.
-type CourseService struct {
+// Service runs the package's work (courses, sessions and attendance, the handbook, the
+// onboarding plan and the coverage figures) on its database with an injected clock and
+// sign-in code source, so expiry is tested without waiting. "Today" of the onboarding
+// plan (R8.2) is the calendar date of Now in Loc, the company's zone.
+type Service struct {
 	DB  *gorm.DB
 	Now func() time.Time
 	Loc *time.Location
@@ -32,17 +33,17 @@ type CourseService struct {
 	MaxSignInGuesses int
 }
 
-// NewCourseService is a service on the wall clock, with days counted in loc, and
+// NewService is a service on the wall clock, with days counted in loc, and
 // random codes.
-func NewCourseService(db *gorm.DB, loc *time.Location) *CourseService {
-	return &CourseService{DB: db, Now: func() time.Time { return time.Now().UTC() }, Loc: loc, NewCode: randomCode, MaxSignInGuesses: DefaultSignInGuesses}
+func NewService(db *gorm.DB, loc *time.Location) *Service {
+	return &Service{DB: db, Now: func() time.Time { return time.Now().UTC() }, Loc: loc, NewCode: randomCode, MaxSignInGuesses: DefaultSignInGuesses}
 }
 
 // today is the company's calendar date now.
-func (s *CourseService) today() models.Date { return models.DateOf(s.Now().In(s.Loc)) }
+func (s *Service) today() models.Date { return models.DateOf(s.Now().In(s.Loc)) }
 
 // guessLimit is the bound on sign-in guesses in force.
-func (s *CourseService) guessLimit() int {
+func (s *Service) guessLimit() int {
 	if s.MaxSignInGuesses > 0 {
 		return s.MaxSignInGuesses
 	}
@@ -193,12 +194,12 @@ func webURL(s string) bool {
 }
 
 // CreateCourse validates in and stores a new draft course.
-func CreateCourse(ctx context.Context, db *gorm.DB, actor models.Actor, in CourseInput) (*models.Course, error) {
+func (s *Service) CreateCourse(ctx context.Context, actor models.Actor, in CourseInput) (*models.Course, error) {
 	c := &models.Course{Status: models.CourseDraft}
 	if err := checkCourse(in, c); err != nil {
 		return nil, err
 	}
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.Insert(tx, c); err != nil {
 			return models.Translate(err, "title")
 		}
@@ -213,8 +214,8 @@ func CreateCourse(ctx context.Context, db *gorm.DB, actor models.Actor, in Cours
 
 // UpdateCourse replaces a draft's fields; a published course is a conflict, because
 // employees have completed what it said.
-func UpdateCourse(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, in CourseInput) (*models.Course, error) {
-	c, err := models.GetCourse(ctx, db, id)
+func (s *Service) UpdateCourse(ctx context.Context, actor models.Actor, id uint, in CourseInput) (*models.Course, error) {
+	c, err := models.GetCourse(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +226,7 @@ func UpdateCourse(ctx context.Context, db *gorm.DB, actor models.Actor, id uint,
 	if err := checkCourse(in, c); err != nil {
 		return nil, err
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.UpdateDraftCourse(tx, c); errors.Is(err, models.ErrStale) {
 			return errCoursePublished // published by a parallel request
 		} else if err != nil {
@@ -239,11 +240,11 @@ func UpdateCourse(ctx context.Context, db *gorm.DB, actor models.Actor, id uint,
 	if err != nil {
 		return nil, err
 	}
-	return models.GetCourse(ctx, db, id)
+	return models.GetCourse(ctx, s.DB, id)
 }
 
 // PublishCourse publishes a draft that has at least one material.
-func (s *CourseService) PublishCourse(ctx context.Context, actor models.Actor, id uint) (*models.Course, error) {
+func (s *Service) PublishCourse(ctx context.Context, actor models.Actor, id uint) (*models.Course, error) {
 	c, err := models.GetCourse(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
@@ -271,21 +272,21 @@ func (s *CourseService) PublishCourse(ctx context.Context, actor models.Actor, i
 
 // ListCourses returns one page of courses: editors see drafts too, everyone else only
 // published courses.
-func ListCourses(ctx context.Context, db *gorm.DB, editor bool, f models.CourseFilter) (models.List[models.Course], error) {
+func (s *Service) ListCourses(ctx context.Context, editor bool, f models.CourseFilter) (models.List[models.Course], error) {
 	f.PublishedOnly = f.PublishedOnly || !editor
-	return models.ListCourses(ctx, db, f)
+	return models.ListCourses(ctx, s.DB, f)
 }
 
 // GetCourse returns a course with its sessions; a draft is ErrNotFound to non-editors.
-func GetCourse(ctx context.Context, db *gorm.DB, editor bool, id uint) (*CourseView, error) {
-	c, err := models.GetCourse(ctx, db, id)
+func (s *Service) GetCourse(ctx context.Context, editor bool, id uint) (*CourseView, error) {
+	c, err := models.GetCourse(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
 	if !editor && c.Status != models.CoursePublished {
 		return nil, fmt.Errorf("course %d is a draft: %w", id, models.ErrNotFound)
 	}
-	sessions, err := models.CourseSessions(ctx, db, id)
+	sessions, err := models.CourseSessions(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
@@ -293,8 +294,8 @@ func GetCourse(ctx context.Context, db *gorm.DB, editor bool, id uint) (*CourseV
 }
 
 // CreateSession schedules a session of a face-to-face course in a unit of the caller's scope.
-func CreateSession(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, courseID uint, in SessionInput) (*models.CourseSession, error) {
-	c, err := models.GetCourse(ctx, db, courseID)
+func (s *Service) CreateSession(ctx context.Context, actor models.Actor, scope models.Scope, courseID uint, in SessionInput) (*models.CourseSession, error) {
+	c, err := models.GetCourse(ctx, s.DB, courseID)
 	if err != nil {
 		return nil, err
 	}
@@ -302,16 +303,16 @@ func CreateSession(ctx context.Context, db *gorm.DB, actor models.Actor, scope m
 		return nil, errNotFaceToFace
 	}
 	ve := &models.ValidationError{}
-	s := &models.CourseSession{CourseID: c.ID, StartsAt: in.StartsAt.UTC(), EndsAt: in.EndsAt.UTC(), Place: strings.TrimSpace(in.Place), OrgUnitID: in.OrgUnitID}
+	sess := &models.CourseSession{CourseID: c.ID, StartsAt: in.StartsAt.UTC(), EndsAt: in.EndsAt.UTC(), Place: strings.TrimSpace(in.Place), OrgUnitID: in.OrgUnitID}
 	if in.StartsAt.IsZero() {
 		ve.Add("starts_at", "required")
 	}
 	if in.EndsAt.IsZero() {
 		ve.Add("ends_at", "required")
-	} else if !in.StartsAt.IsZero() && !s.EndsAt.After(s.StartsAt) {
+	} else if !in.StartsAt.IsZero() && !sess.EndsAt.After(sess.StartsAt) {
 		ve.Add("ends_at", "ends_before_start")
 	}
-	switch n := utf8.RuneCountInString(s.Place); {
+	switch n := utf8.RuneCountInString(sess.Place); {
 	case n == 0:
 		ve.Add("place", "required")
 	case n > maxPlace:
@@ -319,7 +320,7 @@ func CreateSession(ctx context.Context, db *gorm.DB, actor models.Actor, scope m
 	}
 	if in.OrgUnitID == 0 {
 		ve.Add("org_unit_id", "required")
-	} else if _, err := models.GetOrgUnit(ctx, db, scope, in.OrgUnitID); errors.Is(err, models.ErrNotFound) {
+	} else if _, err := models.GetOrgUnit(ctx, s.DB, scope, in.OrgUnitID); errors.Is(err, models.ErrNotFound) {
 		ve.Add("org_unit_id", "not_found")
 	} else if err != nil {
 		return nil, err
@@ -327,38 +328,38 @@ func CreateSession(ctx context.Context, db *gorm.DB, actor models.Actor, scope m
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := models.Insert(tx, s); err != nil {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := models.Insert(tx, sess); err != nil {
 			return models.Translate(err, "org_unit_id")
 		}
-		return models.Audit(tx, actor, "create", "course_session", s.ID,
-			map[string]any{"course_id": c.ID, "starts_at": s.StartsAt, "org_unit_id": s.OrgUnitID, "place": s.Place})
+		return models.Audit(tx, actor, "create", "course_session", sess.ID,
+			map[string]any{"course_id": c.ID, "starts_at": sess.StartsAt, "org_unit_id": sess.OrgUnitID, "place": sess.Place})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s, nil
+	return sess, nil
 }
 
 // publishedSession loads a session and its course, which must be published.
-func publishedSession(ctx context.Context, db *gorm.DB, sessionID uint) (*models.CourseSession, *models.Course, error) {
-	s, err := models.GetCourseSession(ctx, db, sessionID)
+func (s *Service) publishedSession(ctx context.Context, sessionID uint) (*models.CourseSession, *models.Course, error) {
+	sess, err := models.GetCourseSession(ctx, s.DB, sessionID)
 	if err != nil {
 		return nil, nil, err
 	}
-	return publishedCourse(ctx, db, s)
+	return s.publishedCourse(ctx, sess)
 }
 
-// publishedCourse loads the course of session s, which must be published.
-func publishedCourse(ctx context.Context, db *gorm.DB, s *models.CourseSession) (*models.CourseSession, *models.Course, error) {
-	c, err := models.GetCourse(ctx, db, s.CourseID)
+// publishedCourse loads the course of session sess, which must be published.
+func (s *Service) publishedCourse(ctx context.Context, sess *models.CourseSession) (*models.CourseSession, *models.Course, error) {
+	c, err := models.GetCourse(ctx, s.DB, sess.CourseID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if c.Status != models.CoursePublished {
 		return nil, nil, errCourseNotPublished
 	}
-	return s, c, nil
+	return sess, c, nil
 }
 
 // reachOf are the units whose sessions emp may sign in to: a session is for the staff
@@ -372,7 +373,7 @@ func reachOf(emp *models.Employee) []uint {
 
 // OpenSignIn gives a session a fresh code valid for in.Minutes; a new code replaces
 // the previous one.
-func (s *CourseService) OpenSignIn(ctx context.Context, actor models.Actor, sessionID uint, in CodeInput) (*SignInCode, error) {
+func (s *Service) OpenSignIn(ctx context.Context, actor models.Actor, sessionID uint, in CodeInput) (*SignInCode, error) {
 	minutes := in.Minutes
 	if minutes == 0 {
 		minutes = DefaultCodeMinutes
@@ -380,7 +381,7 @@ func (s *CourseService) OpenSignIn(ctx context.Context, actor models.Actor, sess
 	if minutes < 1 || minutes > maxCodeMinutes {
 		return nil, &models.ValidationError{Fields: []models.FieldError{{Field: "minutes", Code: "out_of_range", Params: map[string]any{"min": 1, "max": maxCodeMinutes}}}}
 	}
-	sess, _, err := publishedSession(ctx, s.DB, sessionID)
+	sess, _, err := s.publishedSession(ctx, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -409,8 +410,8 @@ func (s *CourseService) OpenSignIn(ctx context.Context, actor models.Actor, sess
 // MarkAttendance records, for a trainer, that an employee of the caller's scope in
 // one of the course's positions attended; it completes the course. Marking twice
 // returns the first record (created false).
-func (s *CourseService) MarkAttendance(ctx context.Context, actor models.Actor, scope models.Scope, sessionID uint, in AttendanceInput) (*Attended, bool, error) {
-	sess, c, err := publishedSession(ctx, s.DB, sessionID)
+func (s *Service) MarkAttendance(ctx context.Context, actor models.Actor, scope models.Scope, sessionID uint, in AttendanceInput) (*Attended, bool, error) {
+	sess, c, err := s.publishedSession(ctx, sessionID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -439,7 +440,7 @@ func (s *CourseService) MarkAttendance(ctx context.Context, actor models.Actor, 
 // guess is counted. A wrong or expired code is a 422 on field code; the guess that
 // uses up the caller's tries, and every one after it, is the conflict sign_in_locked
 // (409) until the trainer opens a new code or marks the employee present.
-func (s *CourseService) SignIn(ctx context.Context, actor models.Actor, employeeID *uint, sessionID uint, in SignInInput) (*Attended, bool, error) {
+func (s *Service) SignIn(ctx context.Context, actor models.Actor, employeeID *uint, sessionID uint, in SignInInput) (*Attended, bool, error) {
 	if employeeID == nil {
 		return nil, false, errCourseNoEmployee
 	}
@@ -451,7 +452,7 @@ func (s *CourseService) SignIn(ctx context.Context, actor models.Actor, employee
 	if err != nil {
 		return nil, false, err
 	}
-	sess, c, err := publishedCourse(ctx, s.DB, sess)
+	sess, c, err := s.publishedCourse(ctx, sess)
 	if err != nil {
 		return nil, false, err
 	}
@@ -480,7 +481,7 @@ func (s *CourseService) SignIn(ctx context.Context, actor models.Actor, employee
 // many requests arrive at once, and past it even the right code is refused until the
 // trainer opens a new one. The guess that uses up the last try is audited once, in the
 // transaction that counts it.
-func (s *CourseService) checkCode(ctx context.Context, actor models.Actor, sess *models.CourseSession, code string) error {
+func (s *Service) checkCode(ctx context.Context, actor models.Actor, sess *models.CourseSession, code string) error {
 	limit := s.guessLimit()
 	now := s.Now().UTC()
 	var refusal error
@@ -519,7 +520,7 @@ func codeError(code string) error {
 // attend writes the attendance and, unless the course is complete already, its
 // completion, with their audit events in one transaction. A second attendance at the
 // same session returns the first (created false).
-func (s *CourseService) attend(ctx context.Context, actor models.Actor, sess *models.CourseSession, employeeID uint, method string) (*Attended, bool, error) {
+func (s *Service) attend(ctx context.Context, actor models.Actor, sess *models.CourseSession, employeeID uint, method string) (*Attended, bool, error) {
 	existing := func() (*Attended, bool, error) {
 		out, err := s.attended(ctx, sess, employeeID)
 		return out, false, err
@@ -545,7 +546,7 @@ func (s *CourseService) attend(ctx context.Context, actor models.Actor, sess *mo
 			return err
 		}
 		var err error
-		comp, err = complete(tx, actor, sess.CourseID, employeeID, models.CompletedAttendance, now)
+		comp, err = s.complete(tx, actor, sess.CourseID, employeeID, models.CompletedAttendance, now)
 		return err
 	})
 	if errors.Is(err, models.ErrConflict) {
@@ -559,7 +560,7 @@ func (s *CourseService) attend(ctx context.Context, actor models.Actor, sess *mo
 
 // attended returns the employee's attendance at the session with the completion it
 // gave, or ErrNotFound.
-func (s *CourseService) attended(ctx context.Context, sess *models.CourseSession, employeeID uint) (*Attended, error) {
+func (s *Service) attended(ctx context.Context, sess *models.CourseSession, employeeID uint) (*Attended, error) {
 	a, err := models.GetAttendance(ctx, s.DB, sess.ID, employeeID)
 	if err != nil {
 		return nil, err
@@ -573,7 +574,7 @@ func (s *CourseService) attended(ctx context.Context, sess *models.CourseSession
 
 // complete returns the employee's completion of the course, creating it (and its audit
 // event) with tx when there is none.
-func complete(tx *gorm.DB, actor models.Actor, courseID, employeeID uint, method string, at time.Time) (*models.Completion, error) {
+func (s *Service) complete(tx *gorm.DB, actor models.Actor, courseID, employeeID uint, method string, at time.Time) (*models.Completion, error) {
 	if have, err := models.GetCompletion(tx.Statement.Context, tx, courseID, employeeID); err == nil {
 		return have, nil
 	} else if !errors.Is(err, models.ErrNotFound) {
@@ -590,7 +591,7 @@ func complete(tx *gorm.DB, actor models.Actor, courseID, employeeID uint, method
 // CompleteOnline records that the caller's own employee (nil: none) completed a
 // published online course meant for their position. It is idempotent: a second call
 // returns the first completion (created false).
-func (s *CourseService) CompleteOnline(ctx context.Context, actor models.Actor, employeeID *uint, courseID uint) (*models.Completion, bool, error) {
+func (s *Service) CompleteOnline(ctx context.Context, actor models.Actor, employeeID *uint, courseID uint) (*models.Completion, bool, error) {
 	if employeeID == nil {
 		return nil, false, errCourseNoEmployee
 	}
@@ -618,7 +619,7 @@ func (s *CourseService) CompleteOnline(ctx context.Context, actor models.Actor, 
 	var comp *models.Completion
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		comp, err = complete(tx, actor, c.ID, emp.ID, models.CompletedOnline, s.Now().UTC())
+		comp, err = s.complete(tx, actor, c.ID, emp.ID, models.CompletedOnline, s.Now().UTC())
 		return err
 	})
 	if errors.Is(err, models.ErrConflict) {

@@ -15,14 +15,14 @@ import (
 	"quality/training"
 )
 
-// fakeClock is a settable clock for a CourseService.
+// fakeClock is a settable clock for a Service.
 type fakeClock struct{ now time.Time }
 
 func (c *fakeClock) Now() time.Time { return c.now }
 
 // courseService is a service on clock in Beijing time that always hands out code 482913.
-func courseService(db *gorm.DB, clock *fakeClock) *training.CourseService {
-	return &training.CourseService{DB: db, Now: clock.Now, Loc: beijing, NewCode: func() (string, error) { return "482913", nil }}
+func courseService(db *gorm.DB, clock *fakeClock) *training.Service {
+	return &training.Service{DB: db, Now: clock.Now, Loc: beijing, NewCode: func() (string, error) { return "482913", nil }}
 }
 
 // beijing is the company's zone (the embedded zone database has it on every host).
@@ -38,9 +38,9 @@ var beijing = func() *time.Location {
 var material = []models.Material{{Title: "首问责任制", Text: "首先接触客户的员工负责到底（R2.1）。"}}
 
 // publishedCourse creates and publishes a course.
-func publishedCourse(f *fixture, svc *training.CourseService, title, category, mode string, positions ...string) *models.Course {
+func publishedCourse(f *fixture, svc *training.Service, title, category, mode string, positions ...string) *models.Course {
 	f.t.Helper()
-	c, err := training.CreateCourse(f.ctx, f.db, actor, training.CourseInput{Title: title, Category: category, Mode: mode,
+	c, err := svc.CreateCourse(f.ctx, actor, training.CourseInput{Title: title, Category: category, Mode: mode,
 		Positions: positions, Materials: material})
 	require.NoError(f.t, err)
 	c, err = svc.PublishCourse(f.ctx, actor, c.ID)
@@ -73,13 +73,13 @@ func TestCourseDraftsAndPublishing(t *testing.T) {
 		f := newFixture(t, db)
 		svc := courseService(db, &fakeClock{time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)})
 
-		_, err := training.CreateCourse(f.ctx, db, actor, training.CourseInput{Title: " ", Category: "cooking", Mode: "tv",
+		_, err := svc.CreateCourse(f.ctx, actor, training.CourseInput{Title: " ", Category: "cooking", Mode: "tv",
 			Positions: []string{"pilot"}, Materials: []models.Material{{Title: "x"}, {Title: "y", URL: "javascript:alert(1)"}}})
 		assert.Equal(t, []string{"title:required", "category:invalid_choice", "mode:invalid_choice", "positions:invalid_choice",
 			"materials[0]:url_or_text", "materials[1].url:invalid"}, fieldCodes(t, err))
 		assert.Zero(t, f.count(&models.Course{}))
 
-		c, err := training.CreateCourse(f.ctx, db, actor, training.CourseInput{Title: "服务礼仪", Category: models.CourseEtiquette,
+		c, err := svc.CreateCourse(f.ctx, actor, training.CourseInput{Title: "服务礼仪", Category: models.CourseEtiquette,
 			Mode: models.ModeFaceToFace, Positions: []string{models.PositionWindow, models.PositionWindow}})
 		require.NoError(t, err)
 		assert.Equal(t, models.CourseDraft, c.Status)
@@ -88,7 +88,7 @@ func TestCourseDraftsAndPublishing(t *testing.T) {
 		_, err = svc.PublishCourse(f.ctx, actor, c.ID)
 		assert.Equal(t, []string{"materials:required"}, fieldCodes(t, err))
 
-		c, err = training.UpdateCourse(f.ctx, db, actor, c.ID, training.CourseInput{Title: "服务礼仪（窗口）", Category: models.CourseEtiquette,
+		c, err = svc.UpdateCourse(f.ctx, actor, c.ID, training.CourseInput{Title: "服务礼仪（窗口）", Category: models.CourseEtiquette,
 			Mode: models.ModeFaceToFace, Positions: []string{models.PositionWindow}, Materials: []models.Material{{Title: "讲义", URL: "https://example.com/a.pdf"}}})
 		require.NoError(t, err)
 		assert.Equal(t, "服务礼仪（窗口）", c.Title)
@@ -99,7 +99,7 @@ func TestCourseDraftsAndPublishing(t *testing.T) {
 		assert.Equal(t, models.CoursePublished, c.Status)
 		require.NotNil(t, c.PublishedAt)
 
-		_, err = training.UpdateCourse(f.ctx, db, actor, c.ID, training.CourseInput{Title: "改", Category: models.CourseEtiquette, Mode: models.ModeOnline})
+		_, err = svc.UpdateCourse(f.ctx, actor, c.ID, training.CourseInput{Title: "改", Category: models.CourseEtiquette, Mode: models.ModeOnline})
 		assert.Equal(t, "course_published", conflictCode(t, err))
 		_, err = svc.PublishCourse(f.ctx, actor, c.ID)
 		assert.Equal(t, "course_published", conflictCode(t, err))
@@ -108,14 +108,14 @@ func TestCourseDraftsAndPublishing(t *testing.T) {
 		assert.Equal(t, int64(3), f.count(&models.AuditEvent{}, "entity = ?", "course"))
 
 		// Drafts are hidden from non-editors.
-		d, err := training.CreateCourse(f.ctx, db, actor, training.CourseInput{Title: "草稿", Category: models.CourseBasics, Mode: models.ModeOnline})
+		d, err := svc.CreateCourse(f.ctx, actor, training.CourseInput{Title: "草稿", Category: models.CourseBasics, Mode: models.ModeOnline})
 		require.NoError(t, err)
-		_, err = training.GetCourse(f.ctx, db, false, d.ID)
+		_, err = svc.GetCourse(f.ctx, false, d.ID)
 		assert.ErrorIs(t, err, models.ErrNotFound)
-		list, err := training.ListCourses(f.ctx, db, false, models.CourseFilter{})
+		list, err := svc.ListCourses(f.ctx, false, models.CourseFilter{})
 		require.NoError(t, err)
 		assert.Equal(t, int64(1), list.Total)
-		list, err = training.ListCourses(f.ctx, db, true, models.CourseFilter{})
+		list, err = svc.ListCourses(f.ctx, true, models.CourseFilter{})
 		require.NoError(t, err)
 		assert.Equal(t, int64(2), list.Total)
 	})
@@ -136,13 +136,13 @@ func TestSessionsAndAttendance(t *testing.T) {
 		etiquette := publishedCourse(f, svc, "服务礼仪", models.CourseEtiquette, models.ModeFaceToFace, models.PositionWindow)
 		in := training.SessionInput{StartsAt: clock.now, EndsAt: clock.now.Add(2 * time.Hour), Place: "东湖区分公司三楼会议室", OrgUnitID: f.unit("360102").ID}
 
-		_, err := training.CreateSession(f.ctx, db, actor, models.ScopeAll, online.ID, in)
+		_, err := svc.CreateSession(f.ctx, actor, models.ScopeAll, online.ID, in)
 		assert.Equal(t, "not_face_to_face", conflictCode(t, err))
 		bad := in
 		bad.EndsAt, bad.Place, bad.OrgUnitID = in.StartsAt, "", f.unit("360402").ID
-		_, err = training.CreateSession(f.ctx, db, actor, f.scope("360102"), etiquette.ID, bad)
+		_, err = svc.CreateSession(f.ctx, actor, f.scope("360102"), etiquette.ID, bad)
 		assert.Equal(t, []string{"ends_at:ends_before_start", "place:required", "org_unit_id:not_found"}, fieldCodes(t, err))
-		sess, err := training.CreateSession(f.ctx, db, actor, models.ScopeAll, etiquette.ID, in)
+		sess, err := svc.CreateSession(f.ctx, actor, models.ScopeAll, etiquette.ID, in)
 		require.NoError(t, err)
 
 		// The trainer marks: only active employees of the course's positions, in scope.
@@ -204,7 +204,7 @@ func TestCompleteOnline(t *testing.T) {
 		installer := f.staff("I1", "360102", models.PositionInstaller, models.StatusActive)
 		online := publishedCourse(f, svc, "窗口业务流程", models.CourseTechnical, models.ModeOnline, models.PositionWindow)
 		f2f := publishedCourse(f, svc, "服务礼仪", models.CourseEtiquette, models.ModeFaceToFace)
-		draft, err := training.CreateCourse(f.ctx, db, actor, training.CourseInput{Title: "草稿", Category: models.CourseBasics, Mode: models.ModeOnline})
+		draft, err := svc.CreateCourse(f.ctx, actor, training.CourseInput{Title: "草稿", Category: models.CourseBasics, Mode: models.ModeOnline})
 		require.NoError(t, err)
 
 		_, _, err = svc.CompleteOnline(f.ctx, actor, &window, draft.ID)
@@ -240,7 +240,7 @@ func TestSignInGuessLimit(t *testing.T) {
 		honest := f.staff("W2", "360102-01", models.PositionWindow, models.StatusActive)
 		marked := f.staff("W3", "360102-01", models.PositionWindow, models.StatusActive)
 		etiquette := publishedCourse(f, svc, "服务礼仪", models.CourseEtiquette, models.ModeFaceToFace, models.PositionWindow)
-		sess, err := training.CreateSession(f.ctx, db, actor, models.ScopeAll, etiquette.ID, training.SessionInput{StartsAt: clock.now,
+		sess, err := svc.CreateSession(f.ctx, actor, models.ScopeAll, etiquette.ID, training.SessionInput{StartsAt: clock.now,
 			EndsAt: clock.now.Add(2 * time.Hour), Place: "东湖区分公司三楼会议室", OrgUnitID: f.unit("360102").ID})
 		require.NoError(t, err)
 		_, err = svc.OpenSignIn(f.ctx, actor, sess.ID, training.CodeInput{})

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"quality/models"
 	"quality/workbook"
 )
@@ -78,23 +76,23 @@ type Coverage struct {
 }
 
 // GetCoverage computes the coverage of the current version in scope.
-func GetCoverage(ctx context.Context, db *gorm.DB, scope models.Scope, f CoverageFilter) (*Coverage, error) {
-	v, err := models.CurrentHandbook(ctx, db)
+func (s *Service) GetCoverage(ctx context.Context, scope models.Scope, f CoverageFilter) (*Coverage, error) {
+	v, err := models.CurrentHandbook(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
-	counts, err := models.HandbookCoverageCounts(ctx, db, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position})
+	counts, err := models.HandbookCoverageCounts(ctx, s.DB, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position})
 	if err != nil {
 		return nil, err
 	}
-	units, err := models.OrgUnitsInScope(ctx, db, scope)
+	units, err := models.OrgUnitsInScope(ctx, s.DB, scope)
 	if err != nil {
 		return nil, err
 	}
 	rootPath := ""
 	if f.UnitID != 0 {
 		// In scope: HandbookCoverageCounts has checked.
-		root, err := models.GetOrgUnit(ctx, db, scope, f.UnitID)
+		root, err := models.GetOrgUnit(ctx, s.DB, scope, f.UnitID)
 		if err != nil {
 			return nil, err
 		}
@@ -159,12 +157,12 @@ type PendingList struct {
 }
 
 // ListPending returns one page of the pending staff in scope, by job number.
-func ListPending(ctx context.Context, db *gorm.DB, scope models.Scope, f CoverageFilter, p models.Page) (*PendingList, error) {
-	v, err := models.CurrentHandbook(ctx, db)
+func (s *Service) ListPending(ctx context.Context, scope models.Scope, f CoverageFilter, p models.Page) (*PendingList, error) {
+	v, err := models.CurrentHandbook(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
-	list, err := models.ListPendingEmployees(ctx, db, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position, Page: p})
+	list, err := models.ListPendingEmployees(ctx, s.DB, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position, Page: p})
 	if err != nil {
 		return nil, err
 	}
@@ -191,8 +189,8 @@ var positionNames = map[string]string{
 // returns the version it was measured against. Rows are streamed from the database into
 // the workbook's sheet (continued on a next one past Excel's row limit); the caller
 // gives a buffer, so a failure half-way can still become an error response.
-func WritePendingWorkbook(ctx context.Context, db *gorm.DB, scope models.Scope, f CoverageFilter, w io.Writer) (*models.HandbookVersion, error) {
-	v, err := models.CurrentHandbook(ctx, db)
+func (s *Service) WritePendingWorkbook(ctx context.Context, scope models.Scope, f CoverageFilter, w io.Writer) (*models.HandbookVersion, error) {
+	v, err := models.CurrentHandbook(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +199,7 @@ func WritePendingWorkbook(ctx context.Context, db *gorm.DB, scope models.Scope, 
 		if err != nil {
 			return err
 		}
-		err = models.EachPendingEmployee(ctx, db, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position},
+		err = models.EachPendingEmployee(ctx, s.DB, scope, models.HandbookFilter{Major: v.Major, UnitID: f.UnitID, Position: f.Position},
 			func(batch []models.Employee) error {
 				for _, e := range batch {
 					var code, unit string

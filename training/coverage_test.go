@@ -76,7 +76,7 @@ func TestCoverageFigures(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := coverageFixture(t, db)
 
-		c, err := training.GetCoverage(f.ctx, db, models.ScopeAll, training.CoverageFilter{})
+		c, err := f.svc.GetCoverage(f.ctx, models.ScopeAll, training.CoverageFilter{})
 		require.NoError(t, err)
 		assert.Equal(t, "1.1", c.Version.Version)
 		assert.Equal(t, fig{8, 5, 3, 62.5}, figOf(c.Total))
@@ -105,34 +105,34 @@ func TestCoverageFigures(t *testing.T) {
 		assert.Equal(t, []string{"window", "installer", "marketing", "other"}, order, "positions in their fixed order")
 
 		// A manager of 东湖 sees 东湖 only; a filter narrows to a subtree, a position, a level.
-		c, err = training.GetCoverage(f.ctx, db, f.scope("360102"), training.CoverageFilter{})
+		c, err = f.svc.GetCoverage(f.ctx, f.scope("360102"), training.CoverageFilter{})
 		require.NoError(t, err)
 		assert.Equal(t, fig{4, 3, 1, 75}, figOf(c.Total))
 		assert.Equal(t, map[string]fig{"360102": {4, 3, 1, 75}, "360102-01": {3, 3, 0, 100}}, unitFigs(c))
 
-		c, err = training.GetCoverage(f.ctx, db, models.ScopeAll, training.CoverageFilter{UnitID: f.unit("3601").ID, Position: models.PositionWindow})
+		c, err = f.svc.GetCoverage(f.ctx, models.ScopeAll, training.CoverageFilter{UnitID: f.unit("3601").ID, Position: models.PositionWindow})
 		require.NoError(t, err)
 		assert.Equal(t, fig{3, 3, 0, 100}, figOf(c.Total))
 		assert.Equal(t, map[string]fig{"3601": {3, 3, 0, 100}, "360102": {2, 2, 0, 100}, "360102-01": {2, 2, 0, 100},
 			"360103": {1, 1, 0, 100}, "360103-01": {1, 1, 0, 100}}, unitFigs(c))
 
-		c, err = training.GetCoverage(f.ctx, db, models.ScopeAll, training.CoverageFilter{Level: models.LevelCounty})
+		c, err = f.svc.GetCoverage(f.ctx, models.ScopeAll, training.CoverageFilter{Level: models.LevelCounty})
 		require.NoError(t, err)
 		assert.Equal(t, map[string]fig{"360102": {4, 3, 1, 75}, "360103": {1, 1, 0, 100}, "360402": {2, 1, 1, 50}}, unitFigs(c))
 
 		// Out of scope looks like nonexistent.
-		_, err = training.GetCoverage(f.ctx, db, f.scope("360102"), training.CoverageFilter{UnitID: f.unit("360402").ID})
+		_, err = f.svc.GetCoverage(f.ctx, f.scope("360102"), training.CoverageFilter{UnitID: f.unit("360402").ID})
 		require.ErrorIs(t, err, models.ErrNotFound)
 
 		// A major version: everyone is pending until they acknowledge 2.0 (or 2.x).
 		v20 := f.publish("2.0")
-		c, err = training.GetCoverage(f.ctx, db, models.ScopeAll, training.CoverageFilter{})
+		c, err = f.svc.GetCoverage(f.ctx, models.ScopeAll, training.CoverageFilter{})
 		require.NoError(t, err)
 		assert.Equal(t, fig{8, 0, 8, 0}, figOf(c.Total))
 		f.ack("D1", v20)
 		f.ack("L9", v20)
 		f.ack("D4", v20) // on leave: counts nowhere
-		c, err = training.GetCoverage(f.ctx, db, models.ScopeAll, training.CoverageFilter{})
+		c, err = f.svc.GetCoverage(f.ctx, models.ScopeAll, training.CoverageFilter{})
 		require.NoError(t, err)
 		assert.Equal(t, fig{8, 2, 6, 25}, figOf(c.Total))
 		assert.Equal(t, fig{2, 1, 1, 50}, unitFigs(c)["360402"])
@@ -143,11 +143,11 @@ func TestCoverageFigures(t *testing.T) {
 func TestCoverageWithoutHandbook(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
-		_, err := training.GetCoverage(f.ctx, db, models.ScopeAll, training.CoverageFilter{})
+		_, err := f.svc.GetCoverage(f.ctx, models.ScopeAll, training.CoverageFilter{})
 		require.ErrorIs(t, err, models.ErrNotFound)
-		_, err = training.ListPending(f.ctx, db, models.ScopeAll, training.CoverageFilter{}, models.Page{})
+		_, err = f.svc.ListPending(f.ctx, models.ScopeAll, training.CoverageFilter{}, models.Page{})
 		require.ErrorIs(t, err, models.ErrNotFound)
-		_, err = training.Current(f.ctx, db, nil)
+		_, err = f.svc.Current(f.ctx, nil)
 		require.ErrorIs(t, err, models.ErrNotFound)
 	})
 }
@@ -157,7 +157,7 @@ func TestPendingListScope(t *testing.T) {
 		f := coverageFixture(t, db)
 		jobs := func(scope models.Scope, filter training.CoverageFilter, p models.Page) ([]string, int64) {
 			t.Helper()
-			l, err := training.ListPending(f.ctx, db, scope, filter, p)
+			l, err := f.svc.ListPending(f.ctx, scope, filter, p)
 			require.NoError(t, err)
 			var out []string
 			for _, e := range l.Items {
@@ -186,7 +186,7 @@ func TestPendingListScope(t *testing.T) {
 		assert.Empty(t, got, "the empty scope sees no one")
 		assert.Zero(t, total)
 
-		_, err := training.ListPending(f.ctx, db, f.scope("360102"), training.CoverageFilter{UnitID: f.unit("360402").ID}, models.Page{})
+		_, err := f.svc.ListPending(f.ctx, f.scope("360102"), training.CoverageFilter{UnitID: f.unit("360402").ID}, models.Page{})
 		require.ErrorIs(t, err, models.ErrNotFound)
 	})
 }
@@ -198,7 +198,7 @@ func TestPendingWorkbook(t *testing.T) {
 		require.NoError(t, db.Model(&models.Employee{}).Where("job_number = ?", "D5").Update("name", "=HYPERLINK(\"x\")").Error)
 
 		var buf bytes.Buffer
-		v, err := training.WritePendingWorkbook(f.ctx, db, models.ScopeAll, training.CoverageFilter{}, &buf)
+		v, err := f.svc.WritePendingWorkbook(f.ctx, models.ScopeAll, training.CoverageFilter{}, &buf)
 		require.NoError(t, err)
 		assert.Equal(t, "1.1", v.Version)
 		x, err := excelize.OpenReader(&buf)
@@ -218,7 +218,7 @@ func TestPendingWorkbook(t *testing.T) {
 
 		// Scoped like the list.
 		buf.Reset()
-		_, err = training.WritePendingWorkbook(f.ctx, db, f.scope("3604"), training.CoverageFilter{}, &buf)
+		_, err = f.svc.WritePendingWorkbook(f.ctx, f.scope("3604"), training.CoverageFilter{}, &buf)
 		require.NoError(t, err)
 		x2, err := excelize.OpenReader(&buf)
 		require.NoError(t, err)

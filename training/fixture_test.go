@@ -16,11 +16,13 @@ import (
 // actor is who makes the changes in these tests.
 var actor = models.Actor{UserID: 0, Username: "trainer", IP: "10.0.0.7", RequestID: "req-7"}
 
-// fixture is a fresh database holding the base org tree and the staff it is given.
+// fixture is a fresh database holding the base org tree and the staff it is given,
+// with a training service on it (wall clock, Beijing time).
 type fixture struct {
 	t   *testing.T
 	ctx context.Context
 	db  *gorm.DB
+	svc *training.Service
 	emp map[string]uint // employee id by job number
 }
 
@@ -29,7 +31,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	ctx := context.Background()
 	_, err := seeds.LoadBase(ctx, db)
 	require.NoError(t, err)
-	return &fixture{t: t, ctx: ctx, db: db, emp: map[string]uint{}}
+	return &fixture{t: t, ctx: ctx, db: db, svc: training.NewService(db, beijing), emp: map[string]uint{}}
 }
 
 // unit loads the unit with code.
@@ -70,10 +72,10 @@ func (f *fixture) id(job string) *uint {
 // publish creates and publishes version number.
 func (f *fixture) publish(number string) *models.HandbookVersion {
 	f.t.Helper()
-	d, err := training.CreateDraft(f.ctx, f.db, actor, training.VersionInput{Version: number, Title: "员工手册 " + number,
+	d, err := f.svc.CreateDraft(f.ctx, actor, training.VersionInput{Version: number, Title: "员工手册 " + number,
 		Body: fmt.Sprintf("# 员工手册 %s\n\n首问负责（R2.1）。", number)})
 	require.NoError(f.t, err)
-	v, err := training.Publish(f.ctx, f.db, actor, d.ID)
+	v, err := f.svc.Publish(f.ctx, actor, d.ID)
 	require.NoError(f.t, err)
 	return v
 }
@@ -81,7 +83,7 @@ func (f *fixture) publish(number string) *models.HandbookVersion {
 // ack acknowledges version v as the employee with job number job.
 func (f *fixture) ack(job string, v *models.HandbookVersion) *models.Acknowledgement {
 	f.t.Helper()
-	a, _, err := training.Acknowledge(f.ctx, f.db, actor, f.id(job), training.AckInput{VersionID: v.ID}, "test-agent")
+	a, _, err := f.svc.Acknowledge(f.ctx, actor, f.id(job), training.AckInput{VersionID: v.ID}, "test-agent")
 	require.NoError(f.t, err)
 	return a
 }

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -86,11 +85,11 @@ func numberedAfter(a, b *models.HandbookVersion) bool {
 }
 
 // checkIncreasing adds a field error when v is not numbered above the latest published version.
-func checkIncreasing(ctx context.Context, db *gorm.DB, ve *models.ValidationError, v *models.HandbookVersion) error {
+func (s *Service) checkIncreasing(ctx context.Context, ve *models.ValidationError, v *models.HandbookVersion) error {
 	if v.Major == 0 {
 		return nil // the number itself is already invalid
 	}
-	latest, err := models.LatestPublishedHandbook(db.WithContext(ctx))
+	latest, err := models.LatestPublishedHandbook(s.DB.WithContext(ctx))
 	if err != nil {
 		return err
 	}
@@ -102,17 +101,17 @@ func checkIncreasing(ctx context.Context, db *gorm.DB, ve *models.ValidationErro
 
 // CreateDraft validates in and stores a new draft version. Its number must lie above the
 // latest published version's; publishing checks that again.
-func CreateDraft(ctx context.Context, db *gorm.DB, actor models.Actor, in VersionInput) (*models.HandbookVersion, error) {
+func (s *Service) CreateDraft(ctx context.Context, actor models.Actor, in VersionInput) (*models.HandbookVersion, error) {
 	v := &models.HandbookVersion{Status: models.HandbookDraft}
 	ve := &models.ValidationError{}
 	checkVersion(ve, in, v)
-	if err := checkIncreasing(ctx, db, ve, v); err != nil {
+	if err := s.checkIncreasing(ctx, ve, v); err != nil {
 		return nil, err
 	}
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.Insert(tx, v); err != nil {
 			return models.Translate(err, "version")
 		}
@@ -127,8 +126,8 @@ func CreateDraft(ctx context.Context, db *gorm.DB, actor models.Actor, in Versio
 
 // UpdateDraft replaces a draft's number, title and body; a published version is
 // immutable (a conflict): changes go into a new version.
-func UpdateDraft(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, in VersionInput) (*models.HandbookVersion, error) {
-	v, err := models.GetHandbookVersion(ctx, db, id)
+func (s *Service) UpdateDraft(ctx context.Context, actor models.Actor, id uint, in VersionInput) (*models.HandbookVersion, error) {
+	v, err := models.GetHandbookVersion(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
@@ -138,13 +137,13 @@ func UpdateDraft(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, 
 	before := *v
 	ve := &models.ValidationError{}
 	checkVersion(ve, in, v)
-	if err := checkIncreasing(ctx, db, ve, v); err != nil {
+	if err := s.checkIncreasing(ctx, ve, v); err != nil {
 		return nil, err
 	}
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The status condition loses a race against a publish safely.
 		if err := models.UpdateDraftHandbook(tx, v); errors.Is(err, models.ErrStale) {
 			return errVersionPublished
@@ -164,8 +163,8 @@ func UpdateDraft(ctx context.Context, db *gorm.DB, actor models.Actor, id uint, 
 
 // Publish makes a draft the published, current version. Its number must lie above every
 // published version's. Publishing the version that is already current changes nothing.
-func Publish(ctx context.Context, db *gorm.DB, actor models.Actor, id uint) (*models.HandbookVersion, error) {
-	v, err := models.GetHandbookVersion(ctx, db, id)
+func (s *Service) Publish(ctx context.Context, actor models.Actor, id uint) (*models.HandbookVersion, error) {
+	v, err := models.GetHandbookVersion(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
@@ -175,8 +174,8 @@ func Publish(ctx context.Context, db *gorm.DB, actor models.Actor, id uint) (*mo
 		}
 		return nil, errVersionPublished
 	}
-	now := time.Now().UTC()
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	now := s.Now().UTC()
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Unset the current version first: on MySQL that locks it, so a parallel publish
 		// waits here and then sees this one in its check.
 		if err := models.UnsetCurrentHandbook(tx); err != nil {
@@ -202,12 +201,12 @@ func Publish(ctx context.Context, db *gorm.DB, actor models.Actor, id uint) (*mo
 	if err != nil {
 		return nil, err
 	}
-	return models.GetHandbookVersion(ctx, db, id)
+	return models.GetHandbookVersion(ctx, s.DB, id)
 }
 
 // Current returns the current version as the user linked to employeeID (nil: none) sees it.
-func Current(ctx context.Context, db *gorm.DB, employeeID *uint) (*HandbookView, error) {
-	v, err := models.CurrentHandbook(ctx, db)
+func (s *Service) Current(ctx context.Context, employeeID *uint) (*HandbookView, error) {
+	v, err := models.CurrentHandbook(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -215,14 +214,14 @@ func Current(ctx context.Context, db *gorm.DB, employeeID *uint) (*HandbookView,
 	if employeeID == nil {
 		return view, nil
 	}
-	ack, err := models.GetAcknowledgement(ctx, db, *employeeID, v.ID)
+	ack, err := models.GetAcknowledgement(ctx, s.DB, *employeeID, v.ID)
 	switch {
 	case err == nil:
 		view.Acknowledgement = ack
 	case !errors.Is(err, models.ErrNotFound):
 		return nil, err
 	}
-	covered, err := models.HasAcknowledgedMajor(ctx, db, *employeeID, v.Major)
+	covered, err := models.HasAcknowledgedMajor(ctx, s.DB, *employeeID, v.Major)
 	if err != nil {
 		return nil, err
 	}
@@ -234,14 +233,14 @@ func Current(ctx context.Context, db *gorm.DB, employeeID *uint) (*HandbookView,
 // read and accepts the current version, which in must name: an employee never accepts
 // a text they were not shown. It is idempotent: a second call returns the first
 // acknowledgement (created false) and writes nothing, no audit event either.
-func Acknowledge(ctx context.Context, db *gorm.DB, actor models.Actor, employeeID *uint, in AckInput, userAgent string) (*models.Acknowledgement, bool, error) {
+func (s *Service) Acknowledge(ctx context.Context, actor models.Actor, employeeID *uint, in AckInput, userAgent string) (*models.Acknowledgement, bool, error) {
 	if employeeID == nil {
 		return nil, false, errHandbookNoEmployee
 	}
 	if in.VersionID == 0 {
 		return nil, false, &models.ValidationError{Fields: []models.FieldError{{Field: "version_id", Code: "required"}}}
 	}
-	v, err := models.GetHandbookVersion(ctx, db, in.VersionID)
+	v, err := models.GetHandbookVersion(ctx, s.DB, in.VersionID)
 	switch {
 	case errors.Is(err, models.ErrNotFound) || (err == nil && v.Status != models.HandbookPublished):
 		return nil, false, &models.ValidationError{Fields: []models.FieldError{{Field: "version_id", Code: "not_found"}}}
@@ -250,18 +249,18 @@ func Acknowledge(ctx context.Context, db *gorm.DB, actor models.Actor, employeeI
 	case !v.Current:
 		return nil, false, errVersionNotCurrent
 	}
-	if a, err := models.GetAcknowledgement(ctx, db, *employeeID, v.ID); err == nil {
+	if a, err := models.GetAcknowledgement(ctx, s.DB, *employeeID, v.ID); err == nil {
 		return a, false, nil
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return nil, false, err
 	}
-	a := &models.Acknowledgement{EmployeeID: *employeeID, VersionID: v.ID, At: time.Now().UTC(),
+	a := &models.Acknowledgement{EmployeeID: *employeeID, VersionID: v.ID, At: s.Now().UTC(),
 		IP: clipRunes(actor.IP, 64), UserAgent: clipRunes(strings.ToValidUTF8(userAgent, "?"), maxUserAgent)}
 	if actor.UserID != 0 {
 		uid := actor.UserID
 		a.UserID = &uid
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.Insert(tx, a); err != nil {
 			return models.Translate(err, "version_id")
 		}
@@ -270,7 +269,7 @@ func Acknowledge(ctx context.Context, db *gorm.DB, actor models.Actor, employeeI
 	})
 	if errors.Is(err, models.ErrConflict) {
 		// A parallel request won: its row (and its audit event) is the one.
-		first, gerr := models.GetAcknowledgement(ctx, db, *employeeID, v.ID)
+		first, gerr := models.GetAcknowledgement(ctx, s.DB, *employeeID, v.ID)
 		if gerr != nil {
 			return nil, false, gerr
 		}

@@ -36,7 +36,7 @@ func TestDraftValidation(t *testing.T) {
 			{training.VersionInput{Version: "1.0", Title: "x"}, "body", "required"},
 			{training.VersionInput{Version: "1.0", Title: "x", Body: strings.Repeat("册", 100_001)}, "body", "too_long"},
 		} {
-			_, err := training.CreateDraft(f.ctx, db, actor, c.in)
+			_, err := f.svc.CreateDraft(f.ctx, actor, c.in)
 			dbtest.RequireFieldError(t, err, c.field, c.code)
 		}
 		assert.Zero(t, f.count(&models.HandbookVersion{}))
@@ -44,13 +44,13 @@ func TestDraftValidation(t *testing.T) {
 
 		// A long body survives the round trip on both engines (MySQL TEXT would stop at 64 KB).
 		long := strings.Repeat("首问负责，一次告知。", 9_000)
-		d, err := training.CreateDraft(f.ctx, db, actor, training.VersionInput{Version: "1.0", Title: "长手册", Body: long})
+		d, err := f.svc.CreateDraft(f.ctx, actor, training.VersionInput{Version: "1.0", Title: "长手册", Body: long})
 		require.NoError(t, err)
 		got, err := models.GetHandbookVersion(f.ctx, db, d.ID)
 		require.NoError(t, err)
 		assert.Equal(t, long, got.Body)
 
-		_, err = training.CreateDraft(f.ctx, db, actor, draft("1.0"))
+		_, err = f.svc.CreateDraft(f.ctx, actor, draft("1.0"))
 		dbtest.RequireConflict(t, err, "version", "duplicate")
 	})
 }
@@ -61,7 +61,7 @@ func TestVersioning(t *testing.T) {
 		_, err := models.CurrentHandbook(f.ctx, db)
 		require.ErrorIs(t, err, models.ErrNotFound, "nothing is current before a publish")
 
-		d, err := training.CreateDraft(f.ctx, db, actor, draft("1.0"))
+		d, err := f.svc.CreateDraft(f.ctx, actor, draft("1.0"))
 		require.NoError(t, err)
 		assert.Equal(t, models.HandbookDraft, d.Status)
 		assert.Equal(t, 1, d.Major)
@@ -69,12 +69,12 @@ func TestVersioning(t *testing.T) {
 		assert.False(t, d.Current)
 
 		// A draft changes freely, its number too.
-		d, err = training.UpdateDraft(f.ctx, db, actor, d.ID, training.VersionInput{Version: "1.1", Title: "员工手册（修订）", Body: "新正文"})
+		d, err = f.svc.UpdateDraft(f.ctx, actor, d.ID, training.VersionInput{Version: "1.1", Title: "员工手册（修订）", Body: "新正文"})
 		require.NoError(t, err)
 		assert.Equal(t, "1.1", d.Version)
 		assert.Equal(t, 1, d.Minor)
 
-		v1, err := training.Publish(f.ctx, db, actor, d.ID)
+		v1, err := f.svc.Publish(f.ctx, actor, d.ID)
 		require.NoError(t, err)
 		assert.Equal(t, models.HandbookPublished, v1.Status)
 		assert.True(t, v1.Current)
@@ -82,13 +82,13 @@ func TestVersioning(t *testing.T) {
 
 		// Publishing again is a retry: same version, no second audit event.
 		audits := f.count(&models.AuditEvent{}, "entity = ? AND action = ?", "handbook_version", "publish")
-		again, err := training.Publish(f.ctx, db, actor, d.ID)
+		again, err := f.svc.Publish(f.ctx, actor, d.ID)
 		require.NoError(t, err)
 		assert.Equal(t, v1.ID, again.ID)
 		assert.Equal(t, audits, f.count(&models.AuditEvent{}, "entity = ? AND action = ?", "handbook_version", "publish"))
 
 		// Published versions are immutable.
-		_, err = training.UpdateDraft(f.ctx, db, actor, v1.ID, draft("1.2"))
+		_, err = f.svc.UpdateDraft(f.ctx, actor, v1.ID, draft("1.2"))
 		dbtest.RequireConflict(t, err, "id", "version_published")
 		got, err := models.GetHandbookVersion(f.ctx, db, v1.ID)
 		require.NoError(t, err)
@@ -96,21 +96,21 @@ func TestVersioning(t *testing.T) {
 
 		// Numbers must increase: a draft at or below 1.1 is refused, on create and update.
 		for _, n := range []string{"1.0", "1.1"} {
-			_, err = training.CreateDraft(f.ctx, db, actor, draft(n))
+			_, err = f.svc.CreateDraft(f.ctx, actor, draft(n))
 			dbtest.RequireFieldError(t, err, "version", "version_not_increasing")
 		}
-		d12, err := training.CreateDraft(f.ctx, db, actor, draft("1.2"))
+		d12, err := f.svc.CreateDraft(f.ctx, actor, draft("1.2"))
 		require.NoError(t, err)
-		_, err = training.UpdateDraft(f.ctx, db, actor, d12.ID, draft("1.0"))
+		_, err = f.svc.UpdateDraft(f.ctx, actor, d12.ID, draft("1.0"))
 		dbtest.RequireFieldError(t, err, "version", "version_not_increasing")
-		d13, err := training.CreateDraft(f.ctx, db, actor, draft("1.10"))
+		d13, err := f.svc.CreateDraft(f.ctx, actor, draft("1.10"))
 		require.NoError(t, err)
 
 		// 1.10 is above 1.2 (numbers, not strings); publishing it makes the 1.2 draft stale.
-		v110, err := training.Publish(f.ctx, db, actor, d13.ID)
+		v110, err := f.svc.Publish(f.ctx, actor, d13.ID)
 		require.NoError(t, err)
 		assert.True(t, v110.Current)
-		_, err = training.Publish(f.ctx, db, actor, d12.ID)
+		_, err = f.svc.Publish(f.ctx, actor, d12.ID)
 		dbtest.RequireConflict(t, err, "version", "version_not_increasing")
 		got, err = models.GetHandbookVersion(f.ctx, db, d12.ID)
 		require.NoError(t, err)
@@ -124,7 +124,7 @@ func TestVersioning(t *testing.T) {
 		old, err := models.GetHandbookVersion(f.ctx, db, v1.ID)
 		require.NoError(t, err)
 		assert.False(t, old.Current)
-		_, err = training.Publish(f.ctx, db, actor, v1.ID)
+		_, err = f.svc.Publish(f.ctx, actor, v1.ID)
 		dbtest.RequireConflict(t, err, "id", "version_published")
 
 		list, err := models.ListHandbookVersions(f.ctx, db, models.Page{})
@@ -144,13 +144,13 @@ func TestParallelPublishKeepsOneCurrent(t *testing.T) {
 		f := newFixture(t, db)
 		var ids []uint
 		for _, n := range []string{"1.0", "1.1", "1.2", "1.3", "1.4", "1.5"} {
-			d, err := training.CreateDraft(f.ctx, db, actor, draft(n))
+			d, err := f.svc.CreateDraft(f.ctx, actor, draft(n))
 			require.NoError(t, err)
 			ids = append(ids, d.ID)
 		}
 		var wg sync.WaitGroup
 		for _, id := range ids {
-			wg.Go(func() { _, _ = training.Publish(f.ctx, db, actor, id) })
+			wg.Go(func() { _, _ = f.svc.Publish(f.ctx, actor, id) })
 		}
 		wg.Wait()
 		assert.EqualValues(t, 1, f.count(&models.HandbookVersion{}, "current_key IS NOT NULL"))
@@ -171,7 +171,7 @@ func TestAcknowledgeIsIdempotent(t *testing.T) {
 		v := f.publish("1.0")
 		who := models.Actor{UserID: 0, Username: "employee", IP: "192.0.2.10", RequestID: "r"}
 
-		a, created, err := training.Acknowledge(f.ctx, db, who, f.id("A1"), training.AckInput{VersionID: v.ID}, "Mozilla/5.0 (Linux; Android 14)")
+		a, created, err := f.svc.Acknowledge(f.ctx, who, f.id("A1"), training.AckInput{VersionID: v.ID}, "Mozilla/5.0 (Linux; Android 14)")
 		require.NoError(t, err)
 		assert.True(t, created)
 		assert.Equal(t, v.ID, a.VersionID)
@@ -179,7 +179,7 @@ func TestAcknowledgeIsIdempotent(t *testing.T) {
 		assert.Equal(t, "Mozilla/5.0 (Linux; Android 14)", a.UserAgent)
 		assert.False(t, a.At.IsZero())
 
-		b, created, err := training.Acknowledge(f.ctx, db, who, f.id("A1"), training.AckInput{VersionID: v.ID}, "another agent")
+		b, created, err := f.svc.Acknowledge(f.ctx, who, f.id("A1"), training.AckInput{VersionID: v.ID}, "another agent")
 		require.NoError(t, err)
 		assert.False(t, created)
 		assert.Equal(t, a.ID, b.ID)
@@ -189,7 +189,7 @@ func TestAcknowledgeIsIdempotent(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 8 {
 			wg.Go(func() {
-				_, _, err := training.Acknowledge(f.ctx, db, who, f.id("A1"), training.AckInput{VersionID: v.ID}, "retry")
+				_, _, err := f.svc.Acknowledge(f.ctx, who, f.id("A1"), training.AckInput{VersionID: v.ID}, "retry")
 				assert.NoError(t, err)
 			})
 		}
@@ -199,7 +199,7 @@ func TestAcknowledgeIsIdempotent(t *testing.T) {
 
 		// A long user agent is cut, not refused.
 		f.staff("A2", "360102-01", models.PositionWindow, models.StatusActive)
-		c, _, err := training.Acknowledge(f.ctx, db, who, f.id("A2"), training.AckInput{VersionID: v.ID}, strings.Repeat("浏", 300))
+		c, _, err := f.svc.Acknowledge(f.ctx, who, f.id("A2"), training.AckInput{VersionID: v.ID}, strings.Repeat("浏", 300))
 		require.NoError(t, err)
 		assert.Equal(t, 255, len([]rune(c.UserAgent)))
 	})
@@ -210,24 +210,24 @@ func TestAcknowledgeRefusals(t *testing.T) {
 		f := newFixture(t, db)
 		f.staff("A1", "360102-01", models.PositionWindow, models.StatusActive)
 
-		_, _, err := training.Acknowledge(f.ctx, db, actor, f.id("A1"), training.AckInput{VersionID: 1}, "")
+		_, _, err := f.svc.Acknowledge(f.ctx, actor, f.id("A1"), training.AckInput{VersionID: 1}, "")
 		dbtest.RequireFieldError(t, err, "version_id", "not_found")
 
 		v1 := f.publish("1.0")
-		_, _, err = training.Acknowledge(f.ctx, db, actor, nil, training.AckInput{VersionID: v1.ID}, "")
+		_, _, err = f.svc.Acknowledge(f.ctx, actor, nil, training.AckInput{VersionID: v1.ID}, "")
 		dbtest.RequireConflict(t, err, "user", "handbook_no_employee")
-		_, _, err = training.Acknowledge(f.ctx, db, actor, f.id("A1"), training.AckInput{}, "")
+		_, _, err = f.svc.Acknowledge(f.ctx, actor, f.id("A1"), training.AckInput{}, "")
 		dbtest.RequireFieldError(t, err, "version_id", "required")
 
-		d, err := training.CreateDraft(f.ctx, db, actor, draft("2.0"))
+		d, err := f.svc.CreateDraft(f.ctx, actor, draft("2.0"))
 		require.NoError(t, err)
-		_, _, err = training.Acknowledge(f.ctx, db, actor, f.id("A1"), training.AckInput{VersionID: d.ID}, "")
+		_, _, err = f.svc.Acknowledge(f.ctx, actor, f.id("A1"), training.AckInput{VersionID: d.ID}, "")
 		dbtest.RequireFieldError(t, err, "version_id", "not_found")
 
 		// The employee read 1.0, then 2.0 was published: their click must not accept 2.0.
-		_, err = training.Publish(f.ctx, db, actor, d.ID)
+		_, err = f.svc.Publish(f.ctx, actor, d.ID)
 		require.NoError(t, err)
-		_, _, err = training.Acknowledge(f.ctx, db, actor, f.id("A1"), training.AckInput{VersionID: v1.ID}, "")
+		_, _, err = f.svc.Acknowledge(f.ctx, actor, f.id("A1"), training.AckInput{VersionID: v1.ID}, "")
 		dbtest.RequireConflict(t, err, "version_id", "version_not_current")
 		assert.Zero(t, f.count(&models.Acknowledgement{}))
 	})
@@ -243,7 +243,7 @@ func TestMajorAndMinorVersions(t *testing.T) {
 		}
 		pendingNow := func() []string {
 			t.Helper()
-			l, err := training.ListPending(f.ctx, db, models.ScopeAll, training.CoverageFilter{}, models.Page{})
+			l, err := f.svc.ListPending(f.ctx, models.ScopeAll, training.CoverageFilter{}, models.Page{})
 			require.NoError(t, err)
 			var jobs []string
 			for _, e := range l.Items {
@@ -253,7 +253,7 @@ func TestMajorAndMinorVersions(t *testing.T) {
 		}
 		isPending := func(job string) bool {
 			t.Helper()
-			view, err := training.Current(f.ctx, db, f.id(job))
+			view, err := f.svc.Current(f.ctx, f.id(job))
 			require.NoError(t, err)
 			return view.Pending
 		}
@@ -267,7 +267,7 @@ func TestMajorAndMinorVersions(t *testing.T) {
 		// 1.1 is minor: acknowledging 1.0 still covers it; acknowledging 1.1 covers 1.x.
 		v11 := f.publish("1.1")
 		assert.Equal(t, []string{"B", "C"}, pendingNow())
-		view, err := training.Current(f.ctx, db, f.id("A"))
+		view, err := f.svc.Current(f.ctx, f.id("A"))
 		require.NoError(t, err)
 		assert.Equal(t, v11.ID, view.Version.ID)
 		assert.False(t, view.Pending)
@@ -280,7 +280,7 @@ func TestMajorAndMinorVersions(t *testing.T) {
 		assert.Equal(t, []string{"A", "B", "C"}, pendingNow())
 		assert.True(t, isPending("A"))
 		a := f.ack("C", v20)
-		view, err = training.Current(f.ctx, db, f.id("C"))
+		view, err = f.svc.Current(f.ctx, f.id("C"))
 		require.NoError(t, err)
 		assert.False(t, view.Pending)
 		require.NotNil(t, view.Acknowledgement)
@@ -291,7 +291,7 @@ func TestMajorAndMinorVersions(t *testing.T) {
 		assert.Equal(t, []string{"A", "B"}, pendingNow())
 
 		// A user without an employee sees the handbook and owes nothing.
-		view, err = training.Current(f.ctx, db, nil)
+		view, err = f.svc.Current(f.ctx, nil)
 		require.NoError(t, err)
 		assert.False(t, view.Pending)
 		assert.Nil(t, view.Acknowledgement)

@@ -64,20 +64,20 @@ type plan struct {
 }
 
 // loadPlan reads the plan row (or the defaults) and what it names.
-func loadPlan(ctx context.Context, db *gorm.DB) (*plan, error) {
+func (s *Service) loadPlan(ctx context.Context) (*plan, error) {
 	p := &plan{row: models.OnboardingPlan{DueDays: DefaultDueDays, WindowDays: DefaultWindowDays, CourseIDs: models.JSONList[uint]{}}}
-	row, err := models.GetOnboardingPlan(ctx, db)
+	row, err := models.GetOnboardingPlan(ctx, s.DB)
 	switch {
 	case err == nil:
 		p.row, p.saved = *row, true
 	case !errors.Is(err, models.ErrNotFound):
 		return nil, err
 	}
-	if p.courses, err = models.CoursesByID(ctx, db, p.row.CourseIDs); err != nil {
+	if p.courses, err = models.CoursesByID(ctx, s.DB, p.row.CourseIDs); err != nil {
 		return nil, err
 	}
 	if p.row.ExamID != nil {
-		e, err := models.GetExam(ctx, db, *p.row.ExamID)
+		e, err := models.GetExam(ctx, s.DB, *p.row.ExamID)
 		if err != nil && !errors.Is(err, models.ErrNotFound) {
 			return nil, err
 		}
@@ -113,8 +113,8 @@ func (p *plan) required(position string) []models.Course {
 }
 
 // GetPlan returns the onboarding plan.
-func GetPlan(ctx context.Context, db *gorm.DB) (*PlanView, error) {
-	p, err := loadPlan(ctx, db)
+func (s *Service) GetPlan(ctx context.Context) (*PlanView, error) {
+	p, err := s.loadPlan(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -123,8 +123,8 @@ func GetPlan(ctx context.Context, db *gorm.DB) (*PlanView, error) {
 
 // SavePlan applies in to the plan (creating its row on first save). Courses must be
 // published and the exam published.
-func SavePlan(ctx context.Context, db *gorm.DB, actor models.Actor, in PlanInput) (*PlanView, error) {
-	p, err := loadPlan(ctx, db)
+func (s *Service) SavePlan(ctx context.Context, actor models.Actor, in PlanInput) (*PlanView, error) {
+	p, err := s.loadPlan(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func SavePlan(ctx context.Context, db *gorm.DB, actor models.Actor, in PlanInput
 	if row.WindowDays < row.DueDays || row.WindowDays > maxWindowDays {
 		ve.Add("window_days", "out_of_range", "min", row.DueDays, "max", maxWindowDays)
 	}
-	courses, err := models.CoursesByID(ctx, db, row.CourseIDs)
+	courses, err := models.CoursesByID(ctx, s.DB, row.CourseIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func SavePlan(ctx context.Context, db *gorm.DB, actor models.Actor, in PlanInput
 		}
 	}
 	if row.ExamID != nil {
-		e, err := models.GetExam(ctx, db, *row.ExamID)
+		e, err := models.GetExam(ctx, s.DB, *row.ExamID)
 		switch {
 		case errors.Is(err, models.ErrNotFound):
 			ve.Add("exam_id", "not_found")
@@ -184,7 +184,7 @@ func SavePlan(ctx context.Context, db *gorm.DB, actor models.Actor, in PlanInput
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if p.saved {
 			if err := models.UpdateOnboardingPlan(tx, &row); err != nil {
 				return err
@@ -200,7 +200,7 @@ func SavePlan(ctx context.Context, db *gorm.DB, actor models.Actor, in PlanInput
 	if err != nil {
 		return nil, err
 	}
-	return GetPlan(ctx, db)
+	return s.GetPlan(ctx)
 }
 
 // CourseProgress is whether one plan course is done.
@@ -240,7 +240,7 @@ func addDays(d models.Date, n int) models.Date { return models.DateOf(d.Time().A
 func dateBefore(a, b models.Date) bool { return a.Time().Before(b.Time()) }
 
 // Progress is the onboarding progress of the caller's own employee (nil: none).
-func (s *CourseService) Progress(ctx context.Context, employeeID *uint) (*OnboardingProgress, error) {
+func (s *Service) Progress(ctx context.Context, employeeID *uint) (*OnboardingProgress, error) {
 	if employeeID == nil {
 		return nil, errCourseNoEmployee
 	}
@@ -248,7 +248,7 @@ func (s *CourseService) Progress(ctx context.Context, employeeID *uint) (*Onboar
 	if err != nil {
 		return nil, err
 	}
-	p, err := loadPlan(ctx, s.DB)
+	p, err := s.loadPlan(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -341,8 +341,8 @@ func (p *plan) rule() models.OnboardingRule {
 
 // OverdueRule is the onboarding plan as the overdue list (Overdue) applies it, for
 // counts of that list at other days (the home dashboards).
-func OverdueRule(ctx context.Context, db *gorm.DB) (models.OnboardingRule, error) {
-	p, err := loadPlan(ctx, db)
+func (s *Service) OverdueRule(ctx context.Context) (models.OnboardingRule, error) {
+	p, err := s.loadPlan(ctx)
 	if err != nil {
 		return models.OnboardingRule{}, err
 	}
@@ -350,7 +350,7 @@ func OverdueRule(ctx context.Context, db *gorm.DB) (models.OnboardingRule, error
 }
 
 // rows turns overdue employees into rows with what each has done.
-func (s *CourseService) rows(ctx context.Context, p *plan, today models.Date, emps []models.Employee) ([]OverdueRow, error) {
+func (s *Service) rows(ctx context.Context, p *plan, today models.Date, emps []models.Employee) ([]OverdueRow, error) {
 	ids := make([]uint, len(emps))
 	for i, e := range emps {
 		ids[i] = e.ID
@@ -388,8 +388,8 @@ func (s *CourseService) rows(ctx context.Context, p *plan, today models.Date, em
 
 // Overdue returns one page of the new hires in scope whose due date has passed with
 // the plan unfinished, earliest hire first.
-func (s *CourseService) Overdue(ctx context.Context, scope models.Scope, f OverdueFilter, page models.Page) (*OverdueList, error) {
-	p, err := loadPlan(ctx, s.DB)
+func (s *Service) Overdue(ctx context.Context, scope models.Scope, f OverdueFilter, page models.Page) (*OverdueList, error) {
+	p, err := s.loadPlan(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -420,8 +420,8 @@ var OverdueColumns = workbook.Titles(overdueColumns)
 // WriteOverdueWorkbook writes the whole overdue list in scope (by job number) as an
 // .xlsx workbook, streaming rows from the database; the caller gives a buffer, so a
 // failure half-way can still become an error response.
-func (s *CourseService) WriteOverdueWorkbook(ctx context.Context, scope models.Scope, f OverdueFilter, w io.Writer) error {
-	p, err := loadPlan(ctx, s.DB)
+func (s *Service) WriteOverdueWorkbook(ctx context.Context, scope models.Scope, f OverdueFilter, w io.Writer) error {
+	p, err := s.loadPlan(ctx)
 	if err != nil {
 		return err
 	}

@@ -28,9 +28,10 @@ import (
 //	N7 window 360102-01 2026-05-01 left                     not active
 //	N8 installer 360102 2026-05-31  nothing                 due today: not overdue yet
 //	N9 installer 360102 2026-05-30  A, B done (B not his)   exam missing: overdue 1 day
+//
+// Its svc is on a clock at onboardingToday.
 type onboardingFixture struct {
 	*fixture
-	svc  *training.CourseService
 	exam uint
 	a, b *models.Course
 }
@@ -43,7 +44,8 @@ func newOnboardingFixture(t *testing.T, db *gorm.DB) *onboardingFixture {
 	require.NoError(t, err)
 	_, err = seeds.LoadExams(f.ctx, db, onboardingToday)
 	require.NoError(t, err)
-	o := &onboardingFixture{fixture: f, svc: courseService(db, &fakeClock{onboardingToday})}
+	f.svc = courseService(db, &fakeClock{onboardingToday})
+	o := &onboardingFixture{fixture: f}
 	list, err := models.ListExams(f.ctx, db, true, models.Page{})
 	require.NoError(t, err)
 	for _, e := range list.Items {
@@ -55,7 +57,7 @@ func newOnboardingFixture(t *testing.T, db *gorm.DB) *onboardingFixture {
 	o.a = publishedCourse(f, o.svc, "公司基础知识", models.CourseBasics, models.ModeOnline)
 	o.b = publishedCourse(f, o.svc, "窗口业务", models.CourseTechnical, models.ModeOnline, models.PositionWindow)
 	courses := []uint{o.a.ID, o.b.ID}
-	_, err = training.SavePlan(f.ctx, db, actor, training.PlanInput{CourseIDs: &courses, ExamID: &o.exam})
+	_, err = o.svc.SavePlan(f.ctx, actor, training.PlanInput{CourseIDs: &courses, ExamID: &o.exam})
 	require.NoError(t, err)
 
 	o.hire("N1", "360102-01", models.PositionWindow, "2026-05-01", models.StatusActive)
@@ -108,30 +110,30 @@ func TestOnboardingPlanValidation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		svc := courseService(db, &fakeClock{onboardingToday})
-		p, err := training.GetPlan(f.ctx, db)
+		p, err := svc.GetPlan(f.ctx)
 		require.NoError(t, err)
 		assert.Equal(t, training.PlanView{DueDays: 30, WindowDays: 180, Courses: []training.CourseRef{}}, *p, "defaults before any save")
 
-		draft, err := training.CreateCourse(f.ctx, db, actor, training.CourseInput{Title: "草稿", Category: models.CourseBasics, Mode: models.ModeOnline})
+		draft, err := svc.CreateCourse(f.ctx, actor, training.CourseInput{Title: "草稿", Category: models.CourseBasics, Mode: models.ModeOnline})
 		require.NoError(t, err)
 		zero, short, missing := 0, 20, uint(999999)
 		ids := []uint{draft.ID}
-		_, err = training.SavePlan(f.ctx, db, actor, training.PlanInput{DueDays: &zero, CourseIDs: &ids, ExamID: &missing})
+		_, err = svc.SavePlan(f.ctx, actor, training.PlanInput{DueDays: &zero, CourseIDs: &ids, ExamID: &missing})
 		assert.Equal(t, []string{"due_days:out_of_range", "course_ids:course_not_published", "exam_id:not_found"}, fieldCodes(t, err))
 		due := 45
-		_, err = training.SavePlan(f.ctx, db, actor, training.PlanInput{DueDays: &due, WindowDays: &short})
+		_, err = svc.SavePlan(f.ctx, actor, training.PlanInput{DueDays: &due, WindowDays: &short})
 		assert.Equal(t, []string{"window_days:out_of_range"}, fieldCodes(t, err), "the window must hold the due period")
 		assert.Zero(t, f.count(&models.OnboardingPlan{}))
 
 		c := publishedCourse(f, svc, "公司基础知识", models.CourseBasics, models.ModeOnline)
 		ids = []uint{c.ID, c.ID}
-		p, err = training.SavePlan(f.ctx, db, actor, training.PlanInput{DueDays: &due, CourseIDs: &ids})
+		p, err = svc.SavePlan(f.ctx, actor, training.PlanInput{DueDays: &due, CourseIDs: &ids})
 		require.NoError(t, err)
 		assert.True(t, p.Saved)
 		assert.Equal(t, 45, p.DueDays)
 		require.Len(t, p.Courses, 1, "duplicates dropped")
 		window := 365
-		p, err = training.SavePlan(f.ctx, db, actor, training.PlanInput{WindowDays: &window})
+		p, err = svc.SavePlan(f.ctx, actor, training.PlanInput{WindowDays: &window})
 		require.NoError(t, err)
 		assert.Equal(t, 45, p.DueDays, "an omitted field keeps its value")
 		assert.Equal(t, 365, p.WindowDays)
@@ -218,7 +220,7 @@ func TestOverdueList(t *testing.T) {
 		require.NoError(t, db.Create(&models.Attempt{ExamID: o.exam, EmployeeID: *o.id("N9"), Number: 1, Status: models.AttemptSubmitted,
 			StartedAt: onboardingToday, Deadline: onboardingToday, Passed: true}).Error)
 		noExam := uint(0)
-		_, err = training.SavePlan(o.ctx, db, actor, training.PlanInput{ExamID: &noExam})
+		_, err = o.svc.SavePlan(o.ctx, actor, training.PlanInput{ExamID: &noExam})
 		require.NoError(t, err)
 		all, err = o.svc.Overdue(o.ctx, models.ScopeAll, training.OverdueFilter{}, models.Page{})
 		require.NoError(t, err)

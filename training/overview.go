@@ -38,7 +38,7 @@ const maxOverviewCourses = 100
 
 // Overview gathers the training page of the user linked to employeeID (nil: none, who
 // sees the courses alone).
-func (s *CourseService) Overview(ctx context.Context, employeeID *uint) (*Overview, error) {
+func (s *Service) Overview(ctx context.Context, employeeID *uint) (*Overview, error) {
 	courses, err := models.ListCourses(ctx, s.DB, models.CourseFilter{PublishedOnly: true, Page: models.Page{PerPage: maxOverviewCourses}})
 	if err != nil {
 		return nil, err
