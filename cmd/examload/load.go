@@ -47,11 +47,11 @@ func runLoad(ctx context.Context, cfg config) (int, error) {
 		return 0, err
 	}
 	defer models.Close(db)
-	exam, err := onboardingExam(ctx, db)
+	exam, err := sitExam(ctx, db, cfg)
 	if err != nil {
 		return 0, err
 	}
-	ex, err := prepare(ctx, db, cfg)
+	ex, err := prepare(ctx, db, cfg, exam)
 	if err != nil {
 		return 0, err
 	}
@@ -80,8 +80,8 @@ func runLoad(ctx context.Context, cfg config) (int, error) {
 		return 0, err
 	}
 
-	fmt.Printf("examload %s: %d examinees, %d saves each, think %s, exam %d, server %s, db %s\n",
-		cfg.mode, cfg.n, cfg.saves, cfg.think, exam.ID, cfg.addr, redact(cfg.dsn))
+	fmt.Printf("examload %s: %d examinees, %d saves each, think %s, exam %d %q, server %s, db %s\n",
+		cfg.mode, cfg.n, cfg.saves, cfg.think, exam.ID, exam.Title, cfg.addr, redact(cfg.dsn))
 	fmt.Printf("machine: %s\n", machine())
 	phases := r.run(ctx, ex)
 

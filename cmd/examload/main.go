@@ -7,7 +7,7 @@
 //	go run ./cmd/examload -mode floor    -db DSN -n 2000
 //	go run ./cmd/examload -mode reconcile -db DSN -acks FILE
 //
-// examday: N examinees log in and start the onboarding exam within -start-window (60 s),
+// examday: N examinees log in and start the exam within -start-window (60 s),
 // then each saves an answer every ~-think (10 s), -saves times (30), and submits.
 // capacity: the same without think time and with a barrier between the phases, so the
 // save phase measures the most saves per second the server sustains.
@@ -16,6 +16,9 @@
 // costs without the product.
 // reconcile: checks the acknowledged saves of a file written by an earlier run (the
 // crash test runs it after restarting a server it killed).
+// -exam chooses the exam: the seeded onboarding exam (default), or province, an exam
+// examload makes for itself (found by its title), open to everyone, so that every active
+// employee without an account can sit it (the province database's 20,000).
 // prepare only makes the examinee accounts (and, with -reset, clears their attempts);
 // createdb and dropdb make and drop the MySQL database a DSN names, for the crash test.
 //
@@ -43,6 +46,7 @@ import (
 // config is the command line.
 type config struct {
 	mode        string
+	exam        string
 	dsn         string
 	addr        string
 	n           int
@@ -99,6 +103,7 @@ func parseFlags(args []string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("examload", flag.ContinueOnError)
 	fs.StringVar(&c.mode, "mode", "examday", "examday | capacity | floor | reconcile | prepare | createdb | dropdb (the last two: MySQL, for the crash test)")
+	fs.StringVar(&c.exam, "exam", examOnboarding, "the exam sat: onboarding (the seeded one; examinees who have sat no exam) | province (examload's own, open to every active employee without an account; reconcile reads the exam from -acks)")
 	fs.StringVar(&c.dsn, "db", envOr("QUALITY_DB", "sqlite:./data/quality.db"), "the server's database (same syntax as QUALITY_DB)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "the server to drive (loopback)")
 	fs.IntVar(&c.n, "n", 2000, "examinees")
@@ -139,6 +144,9 @@ func parseFlags(args []string) (config, error) {
 	case "examday", "capacity", "floor", "reconcile", "prepare", "createdb", "dropdb":
 	default:
 		return c, fmt.Errorf("-mode %q: want examday, capacity, floor, reconcile or prepare", c.mode)
+	}
+	if c.exam != examOnboarding && c.exam != examProvince {
+		return c, fmt.Errorf("-exam %q: want %s or %s", c.exam, examOnboarding, examProvince)
 	}
 	if c.n < 1 || c.n > 99999 {
 		return c, errors.New("-n: want 1..99999")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 
 	"quality/accounts"
 	"quality/models"
-	"quality/seeds"
 )
 
 // examinee is one prepared account: a user linked to an active employee, with the role
@@ -34,17 +32,6 @@ func openDB(ctx context.Context, dsn string) (*gorm.DB, error) {
 	return db, nil
 }
 
-// onboardingExam finds the seeded onboarding exam; the server must have run with --demo.
-func onboardingExam(ctx context.Context, db *gorm.DB) (*models.Exam, error) {
-	var e models.Exam
-	err := db.WithContext(ctx).Where("title = ? AND status = ?", seeds.OnboardingExamTitle, models.ExamPublished).
-		Order("id").Take(&e).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("no published exam %q: start the server once with `quality serve --demo` on this database", seeds.OnboardingExamTitle)
-	}
-	return &e, err
-}
-
 func usernames(prefix string, n int) []string {
 	out := make([]string, n)
 	for i := range out {
@@ -53,9 +40,9 @@ func usernames(prefix string, n int) []string {
 	return out
 }
 
-// prepare makes the N examinee accounts that do not exist yet and returns all N, in
-// user name order.
-func prepare(ctx context.Context, db *gorm.DB, cfg config) ([]examinee, error) {
+// prepare makes the N examinee accounts for exam that do not exist yet and returns all
+// N, in user name order.
+func prepare(ctx context.Context, db *gorm.DB, cfg config, exam *models.Exam) ([]examinee, error) {
 	names := usernames(cfg.prefix, cfg.n)
 	have, err := loadExaminees(ctx, db, names)
 	if err != nil {
@@ -68,7 +55,7 @@ func prepare(ctx context.Context, db *gorm.DB, cfg config) ([]examinee, error) {
 		}
 	}
 	if len(missing) > 0 {
-		if err := createExaminees(ctx, db, cfg, missing); err != nil {
+		if err := createExaminees(ctx, db, cfg, exam, missing); err != nil {
 			return nil, err
 		}
 		if have, err = loadExaminees(ctx, db, names); err != nil {
@@ -107,19 +94,32 @@ func loadExaminees(ctx context.Context, db *gorm.DB, names []string) (map[string
 }
 
 // createExaminees links each missing user name to an active employee that has no
-// account and no attempt yet, with a grant of role employee on the employee's unit.
-func createExaminees(ctx context.Context, db *gorm.DB, cfg config, missing []string) error {
+// account and no attempt yet (at any exam for the onboarding exam, at exam itself for
+// the province exam), with a grant of role employee on the employee's unit.
+func createExaminees(ctx context.Context, db *gorm.DB, cfg config, exam *models.Exam, missing []string) error {
+	// The onboarding exam is a new hire's first exam, and most employees of the
+	// province database have sat one already; the province exam is examload's own, so
+	// attempts at other exams do not matter.
+	attempted := db.Model(&models.Attempt{}).Select("employee_id")
+	if cfg.exam == examProvince {
+		attempted = attempted.Where("exam_id = ?", exam.ID)
+	}
 	var emps []models.Employee
 	err := db.WithContext(ctx).Select("id", "org_unit_id", "name", "job_number").
 		Where("status = ?", models.StatusActive).
 		Where("id NOT IN (?)", db.Model(&models.User{}).Select("employee_id").Where("employee_id IS NOT NULL")).
-		Where("id NOT IN (?)", db.Model(&models.Attempt{}).Select("employee_id")).
+		Where("id NOT IN (?)", attempted).
 		Order("id").Limit(len(missing)).Find(&emps).Error
 	if err != nil {
 		return err
 	}
 	if len(emps) < len(missing) {
-		return fmt.Errorf("only %d active employees without an account are left for %d examinees: lower -n, or load the demo staff (`quality serve --demo`)", len(emps), len(missing))
+		hint := "lower -n, sit -exam province (which takes employees who have sat other exams), or load the demo staff (`quality serve --demo`)"
+		if cfg.exam == examProvince {
+			hint = "lower -n, or load more staff (`quality seed --scale province`)"
+		}
+		return fmt.Errorf("only %d active employees without an account or an attempt at exam %d are left for %d examinees: %s",
+			len(emps), exam.ID, len(missing), hint)
 	}
 	// One argon2id hash for every examinee: each hash costs ~19 MiB and tens of
 	// milliseconds of CPU, so 2,000 of them would take longer than the run itself and
@@ -236,11 +236,11 @@ func runPrepare(ctx context.Context, cfg config) (int, error) {
 		return 0, err
 	}
 	defer models.Close(db)
-	exam, err := onboardingExam(ctx, db)
+	exam, err := sitExam(ctx, db, cfg)
 	if err != nil {
 		return 0, err
 	}
-	ex, err := prepare(ctx, db, cfg)
+	ex, err := prepare(ctx, db, cfg, exam)
 	if err != nil {
 		return 0, err
 	}
