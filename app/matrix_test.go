@@ -690,7 +690,7 @@ func fixtureUser(e *env, username, role, unitCode string) uint {
 	if role != "" {
 		in.Grants = []accounts.GrantInput{{Role: role, OrgUnitID: e.unit(unitCode)}}
 	}
-	u, err := accounts.CreateUser(ctx, e.db, models.SystemActor, models.ScopeAll, in)
+	u, err := accounts.NewService(e.db, accounts.DefaultConfig).CreateUser(ctx, models.SystemActor, models.ScopeAll, in)
 	require.NoError(e.t, err)
 	return u.ID
 }

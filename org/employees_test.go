@@ -228,7 +228,7 @@ func TestDeleteEmployee(t *testing.T) {
 		nanchang := f.scope("3601")
 		plain := f.employee("E100", "王五", "360102-01")
 		linked := f.employee("E101", "赵六", "360102-01")
-		_, err := accounts.CreateUser(f.ctx, db, actor, models.ScopeAll, accounts.UserInput{
+		_, err := accounts.NewService(db, accounts.DefaultConfig).CreateUser(f.ctx, actor, models.ScopeAll, accounts.UserInput{
 			Username: "zhaoliu", Password: "zhaoliu-pass-1", EmployeeID: &linked.ID,
 			Grants: []accounts.GrantInput{{Role: models.RoleEmployee, OrgUnitID: linked.OrgUnitID}},
 		})

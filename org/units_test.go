@@ -244,7 +244,7 @@ func TestDeleteUnit(t *testing.T) {
 		// An empty outlet that someone holds a grant over.
 		granted, err := f.svc.CreateUnit(f.ctx, actor, models.ScopeAll, org.UnitInput{Code: "360102-90", Name: "有授权的营业厅", Level: models.LevelOutlet, ParentID: f.ptr("360102")})
 		require.NoError(t, err)
-		_, err = accounts.CreateUser(f.ctx, db, actor, models.ScopeAll, accounts.UserInput{
+		_, err = accounts.NewService(db, accounts.DefaultConfig).CreateUser(f.ctx, actor, models.ScopeAll, accounts.UserInput{
 			Username: "granted", Password: "granted-pass-1", Grants: []accounts.GrantInput{{Role: models.RoleManager, OrgUnitID: granted.ID}},
 		})
 		require.NoError(t, err)
