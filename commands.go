@@ -420,11 +420,12 @@ func user(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	_, db, err := openDB(ctx)
+	cfg, db, err := openDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer models.Close(db)
+	users := accounts.NewService(db, cfg.Sessions)
 	password, generated := os.Getenv("QUALITY_USER_PASSWORD"), false
 	if password == "" {
 		password, generated = accounts.RandomPassword(), true
@@ -448,7 +449,7 @@ func user(args []string) error {
 			}
 			in.EmployeeID = &e.ID
 		}
-		if _, err := accounts.CreateUser(ctx, db, models.SystemActor, models.ScopeAll, in); err != nil {
+		if _, err := users.CreateUser(ctx, models.SystemActor, models.ScopeAll, in); err != nil {
 			return err
 		}
 		fmt.Println("user created:", *username)
@@ -457,7 +458,7 @@ func user(args []string) error {
 		if err != nil {
 			return fmt.Errorf("--username %q: %w", *username, err)
 		}
-		if err := accounts.SetPassword(ctx, db, models.SystemActor, models.ScopeAll, u.ID, password); err != nil {
+		if err := users.SetPassword(ctx, models.SystemActor, models.ScopeAll, u.ID, password); err != nil {
 			return err
 		}
 		fmt.Println("password reset; every session of", *username, "ended")

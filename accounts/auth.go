@@ -61,7 +61,7 @@ var DefaultConfig = Config{
 	PerAddress:        Limit{Free: 200, Max: 5 * time.Minute, Window: time.Hour},
 }
 
-// Service logs users in and out and resolves session cookies.
+// Service logs users in and out, resolves session cookies and manages the user accounts.
 type Service struct {
 	DB    *gorm.DB
 	Cfg   Config

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -69,7 +68,7 @@ type UserPatch struct {
 var usernameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$`)
 
 // CreateUser validates in and stores a new user; scope is the creator's admin scope.
-func CreateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in UserInput) (*models.User, error) {
+func (s *Service) CreateUser(ctx context.Context, actor models.Actor, scope models.Scope, in UserInput) (*models.User, error) {
 	v := &models.ValidationError{}
 	// User names are case-insensitive on every engine (MySQL's collation already is).
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
@@ -85,11 +84,11 @@ func CreateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 		v.Add("display_name", "too_long", "max", 64)
 	}
 	CheckPassword(v, "password", in.Password)
-	grants := checkGrants(ctx, db, v, scope, in.Grants)
+	grants := s.checkGrants(ctx, v, scope, in.Grants)
 	employeeField := "employee_id"
 	if job := strings.TrimSpace(in.EmployeeJobNumber); in.EmployeeID == nil && job != "" {
 		employeeField = "employee_job_number"
-		found, err := models.EmployeesByJobNumber(ctx, db, []string{job})
+		found, err := models.EmployeesByJobNumber(ctx, s.DB, []string{job})
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +99,7 @@ func CreateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 		}
 	}
 	if in.EmployeeID != nil {
-		if err := checkEmployeeLink(ctx, db, v, scope, *in.EmployeeID, 0, employeeField); err != nil {
+		if err := s.checkEmployeeLink(ctx, v, scope, *in.EmployeeID, 0, employeeField); err != nil {
 			return nil, err
 		}
 	}
@@ -111,9 +110,9 @@ func CreateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
+	now := s.Clock()
 	u := &models.User{Username: in.Username, DisplayName: in.DisplayName, PasswordHash: hash, EmployeeID: in.EmployeeID, PasswordChangedAt: now}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.Insert(tx, u); err != nil {
 			return models.Translate(err, "username")
 		}
@@ -127,7 +126,7 @@ func CreateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	if err != nil {
 		return nil, err
 	}
-	return models.GetUser(ctx, db, models.ScopeAll, u.ID)
+	return models.GetUser(ctx, s.DB, models.ScopeAll, u.ID)
 }
 
 // ErrNotManageable refuses a change to a user who holds a grant outside the changer's
@@ -135,8 +134,8 @@ func CreateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 var ErrNotManageable = errors.New("user holds grants outside your scope")
 
 // manageableUser loads user id for a change by an admin with the given scope.
-func manageableUser(ctx context.Context, db *gorm.DB, scope models.Scope, id uint) (*models.User, error) {
-	u, err := models.GetUser(ctx, db, scope, id)
+func (s *Service) manageableUser(ctx context.Context, scope models.Scope, id uint) (*models.User, error) {
+	u, err := models.GetUser(ctx, s.DB, scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -149,8 +148,8 @@ func manageableUser(ctx context.Context, db *gorm.DB, scope models.Scope, id uin
 }
 
 // UpdateUser applies p to the user id inside scope.
-func UpdateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, p UserPatch) (*models.User, error) {
-	u, err := manageableUser(ctx, db, scope, id)
+func (s *Service) UpdateUser(ctx context.Context, actor models.Actor, scope models.Scope, id uint, p UserPatch) (*models.User, error) {
+	u, err := s.manageableUser(ctx, scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +174,7 @@ func UpdateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 		u.Disabled = *p.Disabled
 	}
 	if p.EmployeeID != nil {
-		if err := checkEmployeeLink(ctx, db, v, scope, *p.EmployeeID, u.ID, "employee_id"); err != nil {
+		if err := s.checkEmployeeLink(ctx, v, scope, *p.EmployeeID, u.ID, "employee_id"); err != nil {
 			return nil, err
 		}
 		changes["employee_id"] = [2]any{u.EmployeeID, *p.EmployeeID}
@@ -183,14 +182,14 @@ func UpdateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	}
 	var grants []models.Grant
 	if p.Grants != nil {
-		grants = checkGrants(ctx, db, v, scope, *p.Grants)
+		grants = s.checkGrants(ctx, v, scope, *p.Grants)
 		changes["grants"] = [2]any{grantInputs(u.Grants), *p.Grants}
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := models.UpdateUserAccount(tx, u, time.Now().UTC())
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := models.UpdateUserAccount(tx, u, s.Clock())
 		if err != nil {
 			return models.Translate(err, "employee_id")
 		}
@@ -210,13 +209,13 @@ func UpdateUser(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	if err != nil {
 		return nil, err
 	}
-	return models.GetUser(ctx, db, models.ScopeAll, u.ID)
+	return models.GetUser(ctx, s.DB, models.ScopeAll, u.ID)
 }
 
 // AddGrant gives user id one more grant, through UpdateUser (so audited as an update
 // of the grants, before and after). A grant the user holds already is refused.
-func AddGrant(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, g GrantInput) (*models.User, error) {
-	u, err := manageableUser(ctx, db, scope, id)
+func (s *Service) AddGrant(ctx context.Context, actor models.Actor, scope models.Scope, id uint, g GrantInput) (*models.User, error) {
+	u, err := s.manageableUser(ctx, scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +226,7 @@ func AddGrant(ctx context.Context, db *gorm.DB, actor models.Actor, scope models
 		return nil, v
 	}
 	grants = append(grants, g)
-	u, err = UpdateUser(ctx, db, actor, scope, id, UserPatch{Grants: &grants})
+	u, err = s.UpdateUser(ctx, actor, scope, id, UserPatch{Grants: &grants})
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		// The new grant is the last: its fields are the form's role and unit.
@@ -241,8 +240,8 @@ func AddGrant(ctx context.Context, db *gorm.DB, actor models.Actor, scope models
 
 // RevokeGrant takes grant g away from user id, through UpdateUser. An admin cannot take
 // their own admin grants away: the last of them would leave no one to give it back.
-func RevokeGrant(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, g GrantInput) (*models.User, error) {
-	u, err := manageableUser(ctx, db, scope, id)
+func (s *Service) RevokeGrant(ctx context.Context, actor models.Actor, scope models.Scope, id uint, g GrantInput) (*models.User, error) {
+	u, err := s.manageableUser(ctx, scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -257,22 +256,22 @@ func RevokeGrant(ctx context.Context, db *gorm.DB, actor models.Actor, scope mod
 		return nil, v
 	}
 	grants = slices.Delete(grants, i, i+1)
-	return UpdateUser(ctx, db, actor, scope, id, UserPatch{Grants: &grants})
+	return s.UpdateUser(ctx, actor, scope, id, UserPatch{Grants: &grants})
 }
 
 // SetPassword replaces the password of user id inside scope (an admin's reset) and
 // ends the user's sessions.
-func SetPassword(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, password string) error {
-	u, err := manageableUser(ctx, db, scope, id)
+func (s *Service) SetPassword(ctx context.Context, actor models.Actor, scope models.Scope, id uint, password string) error {
+	u, err := s.manageableUser(ctx, scope, id)
 	if err != nil {
 		return err
 	}
-	return storePassword(ctx, db, actor, u, "password", password, "reset_password")
+	return s.storePassword(ctx, actor, u, "password", password, "reset_password")
 }
 
 // ChangeOwnPassword checks the current password before storing the new one.
-func ChangeOwnPassword(ctx context.Context, db *gorm.DB, actor models.Actor, current, next string) error {
-	u, err := models.GetUser(ctx, db, models.ScopeAll, actor.UserID)
+func (s *Service) ChangeOwnPassword(ctx context.Context, actor models.Actor, current, next string) error {
+	u, err := models.GetUser(ctx, s.DB, models.ScopeAll, actor.UserID)
 	if err != nil {
 		return err
 	}
@@ -285,10 +284,10 @@ func ChangeOwnPassword(ctx context.Context, db *gorm.DB, actor models.Actor, cur
 		v.Add("current_password", "wrong_password")
 		return v
 	}
-	return storePassword(ctx, db, actor, u, "new_password", next, "change_password")
+	return s.storePassword(ctx, actor, u, "new_password", next, "change_password")
 }
 
-func storePassword(ctx context.Context, db *gorm.DB, actor models.Actor, u *models.User, field, password, action string) error {
+func (s *Service) storePassword(ctx context.Context, actor models.Actor, u *models.User, field, password, action string) error {
 	v := &models.ValidationError{}
 	CheckPassword(v, field, password)
 	if err := v.Err(); err != nil {
@@ -298,8 +297,8 @@ func storePassword(ctx context.Context, db *gorm.DB, actor models.Actor, u *mode
 	if err != nil {
 		return err
 	}
-	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		now := time.Now().UTC()
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.Clock()
 		err := models.SetPasswordHash(tx, u.ID, hash, now)
 		if err != nil {
 			return err
@@ -312,7 +311,7 @@ func storePassword(ctx context.Context, db *gorm.DB, actor models.Actor, u *mode
 }
 
 // checkGrants validates grant inputs against the granting admin's scope.
-func checkGrants(ctx context.Context, db *gorm.DB, v *models.ValidationError, scope models.Scope, in []GrantInput) []models.Grant {
+func (s *Service) checkGrants(ctx context.Context, v *models.ValidationError, scope models.Scope, in []GrantInput) []models.Grant {
 	out := make([]models.Grant, 0, len(in))
 	seen := map[GrantInput]bool{}
 	for i, g := range in {
@@ -321,7 +320,7 @@ func checkGrants(ctx context.Context, db *gorm.DB, v *models.ValidationError, sc
 			v.Add(field+".role", "invalid_choice")
 			continue
 		}
-		if _, err := models.GetOrgUnit(ctx, db, scope, g.OrgUnitID); err != nil {
+		if _, err := models.GetOrgUnit(ctx, s.DB, scope, g.OrgUnitID); err != nil {
 			v.Add(field+".org_unit_id", "not_found")
 			continue
 		}
@@ -344,15 +343,15 @@ func grantInputs(gs []models.Grant) []GrantInput {
 
 // checkEmployeeLink adds an error on field unless employeeID is in scope and not yet
 // linked to another user than self.
-func checkEmployeeLink(ctx context.Context, db *gorm.DB, v *models.ValidationError, scope models.Scope, employeeID, self uint, field string) error {
-	if _, err := models.GetEmployee(ctx, db, scope, employeeID); err != nil {
+func (s *Service) checkEmployeeLink(ctx context.Context, v *models.ValidationError, scope models.Scope, employeeID, self uint, field string) error {
+	if _, err := models.GetEmployee(ctx, s.DB, scope, employeeID); err != nil {
 		if !errors.Is(err, models.ErrNotFound) {
 			return err
 		}
 		v.Add(field, "not_found")
 		return nil
 	}
-	other, err := models.UserOfEmployee(ctx, db, employeeID)
+	other, err := models.UserOfEmployee(ctx, s.DB, employeeID)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
 	}

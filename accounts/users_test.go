@@ -62,7 +62,7 @@ func TestCreateUser(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				f := f.with(t)
 				mark := f.auditMark()
-				u, err := accounts.CreateUser(f.ctx, db, actor, nanchang, tc.in)
+				u, err := f.svc.CreateUser(f.ctx, actor, nanchang, tc.in)
 				require.Nil(t, u)
 				dbtest.RequireFieldError(t, err, tc.field, tc.code)
 				f.requireNoAudit(mark)
@@ -75,7 +75,7 @@ func TestCreateUser(t *testing.T) {
 		t.Run("duplicate username", func(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
-			_, err := accounts.CreateUser(f.ctx, db, actor, nanchang, valid(func(in *accounts.UserInput) { in.Username = "taken" }))
+			_, err := f.svc.CreateUser(f.ctx, actor, nanchang, valid(func(in *accounts.UserInput) { in.Username = "taken" }))
 			var ce *models.ConflictError
 			require.ErrorAs(t, err, &ce)
 			require.ErrorIs(t, err, models.ErrConflict)
@@ -87,7 +87,7 @@ func TestCreateUser(t *testing.T) {
 		t.Run("valid", func(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
-			u, err := accounts.CreateUser(f.ctx, db, actor, nanchang, accounts.UserInput{
+			u, err := f.svc.CreateUser(f.ctx, actor, nanchang, accounts.UserInput{
 				Username: " new.user_1 ", Password: "new-user-pass", EmployeeID: &freeEmp.ID,
 				Grants: []accounts.GrantInput{
 					{Role: models.RoleEmployee, OrgUnitID: outlet},
@@ -140,11 +140,11 @@ func TestManageableUsers(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				f := f.with(t)
 				mark := f.auditMark()
-				_, err := accounts.UpdateUser(f.ctx, db, me, nanchang, tc.id, accounts.UserPatch{Disabled: new(true)})
+				_, err := f.svc.UpdateUser(f.ctx, me, nanchang, tc.id, accounts.UserPatch{Disabled: new(true)})
 				require.ErrorIs(t, err, tc.want)
-				_, err = accounts.UpdateUser(f.ctx, db, me, nanchang, tc.id, accounts.UserPatch{DisplayName: new("taken over")})
+				_, err = f.svc.UpdateUser(f.ctx, me, nanchang, tc.id, accounts.UserPatch{DisplayName: new("taken over")})
 				require.ErrorIs(t, err, tc.want)
-				require.ErrorIs(t, accounts.SetPassword(f.ctx, db, me, nanchang, tc.id, "attacker-pass-1"), tc.want)
+				require.ErrorIs(t, f.svc.SetPassword(f.ctx, me, nanchang, tc.id, "attacker-pass-1"), tc.want)
 				f.requireNoAudit(mark)
 				u, err := models.GetUser(f.ctx, db, models.ScopeAll, tc.id)
 				require.NoError(t, err)
@@ -158,14 +158,14 @@ func TestManageableUsers(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
 			grants := []accounts.GrantInput{{Role: models.RoleAdmin, OrgUnitID: f.unitID("36")}}
-			_, err := accounts.UpdateUser(f.ctx, db, me, nanchang, local.ID, accounts.UserPatch{Grants: &grants})
+			_, err := f.svc.UpdateUser(f.ctx, me, nanchang, local.ID, accounts.UserPatch{Grants: &grants})
 			dbtest.RequireFieldError(t, err, "grants[0].org_unit_id", "not_found")
 			f.requireNoAudit(mark)
 		})
 
 		t.Run("no disabling oneself", func(t *testing.T) {
 			f := f.with(t)
-			_, err := accounts.UpdateUser(f.ctx, db, me, nanchang, cityAdmin.ID, accounts.UserPatch{Disabled: new(true)})
+			_, err := f.svc.UpdateUser(f.ctx, me, nanchang, cityAdmin.ID, accounts.UserPatch{Disabled: new(true)})
 			dbtest.RequireFieldError(t, err, "disabled", "cannot_disable_self")
 		})
 
@@ -173,7 +173,7 @@ func TestManageableUsers(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
 			grants := []accounts.GrantInput{{Role: models.RoleManager, OrgUnitID: f.unitID("360103")}}
-			u, err := accounts.UpdateUser(f.ctx, db, me, nanchang, local.ID, accounts.UserPatch{DisplayName: new(" 本地用户 "), Grants: &grants})
+			u, err := f.svc.UpdateUser(f.ctx, me, nanchang, local.ID, accounts.UserPatch{DisplayName: new(" 本地用户 "), Grants: &grants})
 			require.NoError(t, err)
 			require.Equal(t, "本地用户", u.DisplayName)
 			require.Len(t, u.Grants, 1)
@@ -183,7 +183,7 @@ func TestManageableUsers(t *testing.T) {
 			require.Contains(t, e.Summary, "grants")
 
 			mark = f.auditMark()
-			require.NoError(t, accounts.SetPassword(f.ctx, db, me, nanchang, local.ID, "local-pass-2"))
+			require.NoError(t, f.svc.SetPassword(f.ctx, me, nanchang, local.ID, "local-pass-2"))
 			f.requireOneAudit(mark, "reset_password", "user", local.ID)
 		})
 
@@ -192,7 +192,7 @@ func TestManageableUsers(t *testing.T) {
 			require.Equal(t, models.ScopeAll, accounts.ScopeOf(mixed, models.RoleAdmin), "a grant on the root sees the province")
 			require.Equal(t, nanchang, accounts.ScopeOf(mixed, models.RoleInspector))
 			require.True(t, accounts.ScopeOf(mixed, models.RoleEmployee).Empty())
-			_, err := accounts.UpdateUser(f.ctx, db, me, models.ScopeAll, mixed.ID, accounts.UserPatch{DisplayName: new("省市两级")})
+			_, err := f.svc.UpdateUser(f.ctx, me, models.ScopeAll, mixed.ID, accounts.UserPatch{DisplayName: new("省市两级")})
 			require.NoError(t, err)
 		})
 	})

@@ -24,6 +24,7 @@ import (
 	"quality/inspections"
 	"quality/metrics"
 	"quality/models"
+	"quality/org"
 	"quality/patrols"
 	"quality/rectifications"
 	"quality/reports"
@@ -68,6 +69,7 @@ type server struct {
 	metrics        *metrics.Service
 	patrols        *patrols.Service
 	rankings       *reports.Service
+	org            *org.Service
 }
 
 // New builds the whole application: main and every HTTP test use it.
@@ -124,6 +126,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		metrics:        metrics.NewService(deps.DB, cfg.Location),
 		patrols:        patrols.NewService(deps.DB, cfg.Location),
 		rankings:       reports.NewService(deps.DB, cfg.Location),
+		org:            org.NewService(deps.DB),
 		files:          files,
 		inspections:    inspections.NewService(deps.DB, files, rects, cfg.Location),
 		rectifications: rects,

@@ -91,7 +91,7 @@ func (s *server) changePassword(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	if err := accounts.ChangeOwnPassword(c.UserContext(), s.db, actorOf(c), in.CurrentPassword, in.NewPassword); err != nil {
+	if err := s.accounts.ChangeOwnPassword(c.UserContext(), actorOf(c), in.CurrentPassword, in.NewPassword); err != nil {
 		return err
 	}
 	s.clearSessionCookie(c)

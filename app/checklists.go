@@ -23,7 +23,7 @@ func (s *server) listTemplates(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	list, err := inspections.ListTemplates(c.UserContext(), s.db, templateEditor(c), f)
+	list, err := s.inspections.ListTemplates(c.UserContext(), templateEditor(c), f)
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (s *server) getTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := inspections.GetTemplate(c.UserContext(), s.db, templateEditor(c), id)
+	t, err := s.inspections.GetTemplate(c.UserContext(), templateEditor(c), id)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (s *server) createTemplate(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	t, err := inspections.CreateTemplate(c.UserContext(), s.db, actorOf(c), scopeOf(c), in)
+	t, err := s.inspections.CreateTemplate(c.UserContext(), actorOf(c), scopeOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *server) editTemplate(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	t, created, err := inspections.EditTemplate(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, in)
+	t, created, err := s.inspections.EditTemplate(c.UserContext(), actorOf(c), scopeOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *server) publishTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := inspections.PublishTemplate(c.UserContext(), s.db, actorOf(c), scopeOf(c), id)
+	t, err := s.inspections.PublishTemplate(c.UserContext(), actorOf(c), scopeOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *server) retireTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := inspections.RetireTemplate(c.UserContext(), s.db, actorOf(c), scopeOf(c), id)
+	t, err := s.inspections.RetireTemplate(c.UserContext(), actorOf(c), scopeOf(c), id)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func (s *server) createEmployee(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	e, err := org.CreateEmployee(c.UserContext(), s.db, actorOf(c), scopeOf(c), in)
+	e, err := s.org.CreateEmployee(c.UserContext(), actorOf(c), scopeOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (s *server) updateEmployee(c *fiber.Ctx) error {
 	if err := bindJSON(c, &p); err != nil {
 		return err
 	}
-	e, err := org.UpdateEmployee(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, p)
+	e, err := s.org.UpdateEmployee(c.UserContext(), actorOf(c), scopeOf(c), id, p)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (s *server) deleteEmployee(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := org.DeleteEmployee(c.UserContext(), s.db, actorOf(c), scopeOf(c), id); err != nil {
+	if err := s.org.DeleteEmployee(c.UserContext(), actorOf(c), scopeOf(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -81,7 +81,7 @@ func (s *server) deleteEmployee(c *fiber.Ctx) error {
 
 func (s *server) rosterTemplate(c *fiber.Ctx) error {
 	var buf bytes.Buffer
-	if err := org.WriteRosterTemplate(c.UserContext(), s.db, scopeOf(c), &buf); err != nil {
+	if err := s.org.WriteRosterTemplate(c.UserContext(), scopeOf(c), &buf); err != nil {
 		return err
 	}
 	return sendFile(c, "员工名册导入模板.xlsx", mimeXLSX, buf.Bytes())
@@ -107,7 +107,7 @@ func (s *server) importUpload(c *fiber.Ctx, dryRun bool) (*org.ImportReport, err
 		return nil, err
 	}
 	defer f.Close()
-	return org.ImportRoster(c.UserContext(), s.db, actorOf(c), scopeOf(c), f, dryRun)
+	return s.org.ImportRoster(c.UserContext(), actorOf(c), scopeOf(c), f, dryRun)
 }
 
 // openUpload opens the uploaded file of a multipart field: missing is a 422 on the

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -49,6 +50,12 @@ func (e *env) actor(username string) models.Actor {
 	return models.Actor{UserID: u.ID, Username: u.Username, RequestID: "fixture"}
 }
 
+// templates keeps checklist templates on the test's database, as the app's inspection
+// service does; templates need only its database and clock.
+func (e *env) templates() *inspections.Service {
+	return &inspections.Service{DB: e.db, Now: time.Now}
+}
+
 // matrixTemplate returns the published MATRIX checklist, made on first use.
 func (e *env) matrixTemplate() *models.ChecklistTemplate {
 	e.t.Helper()
@@ -58,13 +65,13 @@ func (e *env) matrixTemplate() *models.ChecklistTemplate {
 	if len(list.Items) > 0 {
 		return &list.Items[0]
 	}
-	t, err := inspections.CreateTemplate(ctx, e.db, models.SystemActor, models.ScopeAll, inspections.TemplateInput{Code: matrixTemplateCode,
+	t, err := e.templates().CreateTemplate(ctx, models.SystemActor, models.ScopeAll, inspections.TemplateInput{Code: matrixTemplateCode,
 		Title: "矩阵检查表", Sections: []inspections.SectionInput{{Title: "一", Items: []inspections.ItemInput{
 			{Key: "m1", Text: "公示服务承诺", RuleRef: "R1.1", Response: models.ResponsePassFail, Weight: 1, Required: true},
 			{Key: "m2", Text: "厅堂整洁", Response: models.ResponsePassFail, Weight: 1},
 		}}}})
 	require.NoError(e.t, err)
-	t, err = inspections.PublishTemplate(ctx, e.db, models.SystemActor, models.ScopeAll, t.ID)
+	t, err = e.templates().PublishTemplate(ctx, models.SystemActor, models.ScopeAll, t.ID)
 	require.NoError(e.t, err)
 	return t
 }
@@ -73,10 +80,10 @@ func (e *env) matrixTemplate() *models.ChecklistTemplate {
 func (e *env) freshDraftTemplate(publish bool) *models.ChecklistTemplate {
 	e.t.Helper()
 	ctx := context.Background()
-	t, err := inspections.CreateTemplate(ctx, e.db, models.SystemActor, models.ScopeAll, templateBody(fmt.Sprintf("MXD%d", uniq())))
+	t, err := e.templates().CreateTemplate(ctx, models.SystemActor, models.ScopeAll, templateBody(fmt.Sprintf("MXD%d", uniq())))
 	require.NoError(e.t, err)
 	if publish {
-		t, err = inspections.PublishTemplate(ctx, e.db, models.SystemActor, models.ScopeAll, t.ID)
+		t, err = e.templates().PublishTemplate(ctx, models.SystemActor, models.ScopeAll, t.ID)
 		require.NoError(e.t, err)
 	}
 	return t

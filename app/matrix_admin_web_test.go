@@ -92,7 +92,7 @@ func adminPageMatrixRows() []matrixRow {
 // targets it.
 func freshUser(route, role, unitCode string, body func(*env) any) func(*env, string) (string, any) {
 	return func(e *env, _ string) (string, any) {
-		u, err := accounts.CreateUser(context.Background(), e.db, models.SystemActor, models.ScopeAll, accounts.UserInput{
+		u, err := accounts.NewService(e.db, accounts.DefaultConfig).CreateUser(context.Background(), models.SystemActor, models.ScopeAll, accounts.UserInput{
 			Username: fmt.Sprintf("mx-user-%d", uniq()), Password: matrixPassword,
 			Grants: []accounts.GrantInput{{Role: role, OrgUnitID: e.unit(unitCode)}}})
 		require.NoError(e.t, err)

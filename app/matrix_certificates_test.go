@@ -153,7 +153,7 @@ func freshCertificate(unitCode string, body any) func(*env, string) (string, any
 func (e *env) freshCertificate(unitCode string) *models.Certificate {
 	e.t.Helper()
 	ctx := context.Background()
-	emp, err := org.CreateEmployee(ctx, e.db, models.SystemActor, models.ScopeAll, org.EmployeeInput{
+	emp, err := org.NewService(e.db).CreateEmployee(ctx, models.SystemActor, models.ScopeAll, org.EmployeeInput{
 		JobNumber: fmt.Sprintf("%sZ%d", unitCode, uniq()), Name: "欧阳晓雯", OrgUnitID: e.unit(unitCode),
 		Position: models.PositionWindow, HireDate: models.Date{Year: 2022, Month: 3, Day: 1}})
 	require.NoError(e.t, err)

@@ -100,7 +100,7 @@ func checklistPageMatrixRows() []matrixRow {
 		{method: post, route: "/checklists/:id/publish", name: "retired", want: writes(conflict),
 			prep: func(e *env, as string) (string, any) {
 				target, body := fresh("/checklists/:id/publish", true, url.Values{})(e, as)
-				_, err := inspections.RetireTemplate(context.Background(), e.db, models.SystemActor, models.ScopeAll, e.pathID(target))
+				_, err := e.templates().RetireTemplate(context.Background(), models.SystemActor, models.ScopeAll, e.pathID(target))
 				require.NoError(e.t, err)
 				return target, body
 			},

@@ -641,7 +641,7 @@ func newUnitBody(parentCode string) func(*env, string) (string, any) {
 func freshUnit(route, parentCode string, body any) func(*env, string) (string, any) {
 	return func(e *env, _ string) (string, any) {
 		parent := e.unit(parentCode)
-		u, err := org.CreateUnit(context.Background(), e.db, models.SystemActor, models.ScopeAll, org.UnitInput{
+		u, err := org.NewService(e.db).CreateUnit(context.Background(), models.SystemActor, models.ScopeAll, org.UnitInput{
 			Code: fmt.Sprintf("%s-M%d", parentCode, uniq()), Name: "矩阵营业厅", Level: models.LevelOutlet, ParentID: &parent})
 		require.NoError(e.t, err)
 		return withID(route, u.ID), body
@@ -658,7 +658,7 @@ func newEmployeeBody(unitCode string) func(*env, string) (string, any) {
 // freshEmployee makes a new employee in unitCode for this request alone and targets it.
 func freshEmployee(route, unitCode string, body func(*env) any) func(*env, string) (string, any) {
 	return func(e *env, _ string) (string, any) {
-		emp, err := org.CreateEmployee(context.Background(), e.db, models.SystemActor, models.ScopeAll, org.EmployeeInput{
+		emp, err := org.NewService(e.db).CreateEmployee(context.Background(), models.SystemActor, models.ScopeAll, org.EmployeeInput{
 			JobNumber: fmt.Sprintf("%sF%d", unitCode, uniq()), Name: "矩阵员工", OrgUnitID: e.unit(unitCode),
 			Position: models.PositionInstaller, HireDate: models.Date{Year: 2020, Month: 5, Day: 1}})
 		require.NoError(e.t, err)
@@ -709,7 +709,7 @@ func fixtureUser(e *env, username, role, unitCode string) uint {
 	if role != "" {
 		in.Grants = []accounts.GrantInput{{Role: role, OrgUnitID: e.unit(unitCode)}}
 	}
-	u, err := accounts.CreateUser(ctx, e.db, models.SystemActor, models.ScopeAll, in)
+	u, err := accounts.NewService(e.db, accounts.DefaultConfig).CreateUser(ctx, models.SystemActor, models.ScopeAll, in)
 	require.NoError(e.t, err)
 	return u.ID
 }

@@ -31,7 +31,7 @@ const metricsURL = "/api/v1/service-metrics"
 func TestMetricsAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db)
-		_, err := accounts.CreateUser(context.Background(), db, models.SystemActor, models.ScopeAll, accounts.UserInput{
+		_, err := accounts.NewService(db, accounts.DefaultConfig).CreateUser(context.Background(), models.SystemActor, models.ScopeAll, accounts.UserInput{
 			Username: "metrics-city-admin", Password: demoPassword, Grants: []accounts.GrantInput{{Role: models.RoleAdmin, OrgUnitID: e.unit("3601")}}})
 		require.NoError(t, err)
 		r := newAPIRunner(e)

@@ -24,7 +24,7 @@ func (s *server) listOrgUnits(c *fiber.Ctx) error {
 }
 
 func (s *server) orgTree(c *fiber.Ctx) error {
-	tree, err := org.Tree(c.UserContext(), s.db, scopeOf(c))
+	tree, err := s.org.Tree(c.UserContext(), scopeOf(c))
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (s *server) createOrgUnit(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	u, err := org.CreateUnit(c.UserContext(), s.db, actorOf(c), scopeOf(c), in)
+	u, err := s.org.CreateUnit(c.UserContext(), actorOf(c), scopeOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *server) updateOrgUnit(c *fiber.Ctx) error {
 	if err := bindJSON(c, &p); err != nil {
 		return err
 	}
-	u, err := org.UpdateUnit(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, p)
+	u, err := s.org.UpdateUnit(c.UserContext(), actorOf(c), scopeOf(c), id, p)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *server) deleteOrgUnit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := org.DeleteUnit(c.UserContext(), s.db, actorOf(c), scopeOf(c), id); err != nil {
+	if err := s.org.DeleteUnit(c.UserContext(), actorOf(c), scopeOf(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

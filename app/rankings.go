@@ -207,7 +207,7 @@ func (s *server) downloadRankingExport(c *fiber.Ctx) error {
 }
 
 func (s *server) getRankingSettings(c *fiber.Ctx) error {
-	set, err := reports.LoadSettings(c.UserContext(), s.db)
+	set, err := s.rankings.LoadSettings(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -219,7 +219,7 @@ func (s *server) putRankingSettings(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	set, err := reports.UpdateSettings(c.UserContext(), s.db, actorOf(c), scopeOf(c), in, time.Now())
+	set, err := s.rankings.UpdateSettings(c.UserContext(), actorOf(c), scopeOf(c), in, time.Now())
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func TestRectificationHTTP(t *testing.T) {
 func TestRectificationVerifierIsNotTheAssignee(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db)
-		_, err := accounts.CreateUser(context.Background(), db, models.SystemActor, models.ScopeAll, accounts.UserInput{
+		_, err := accounts.NewService(db, accounts.DefaultConfig).CreateUser(context.Background(), models.SystemActor, models.ScopeAll, accounts.UserInput{
 			Username: "both-hats", Password: matrixPassword, Grants: []accounts.GrantInput{
 				{Role: models.RoleManager, OrgUnitID: e.unit("360102")}, {Role: models.RoleInspector, OrgUnitID: e.unit("3601")}}})
 		require.NoError(t, err)

@@ -23,7 +23,7 @@ func TestUnusualScopes(t *testing.T) {
 			{Username: "nogrant", Password: demoPassword},
 			{Username: "cityadmin", Password: demoPassword, Grants: []accounts.GrantInput{{Role: models.RoleAdmin, OrgUnitID: e.unit("3601")}}},
 		} {
-			_, err := accounts.CreateUser(ctx, db, models.SystemActor, models.ScopeAll, in)
+			_, err := accounts.NewService(db, accounts.DefaultConfig).CreateUser(ctx, models.SystemActor, models.ScopeAll, in)
 			require.NoError(t, err)
 		}
 

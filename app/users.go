@@ -37,7 +37,7 @@ func (s *server) createUser(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	u, err := accounts.CreateUser(c.UserContext(), s.db, actorOf(c), scopeOf(c), in)
+	u, err := s.accounts.CreateUser(c.UserContext(), actorOf(c), scopeOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *server) updateUser(c *fiber.Ctx) error {
 	if err := bindJSON(c, &p); err != nil {
 		return err
 	}
-	u, err := accounts.UpdateUser(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, p)
+	u, err := s.accounts.UpdateUser(c.UserContext(), actorOf(c), scopeOf(c), id, p)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s *server) resetPassword(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	if err := accounts.SetPassword(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, in.Password); err != nil {
+	if err := s.accounts.SetPassword(c.UserContext(), actorOf(c), scopeOf(c), id, in.Password); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

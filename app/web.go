@@ -10,7 +10,6 @@ import (
 
 	"quality/accounts"
 	"quality/models"
-	"quality/org"
 	"quality/workbook"
 )
 
@@ -91,7 +90,7 @@ func (s *server) logoutForm(c *fiber.Ctx) error {
 }
 
 func (s *server) orgPage(c *fiber.Ctx) error {
-	tree, err := org.Tree(c.UserContext(), s.db, scopeOf(c))
+	tree, err := s.org.Tree(c.UserContext(), scopeOf(c))
 	if err != nil {
 		return err
 	}

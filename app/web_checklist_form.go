@@ -56,7 +56,7 @@ func (s *server) newChecklistPage(c *fiber.Ctx) error {
 	return s.renderChecklistForm(c, fiber.StatusOK, d)
 }
 
-// createChecklistForm creates a checklist through inspections.CreateTemplate. "More
+// createChecklistForm creates a checklist through inspections.Service.CreateTemplate. "More
 // rows", and numbers that are not numbers, never reach the service: the form is shown
 // again, to an editor (templateEditor, the rule the service applies).
 func (s *server) createChecklistForm(c *fiber.Ctx) error {
@@ -77,7 +77,7 @@ func (s *server) createChecklistForm(c *fiber.Ctx) error {
 		return s.renderChecklistForm(c, fiber.StatusUnprocessableEntity, d)
 	}
 	in.Code = d.Code
-	t, err := inspections.CreateTemplate(c.UserContext(), s.db, actorOf(c), scopeOf(c), in)
+	t, err := s.inspections.CreateTemplate(c.UserContext(), actorOf(c), scopeOf(c), in)
 	if status, refused := s.checklistRefusal(c, err, &d, at); refused {
 		return s.renderChecklistForm(c, status, d)
 	}
@@ -95,7 +95,7 @@ func (s *server) editChecklistPage(c *fiber.Ctx) error {
 	if !templateEditor(c) {
 		return models.ErrForbidden
 	}
-	t, err := inspections.GetTemplate(c.UserContext(), s.db, true, id)
+	t, err := s.inspections.GetTemplate(c.UserContext(), true, id)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *server) editChecklistPage(c *fiber.Ctx) error {
 	return s.renderEditChecklist(c, fiber.StatusOK, t.ID, d)
 }
 
-// editChecklistForm saves through inspections.EditTemplate: a draft changes; a
+// editChecklistForm saves through inspections.Service.EditTemplate: a draft changes; a
 // published or retired version makes the next version, a draft.
 func (s *server) editChecklistForm(c *fiber.Ctx) error {
 	id, err := pathID(c)
@@ -133,7 +133,7 @@ func (s *server) editChecklistForm(c *fiber.Ctx) error {
 		}
 		return s.renderEditChecklist(c, fiber.StatusUnprocessableEntity, id, d)
 	}
-	t, created, err := inspections.EditTemplate(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, in)
+	t, created, err := s.inspections.EditTemplate(c.UserContext(), actorOf(c), scopeOf(c), id, in)
 	if status, refused := s.checklistRefusal(c, err, &d, at); refused {
 		return s.renderEditChecklist(c, status, id, d)
 	}
@@ -150,7 +150,7 @@ func (s *server) editChecklistForm(c *fiber.Ctx) error {
 // renderEditChecklist shows the edit form d of version id, as an editor sees it, saying
 // what saving will do (change the draft, or make the next version).
 func (s *server) renderEditChecklist(c *fiber.Ctx, status int, id uint, d checklistFormData) error {
-	t, err := inspections.GetTemplate(c.UserContext(), s.db, true, id)
+	t, err := s.inspections.GetTemplate(c.UserContext(), true, id)
 	if err != nil {
 		return err
 	}

@@ -9,9 +9,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"gorm.io/gorm"
 
-	"quality/inspections"
 	"quality/models"
 )
 
@@ -37,7 +35,7 @@ func (s *server) checklistsPage(c *fiber.Ctx) error {
 	}
 	f.PerPage = supervisionPerPage
 	editor := templateEditor(c)
-	list, err := inspections.ListTemplates(c.UserContext(), s.db, editor, f)
+	list, err := s.inspections.ListTemplates(c.UserContext(), editor, f)
 	if err != nil {
 		return err
 	}
@@ -93,11 +91,11 @@ func (s *server) checklistPage(c *fiber.Ctx) error {
 	return s.renderChecklist(c, fiber.StatusOK, id, notice, nil)
 }
 
-// renderChecklist shows version id as inspections.GetTemplate gives it to the caller (a
+// renderChecklist shows version id as inspections.Service.GetTemplate gives it to the caller (a
 // draft is not found for non-editors), with msgs, the refusal of a publish or retire.
 func (s *server) renderChecklist(c *fiber.Ctx, status int, id uint, notice string, msgs []string) error {
 	editor := templateEditor(c)
-	t, err := inspections.GetTemplate(c.UserContext(), s.db, editor, id)
+	t, err := s.inspections.GetTemplate(c.UserContext(), editor, id)
 	if err != nil {
 		return err
 	}
@@ -114,7 +112,7 @@ func (s *server) renderChecklist(c *fiber.Ctx, status int, id uint, notice strin
 // checklistVersions lists the versions of code the caller sees, newest first, with the
 // draft among them and the number the next version would get.
 func (s *server) checklistVersions(c *fiber.Ctx, editor bool, code string) ([]models.ChecklistTemplate, *models.ChecklistTemplate, int, error) {
-	list, err := inspections.ListTemplates(c.UserContext(), s.db, editor, models.TemplateFilter{Code: code, Page: models.Page{PerPage: models.MaxPerPage}})
+	list, err := s.inspections.ListTemplates(c.UserContext(), editor, models.TemplateFilter{Code: code, Page: models.Page{PerPage: models.MaxPerPage}})
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -129,26 +127,26 @@ func (s *server) checklistVersions(c *fiber.Ctx, editor bool, code string) ([]mo
 	return list.Items, draft, next, nil
 }
 
-// publishChecklistForm publishes a draft through inspections.PublishTemplate and goes
+// publishChecklistForm publishes a draft through inspections.Service.PublishTemplate and goes
 // back to it; a refusal (a retired version) is shown on the page.
 func (s *server) publishChecklistForm(c *fiber.Ctx) error {
-	return s.checklistStatusForm(c, "published", inspections.PublishTemplate)
+	return s.checklistStatusForm(c, "published", s.inspections.PublishTemplate)
 }
 
-// retireChecklistForm retires a published version through inspections.RetireTemplate.
+// retireChecklistForm retires a published version through inspections.Service.RetireTemplate.
 func (s *server) retireChecklistForm(c *fiber.Ctx) error {
-	return s.checklistStatusForm(c, "retired", inspections.RetireTemplate)
+	return s.checklistStatusForm(c, "retired", s.inspections.RetireTemplate)
 }
 
 // checklistStatusForm calls change (publish or retire) on version :id and goes back to
 // its page announcing notice, or shows the service's refusal there.
 func (s *server) checklistStatusForm(c *fiber.Ctx, notice string,
-	change func(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint) (*models.ChecklistTemplate, error)) error {
+	change func(ctx context.Context, actor models.Actor, scope models.Scope, id uint) (*models.ChecklistTemplate, error)) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	_, err = change(c.UserContext(), s.db, actorOf(c), scopeOf(c), id)
+	_, err = change(c.UserContext(), actorOf(c), scopeOf(c), id)
 	var ce *models.ConflictError
 	if errors.As(err, &ce) {
 		msg := s.msgs.T(language(c), "field."+ce.Code, nil)

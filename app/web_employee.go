@@ -51,7 +51,7 @@ func (s *server) employeePage(c *fiber.Ctx) error {
 	return s.renderEmployee(c, fiber.StatusOK, id, nil, notice, nil)
 }
 
-// employeeEditForm changes the employee through org.UpdateEmployee, the call of the
+// employeeEditForm changes the employee through org.Service.UpdateEmployee, the call of the
 // API's PATCH (scope, validation, audit); a refusal shows the record with the form as typed.
 func (s *server) employeeEditForm(c *fiber.Ctx) error {
 	id, err := pathID(c)
@@ -76,7 +76,7 @@ func (s *server) employeeEditForm(c *fiber.Ctx) error {
 	if len(bad) > 0 {
 		err = &models.ValidationError{Fields: bad}
 	} else {
-		_, err = org.UpdateEmployee(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, p)
+		_, err = s.org.UpdateEmployee(c.UserContext(), actorOf(c), scopeOf(c), id, p)
 	}
 	if status, r, ok := s.fieldRefusal(c, err, employeeFormFields); ok {
 		return s.renderEmployee(c, status, id, &f, "", r)

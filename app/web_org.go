@@ -46,7 +46,7 @@ func (s *server) orgUnitPage(c *fiber.Ctx) error {
 	return s.renderOrgUnit(c, fiber.StatusOK, id, nil, notice, nil)
 }
 
-// orgUnitEditForm changes the unit through org.UpdateUnit, the call of the API's PATCH
+// orgUnitEditForm changes the unit through org.Service.UpdateUnit, the call of the API's PATCH
 // (scope, validation, audit); a refusal shows the form as typed. Only the fields the
 // form shows are sent: code, name and parent stay as they are.
 func (s *server) orgUnitEditForm(c *fiber.Ctx) error {
@@ -60,7 +60,7 @@ func (s *server) orgUnitEditForm(c *fiber.Ctx) error {
 	if len(bad) > 0 {
 		err = &models.ValidationError{Fields: bad}
 	} else {
-		_, err = org.UpdateUnit(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, p)
+		_, err = s.org.UpdateUnit(c.UserContext(), actorOf(c), scopeOf(c), id, p)
 	}
 	if status, r, ok := s.fieldRefusal(c, err, orgUnitFormFields); ok {
 		return s.renderOrgUnit(c, status, id, &f, "", r)

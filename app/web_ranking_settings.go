@@ -57,7 +57,7 @@ func (s *server) rankingSettingsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	set, err := reports.LoadSettings(c.UserContext(), s.db)
+	set, err := s.rankings.LoadSettings(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func settingPath(group, key string) string {
 	return group + "." + key
 }
 
-// rankingSettingsForm saves every field of the form through reports.UpdateSettings,
+// rankingSettingsForm saves every field of the form through reports.Service.UpdateSettings,
 // the call the API's PUT makes (and audits); a refusal shows the form again as typed,
 // each message beside its field and all of them at the top.
 func (s *server) rankingSettingsForm(c *fiber.Ctx) error {
@@ -138,7 +138,7 @@ func (s *server) rankingSettingsForm(c *fiber.Ctx) error {
 	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	_, err = reports.UpdateSettings(c.UserContext(), s.db, actorOf(c), scopeOf(c), in, time.Now())
+	_, err = s.rankings.UpdateSettings(c.UserContext(), actorOf(c), scopeOf(c), in, time.Now())
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		return s.renderRankingSettings(c, fiber.StatusUnprocessableEntity, typed, ve.Fields, "")

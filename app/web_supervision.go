@@ -309,7 +309,7 @@ func (s *server) newInspectionPage(c *fiber.Ctx) error {
 // renderNewInspection fills the choices of d and shows the form.
 func (s *server) renderNewInspection(c *fiber.Ctx, status int, d newInspectionData) error {
 	ctx := c.UserContext()
-	tpls, err := inspections.ListTemplates(ctx, s.db, false, models.TemplateFilter{Status: models.TemplatePublished, Page: models.Page{PerPage: models.MaxPerPage}})
+	tpls, err := s.inspections.ListTemplates(ctx, false, models.TemplateFilter{Status: models.TemplatePublished, Page: models.Page{PerPage: models.MaxPerPage}})
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func hidden(t *testing.T, body, marker, name string) string {
 func (e *env) webChecklist() *models.ChecklistTemplate {
 	e.t.Helper()
 	ctx := context.Background()
-	t, err := inspections.CreateTemplate(ctx, e.db, models.SystemActor, models.ScopeAll, inspections.TemplateInput{Code: fmt.Sprintf("WEB%d", uniq()),
+	t, err := e.templates().CreateTemplate(ctx, models.SystemActor, models.ScopeAll, inspections.TemplateInput{Code: fmt.Sprintf("WEB%d", uniq()),
 		Title: "网页检查表", Sections: []inspections.SectionInput{
 			{Title: "一、首问负责", Items: []inspections.ItemInput{
 				{Key: "c1", Text: "不推诿客户", RuleRef: "R2.4", Guidance: "观察窗口接待", Response: models.ResponsePassFail, Weight: 1, Critical: true, Required: true}}},
@@ -48,7 +48,7 @@ func (e *env) webChecklist() *models.ChecklistTemplate {
 				{Key: "e1", Text: "公示收费标准", RuleRef: "R1.3", Response: models.ResponsePassFail, Weight: 5, Required: true, EvidenceOnFail: true}}},
 		}})
 	require.NoError(e.t, err)
-	t, err = inspections.PublishTemplate(ctx, e.db, models.SystemActor, models.ScopeAll, t.ID)
+	t, err = e.templates().PublishTemplate(ctx, models.SystemActor, models.ScopeAll, t.ID)
 	require.NoError(e.t, err)
 	return t
 }

@@ -116,12 +116,12 @@ func (s *server) newUserPage(c *fiber.Ctx) error {
 }
 
 // createUserForm creates a user for an employee with a first grant through
-// accounts.CreateUser, as POST /api/v1/users does.
+// accounts.Service.CreateUser, as POST /api/v1/users does.
 func (s *server) createUserForm(c *fiber.Ctx) error {
 	v := func(name string) string { return strings.TrimSpace(strings.Clone(c.FormValue(name))) }
 	in := userForm{JobNumber: v("job_number"), Username: v("username"), DisplayName: v("display_name"), Role: v("role"), OrgUnitID: v("org_unit_id")}
 	unit, _ := strconv.ParseUint(in.OrgUnitID, 10, 32) // not a number is unit 0, which the service refuses
-	u, err := accounts.CreateUser(c.UserContext(), s.db, actorOf(c), scopeOf(c), accounts.UserInput{
+	u, err := s.accounts.CreateUser(c.UserContext(), actorOf(c), scopeOf(c), accounts.UserInput{
 		Username: in.Username, DisplayName: in.DisplayName, Password: c.FormValue("password"), EmployeeJobNumber: in.JobNumber,
 		Grants: []accounts.GrantInput{{Role: in.Role, OrgUnitID: uint(unit)}}})
 	if status, r, ok := s.fieldRefusal(c, err, userFormFields); ok {
@@ -176,25 +176,25 @@ func readGrant(c *fiber.Ctx) accounts.GrantInput {
 	return accounts.GrantInput{Role: strings.Clone(c.FormValue("role")), OrgUnitID: uint(unit)}
 }
 
-// addGrantForm grants a role on a unit through accounts.AddGrant.
+// addGrantForm grants a role on a unit through accounts.Service.AddGrant.
 func (s *server) addGrantForm(c *fiber.Ctx) error {
 	g := readGrant(c)
 	return s.userAction(c, "granted", userPageData{Grant: g}, func(id uint) error {
-		_, err := accounts.AddGrant(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, g)
+		_, err := s.accounts.AddGrant(c.UserContext(), actorOf(c), scopeOf(c), id, g)
 		return err
 	})
 }
 
-// revokeGrantForm takes one grant away through accounts.RevokeGrant.
+// revokeGrantForm takes one grant away through accounts.Service.RevokeGrant.
 func (s *server) revokeGrantForm(c *fiber.Ctx) error {
 	g := readGrant(c)
 	return s.userAction(c, "revoked", userPageData{}, func(id uint) error {
-		_, err := accounts.RevokeGrant(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, g)
+		_, err := s.accounts.RevokeGrant(c.UserContext(), actorOf(c), scopeOf(c), id, g)
 		return err
 	})
 }
 
-// userStatusForm disables or enables the account through accounts.UpdateUser;
+// userStatusForm disables or enables the account through accounts.Service.UpdateUser;
 // disabling ends its sessions.
 func (s *server) userStatusForm(c *fiber.Ctx) error {
 	disabled, err := strconv.ParseBool(c.FormValue("disabled"))
@@ -206,17 +206,17 @@ func (s *server) userStatusForm(c *fiber.Ctx) error {
 		done = "disabled"
 	}
 	return s.userAction(c, done, userPageData{}, func(id uint) error {
-		_, err := accounts.UpdateUser(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, accounts.UserPatch{Disabled: &disabled})
+		_, err := s.accounts.UpdateUser(c.UserContext(), actorOf(c), scopeOf(c), id, accounts.UserPatch{Disabled: &disabled})
 		return err
 	})
 }
 
-// resetPasswordForm sets a new password through accounts.SetPassword, which ends
+// resetPasswordForm sets a new password through accounts.Service.SetPassword, which ends
 // the user's sessions.
 func (s *server) resetPasswordForm(c *fiber.Ctx) error {
 	password := c.FormValue("password")
 	return s.userAction(c, "password", userPageData{}, func(id uint) error {
-		return accounts.SetPassword(c.UserContext(), s.db, actorOf(c), scopeOf(c), id, password)
+		return s.accounts.SetPassword(c.UserContext(), actorOf(c), scopeOf(c), id, password)
 	})
 }
 

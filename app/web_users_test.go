@@ -31,7 +31,7 @@ func TestUserPages(t *testing.T) {
 		e := newEnv(t, db)
 		ctx := context.Background()
 		adm := e.login(admin)
-		emp, err := org.CreateEmployee(ctx, db, models.SystemActor, models.ScopeAll, org.EmployeeInput{JobNumber: "360102T01", Name: "张三",
+		emp, err := org.NewService(db).CreateEmployee(ctx, models.SystemActor, models.ScopeAll, org.EmployeeInput{JobNumber: "360102T01", Name: "张三",
 			OrgUnitID: e.unit("360102-01"), Position: models.PositionWindow, HireDate: models.Date{Year: 2024, Month: 3, Day: 1}})
 		require.NoError(t, err)
 		home := adm.do(get, "/", nil)

@@ -194,7 +194,7 @@ func uncertifiedClerk(t *testing.T, db *gorm.DB) string {
 	admin, err := models.GetUserByUsername(ctx, db, "admin")
 	require.NoError(t, err)
 	username := "clerk" + strings.ReplaceAll(emp.JobNumber, "-", "")
-	_, err = accounts.CreateUser(ctx, db, models.Actor{UserID: admin.ID, Username: admin.Username}, models.ScopeAll, accounts.UserInput{
+	_, err = accounts.NewService(db, accounts.DefaultConfig).CreateUser(ctx, models.Actor{UserID: admin.ID, Username: admin.Username}, models.ScopeAll, accounts.UserInput{
 		Username: username, DisplayName: emp.Name, Password: demoPassword, EmployeeID: &emp.ID,
 		Grants: []accounts.GrantInput{{Role: models.RoleEmployee, OrgUnitID: emp.OrgUnitID}}})
 	require.NoError(t, err)

@@ -73,9 +73,9 @@ func testTemplate(code string) inspections.TemplateInput {
 func (f *fx) publish(in inspections.TemplateInput) *models.ChecklistTemplate {
 	f.t.Helper()
 	ctx := context.Background()
-	t, err := inspections.CreateTemplate(ctx, f.db, f.admin, models.ScopeAll, in)
+	t, err := f.svc.CreateTemplate(ctx, f.admin, models.ScopeAll, in)
 	require.NoError(f.t, err)
-	t, err = inspections.PublishTemplate(ctx, f.db, f.admin, models.ScopeAll, t.ID)
+	t, err = f.svc.PublishTemplate(ctx, f.admin, models.ScopeAll, t.ID)
 	require.NoError(f.t, err)
 	return t
 }

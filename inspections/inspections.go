@@ -22,7 +22,8 @@ import (
 	"quality/storage"
 )
 
-// Service runs inspections: start, answers, photos, submit, reopen.
+// Service runs inspections (start, answers, photos, submit, reopen) and keeps the checklist
+// templates they are made with.
 type Service struct {
 	DB     *gorm.DB
 	Photos photos.Store
@@ -328,8 +329,8 @@ func (s *Service) View(ctx context.Context, scope models.Scope, id uint) (*Inspe
 
 // own loads an inspection in scope that the actor made: another inspector's in scope
 // is forbidden, out of scope not found.
-func own(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint) (*models.Inspection, error) {
-	ins, err := models.GetInspection(ctx, db, scope, id)
+func (s *Service) own(ctx context.Context, actor models.Actor, scope models.Scope, id uint) (*models.Inspection, error) {
+	ins, err := models.GetInspection(ctx, s.DB, scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -343,7 +344,7 @@ func own(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scop
 // revision: an answer based on an older one is refused (ErrStale, 409), never a silent
 // overwrite.
 func (s *Service) SaveItem(ctx context.Context, actor models.Actor, scope models.Scope, id uint, key string, in SaveItemInput) (*models.InspectionItem, error) {
-	if _, err := own(ctx, s.DB, actor, scope, id); err != nil {
+	if _, err := s.own(ctx, actor, scope, id); err != nil {
 		return nil, err
 	}
 	var it *models.InspectionItem
@@ -403,7 +404,7 @@ type ItemAnswer struct {
 // the others. Refusals (invalid, stale, unknown item) come back by key; an inspection
 // that is not the actor's draft, or any other error, stops the whole.
 func (s *Service) SaveItems(ctx context.Context, actor models.Actor, scope models.Scope, id uint, answers []ItemAnswer) (map[string]error, error) {
-	ins, err := own(ctx, s.DB, actor, scope, id)
+	ins, err := s.own(ctx, actor, scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -461,7 +462,7 @@ func checkAnswer(it *models.InspectionItem, in SaveItemInput) error {
 // and written durably (photos.Store.Put) before the row is recorded, so a recorded photo
 // is always in the store; a refused or failed upload records nothing and says why.
 func (s *Service) AddPhoto(ctx context.Context, actor models.Actor, scope models.Scope, id uint, key string, r io.Reader, capturedAt *time.Time) (*models.Photo, error) {
-	ins, err := own(ctx, s.DB, actor, scope, id)
+	ins, err := s.own(ctx, actor, scope, id)
 	if err != nil {
 		return nil, err
 	}

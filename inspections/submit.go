@@ -20,7 +20,7 @@ import (
 // with no second effect, however many requests arrive at once (they queue on the
 // inspection's row).
 func (s *Service) Submit(ctx context.Context, actor models.Actor, scope models.Scope, id uint, in SubmitInput) (*InspectionView, error) {
-	if _, err := own(ctx, s.DB, actor, scope, id); err != nil {
+	if _, err := s.own(ctx, actor, scope, id); err != nil {
 		return nil, err
 	}
 	pol, err := policy.Load(ctx, s.DB)
@@ -122,7 +122,7 @@ func (s *Service) openFindings(ctx context.Context, tx *gorm.DB, pol policy.Poli
 		}
 		if assignee == nil {
 			var err error
-			if assignee, err = assigneeUnit(ctx, tx, ins.OrgUnitID); err != nil {
+			if assignee, err = s.assigneeUnit(ctx, tx, ins.OrgUnitID); err != nil {
 				return nil, err
 			}
 		}
@@ -143,7 +143,7 @@ func (s *Service) openFindings(ctx context.Context, tx *gorm.DB, pol policy.Poli
 
 // assigneeUnit is the branch that answers an outlet's rectifications: its county
 // branch, or its city company when it hangs directly under one.
-func assigneeUnit(ctx context.Context, tx *gorm.DB, outletID uint) (*models.OrgUnit, error) {
+func (s *Service) assigneeUnit(ctx context.Context, tx *gorm.DB, outletID uint) (*models.OrgUnit, error) {
 	outlet, err := models.GetOrgUnit(ctx, tx, models.ScopeAll, outletID)
 	if err != nil {
 		return nil, err

@@ -198,11 +198,11 @@ func canEdit(scope models.Scope) error {
 
 // CreateTemplate stores a new checklist as version 1, a draft. A code that already has
 // versions is a conflict: its next version is made by editing a published one.
-func CreateTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in TemplateInput) (*models.ChecklistTemplate, error) {
+func (s *Service) CreateTemplate(ctx context.Context, actor models.Actor, scope models.Scope, in TemplateInput) (*models.ChecklistTemplate, error) {
 	if err := canEdit(scope); err != nil {
 		return nil, err
 	}
-	pol, err := policy.Load(ctx, db)
+	pol, err := policy.Load(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func CreateTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 	if actor.UserID != 0 {
 		t.CreatedBy = &actor.UserID
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		have, err := models.LockTemplateVersions(tx, t.Code)
 		if err != nil {
 			return err
@@ -248,11 +248,11 @@ func templateSummary(t *models.ChecklistTemplate) map[string]any {
 // a published or retired version never changes, so its content becomes the next
 // version of the code, a new draft (created true). When a newer draft of the code
 // exists already, that draft is the one to edit (a conflict naming it).
-func EditTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, in TemplateInput) (*models.ChecklistTemplate, bool, error) {
+func (s *Service) EditTemplate(ctx context.Context, actor models.Actor, scope models.Scope, id uint, in TemplateInput) (*models.ChecklistTemplate, bool, error) {
 	if err := canEdit(scope); err != nil {
 		return nil, false, err
 	}
-	old, err := models.GetTemplate(ctx, db, id)
+	old, err := models.GetTemplate(ctx, s.DB, id)
 	if err != nil {
 		return nil, false, err
 	}
@@ -262,9 +262,9 @@ func EditTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 	if err := ve.Err(); err != nil {
 		return nil, false, err
 	}
-	now := time.Now().UTC()
+	now := s.Now().UTC()
 	created := false
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		versions, err := models.LockTemplateVersions(tx, old.Code)
 		if err != nil {
 			return err
@@ -292,9 +292,9 @@ func EditTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 			return err
 		}
 		created = true
-		s := templateSummary(t)
-		s["from_version"] = old.Version
-		return models.Audit(tx, actor, "new_version", "checklist_template", t.ID, s)
+		sum := templateSummary(t)
+		sum["from_version"] = old.Version
+		return models.Audit(tx, actor, "new_version", "checklist_template", t.ID, sum)
 	})
 	if err != nil {
 		return nil, false, err
@@ -311,11 +311,11 @@ func sameSections(a, b models.JSONList[models.ChecklistSection]) bool {
 // PublishTemplate publishes draft id and retires the version of its code published
 // before, so a code has one published version. Publishing the published version again
 // changes nothing (a retried request); a retired version stays retired.
-func PublishTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint) (*models.ChecklistTemplate, error) {
+func (s *Service) PublishTemplate(ctx context.Context, actor models.Actor, scope models.Scope, id uint) (*models.ChecklistTemplate, error) {
 	if err := canEdit(scope); err != nil {
 		return nil, err
 	}
-	t, err := models.GetTemplate(ctx, db, id)
+	t, err := models.GetTemplate(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
@@ -325,8 +325,8 @@ func PublishTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope
 	case models.TemplateRetired:
 		return nil, errTemplateRetired
 	}
-	now := time.Now().UTC()
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	now := s.Now().UTC()
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		versions, err := models.LockTemplateVersions(tx, t.Code)
 		if err != nil {
 			return err
@@ -352,17 +352,17 @@ func PublishTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope
 	if err != nil {
 		return nil, err
 	}
-	return models.GetTemplate(ctx, db, id)
+	return models.GetTemplate(ctx, s.DB, id)
 }
 
 // RetireTemplate retires a published version: no new inspection starts with it, and
 // every inspection made with it keeps its snapshot and score. Retiring it again
 // changes nothing; a draft is not retired (it was never used).
-func RetireTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint) (*models.ChecklistTemplate, error) {
+func (s *Service) RetireTemplate(ctx context.Context, actor models.Actor, scope models.Scope, id uint) (*models.ChecklistTemplate, error) {
 	if err := canEdit(scope); err != nil {
 		return nil, err
 	}
-	t, err := models.GetTemplate(ctx, db, id)
+	t, err := models.GetTemplate(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
@@ -372,8 +372,8 @@ func RetireTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 	case models.TemplateDraft:
 		return nil, errTemplateNotPublished
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := models.SetTemplateStatus(tx, t.ID, models.TemplatePublished, models.TemplateRetired, time.Now().UTC()); err != nil {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := models.SetTemplateStatus(tx, t.ID, models.TemplatePublished, models.TemplateRetired, s.Now().UTC()); err != nil {
 			if errors.Is(err, models.ErrStale) {
 				return errTemplateNotPublished
 			}
@@ -384,7 +384,7 @@ func RetireTemplate(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 	if err != nil {
 		return nil, err
 	}
-	return models.GetTemplate(ctx, db, id)
+	return models.GetTemplate(ctx, s.DB, id)
 }
 
 // visibleStatuses are the template statuses a caller sees: editors (who may write
@@ -398,14 +398,14 @@ func visibleStatuses(editor bool) []string {
 }
 
 // ListTemplates lists the template versions the caller sees.
-func ListTemplates(ctx context.Context, db *gorm.DB, editor bool, f models.TemplateFilter) (models.List[models.ChecklistTemplate], error) {
+func (s *Service) ListTemplates(ctx context.Context, editor bool, f models.TemplateFilter) (models.List[models.ChecklistTemplate], error) {
 	f.Statuses = visibleStatuses(editor)
-	return models.ListTemplates(ctx, db, f)
+	return models.ListTemplates(ctx, s.DB, f)
 }
 
 // GetTemplate loads a version the caller sees; a draft is not found for others.
-func GetTemplate(ctx context.Context, db *gorm.DB, editor bool, id uint) (*models.ChecklistTemplate, error) {
-	t, err := models.GetTemplate(ctx, db, id)
+func (s *Service) GetTemplate(ctx context.Context, editor bool, id uint) (*models.ChecklistTemplate, error) {
+	t, err := models.GetTemplate(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}

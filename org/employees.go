@@ -76,19 +76,19 @@ func checkEmployee(v *models.ValidationError, e *models.Employee, unitFound bool
 }
 
 // CreateEmployee validates in and stores a new employee in a unit inside scope.
-func CreateEmployee(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in EmployeeInput) (*models.Employee, error) {
+func (s *Service) CreateEmployee(ctx context.Context, actor models.Actor, scope models.Scope, in EmployeeInput) (*models.Employee, error) {
 	e := &models.Employee{JobNumber: in.JobNumber, Name: in.Name, OrgUnitID: in.OrgUnitID, Position: in.Position,
 		HireDate: in.HireDate, Status: in.Status, Phone: in.Phone}
-	unit, err := unitInScope(ctx, db, scope, in.OrgUnitID)
+	unit, err := s.unitInScope(ctx, scope, in.OrgUnitID)
 	if err != nil {
 		return nil, err
 	}
 	v := &models.ValidationError{}
-	checkEmployee(v, e, unit != nil, time.Now())
+	checkEmployee(v, e, unit != nil, s.Now())
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.Insert(tx, e); err != nil {
 			return models.Translate(err, "job_number")
 		}
@@ -102,8 +102,8 @@ func CreateEmployee(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 }
 
 // UpdateEmployee applies p to employee id inside scope; a move must stay inside scope.
-func UpdateEmployee(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, p EmployeePatch) (*models.Employee, error) {
-	e, err := models.GetEmployee(ctx, db, scope, id)
+func (s *Service) UpdateEmployee(ctx context.Context, actor models.Actor, scope models.Scope, id uint, p EmployeePatch) (*models.Employee, error) {
+	e, err := models.GetEmployee(ctx, s.DB, scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -128,18 +128,18 @@ func UpdateEmployee(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 	}
 	unit := e.OrgUnit
 	if p.OrgUnitID != nil && *p.OrgUnitID != e.OrgUnitID {
-		if unit, err = unitInScope(ctx, db, scope, *p.OrgUnitID); err != nil {
+		if unit, err = s.unitInScope(ctx, scope, *p.OrgUnitID); err != nil {
 			return nil, err
 		}
 		e.OrgUnitID = *p.OrgUnitID
 	}
 	v := &models.ValidationError{}
-	checkEmployee(v, e, unit != nil, time.Now())
+	checkEmployee(v, e, unit != nil, s.Now())
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	e.OrgUnit = nil
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := models.UpdateEmployee(tx, e)
 		if err != nil {
 			return models.Translate(err, "job_number")
@@ -155,12 +155,12 @@ func UpdateEmployee(ctx context.Context, db *gorm.DB, actor models.Actor, scope 
 
 // DeleteEmployee removes an employee in scope who has no user account; staff who leave
 // are normally archived with status `left` instead.
-func DeleteEmployee(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint) error {
-	e, err := models.GetEmployee(ctx, db, scope, id)
+func (s *Service) DeleteEmployee(ctx context.Context, actor models.Actor, scope models.Scope, id uint) error {
+	e, err := models.GetEmployee(ctx, s.DB, scope, id)
 	if err != nil {
 		return err
 	}
-	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Checked here rather than left to the foreign key: SQLite reports a RESTRICT
 		// violation as SQLITE_CONSTRAINT_TRIGGER, which the driver does not translate.
 		if _, err := models.UserOfEmployee(ctx, tx, e.ID); err == nil {
@@ -184,11 +184,11 @@ func employeeDiff(a, b *models.Employee) map[string]models.Change {
 }
 
 // unitInScope loads a unit in scope, or returns nil (not an error) when it is not there.
-func unitInScope(ctx context.Context, db *gorm.DB, scope models.Scope, id uint) (*models.OrgUnit, error) {
+func (s *Service) unitInScope(ctx context.Context, scope models.Scope, id uint) (*models.OrgUnit, error) {
 	if id == 0 {
 		return nil, nil
 	}
-	u, err := models.GetOrgUnit(ctx, db, scope, id)
+	u, err := models.GetOrgUnit(ctx, s.DB, scope, id)
 	if err != nil {
 		if isNotFound(err) {
 			return nil, nil

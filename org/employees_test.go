@@ -59,7 +59,7 @@ func TestCreateEmployee(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				f := f.with(t)
 				mark := f.auditMark()
-				e, err := org.CreateEmployee(f.ctx, db, actor, tc.scope, tc.in)
+				e, err := f.svc.CreateEmployee(f.ctx, actor, tc.scope, tc.in)
 				require.Nil(t, e)
 				dbtest.RequireFieldError(t, err, tc.field, tc.code)
 				f.requireNoAudit(mark)
@@ -69,7 +69,7 @@ func TestCreateEmployee(t *testing.T) {
 
 		t.Run("every bad field at once", func(t *testing.T) {
 			f := f.with(t)
-			_, err := org.CreateEmployee(f.ctx, db, actor, models.ScopeAll, org.EmployeeInput{JobNumber: "a b", Phone: "x"})
+			_, err := f.svc.CreateEmployee(f.ctx, actor, models.ScopeAll, org.EmployeeInput{JobNumber: "a b", Phone: "x"})
 			var ve *models.ValidationError
 			require.ErrorAs(t, err, &ve)
 			fields := map[string]bool{}
@@ -82,7 +82,7 @@ func TestCreateEmployee(t *testing.T) {
 		t.Run("duplicate job number", func(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
-			_, err := org.CreateEmployee(f.ctx, db, actor, nanchang, valid(func(in *org.EmployeeInput) { in.JobNumber = "E100" }))
+			_, err := f.svc.CreateEmployee(f.ctx, actor, nanchang, valid(func(in *org.EmployeeInput) { in.JobNumber = "E100" }))
 			dbtest.RequireConflict(t, err, "job_number", "duplicate")
 			f.requireNoAudit(mark)
 		})
@@ -101,7 +101,7 @@ func TestCreateEmployee(t *testing.T) {
 			}
 			for _, in := range cases {
 				mark := f.auditMark()
-				e, err := org.CreateEmployee(f.ctx, db, actor, nanchang, in)
+				e, err := f.svc.CreateEmployee(f.ctx, actor, nanchang, in)
 				require.NoError(t, err)
 				require.Equal(t, strings.TrimSpace(in.JobNumber), e.JobNumber)
 				require.Equal(t, strings.TrimSpace(in.Name), e.Name)
@@ -152,7 +152,7 @@ func TestUpdateEmployee(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				f := f.with(t)
 				mark := f.auditMark()
-				got, err := org.UpdateEmployee(f.ctx, db, actor, nanchang, e.ID, tc.patch)
+				got, err := f.svc.UpdateEmployee(f.ctx, actor, nanchang, e.ID, tc.patch)
 				require.Nil(t, got)
 				dbtest.RequireFieldError(t, err, tc.field, tc.code)
 				f.requireNoAudit(mark)
@@ -166,10 +166,10 @@ func TestUpdateEmployee(t *testing.T) {
 		t.Run("duplicate job number", func(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
-			_, err := org.UpdateEmployee(f.ctx, db, actor, nanchang, e.ID, org.EmployeePatch{JobNumber: new("E101")})
+			_, err := f.svc.UpdateEmployee(f.ctx, actor, nanchang, e.ID, org.EmployeePatch{JobNumber: new("E101")})
 			dbtest.RequireConflict(t, err, "job_number", "duplicate")
 			f.requireNoAudit(mark)
-			_, err = org.UpdateEmployee(f.ctx, db, actor, nanchang, e.ID, org.EmployeePatch{JobNumber: new("E900")})
+			_, err = f.svc.UpdateEmployee(f.ctx, actor, nanchang, e.ID, org.EmployeePatch{JobNumber: new("E900")})
 			dbtest.RequireConflict(t, err, "job_number", "duplicate")
 		})
 
@@ -178,10 +178,10 @@ func TestUpdateEmployee(t *testing.T) {
 			mark := f.auditMark()
 			_, err := models.GetEmployee(f.ctx, db, nanchang, far.ID)
 			require.ErrorIs(t, err, models.ErrNotFound)
-			_, err = org.UpdateEmployee(f.ctx, db, actor, nanchang, far.ID, org.EmployeePatch{Name: new("x")})
+			_, err = f.svc.UpdateEmployee(f.ctx, actor, nanchang, far.ID, org.EmployeePatch{Name: new("x")})
 			require.ErrorIs(t, err, models.ErrNotFound)
-			require.ErrorIs(t, org.DeleteEmployee(f.ctx, db, actor, nanchang, far.ID), models.ErrNotFound)
-			_, err = org.UpdateEmployee(f.ctx, db, actor, nanchang, 999999, org.EmployeePatch{Name: new("x")})
+			require.ErrorIs(t, f.svc.DeleteEmployee(f.ctx, actor, nanchang, far.ID), models.ErrNotFound)
+			_, err = f.svc.UpdateEmployee(f.ctx, actor, nanchang, 999999, org.EmployeePatch{Name: new("x")})
 			require.ErrorIs(t, err, models.ErrNotFound)
 			list, err := models.ListEmployees(f.ctx, db, nanchang, models.EmployeeFilter{Q: "E900"})
 			require.NoError(t, err)
@@ -194,7 +194,7 @@ func TestUpdateEmployee(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
 			hire := models.Date{Year: 2019, Month: 2, Day: 28}
-			got, err := org.UpdateEmployee(f.ctx, db, actor, nanchang, e.ID, org.EmployeePatch{
+			got, err := f.svc.UpdateEmployee(f.ctx, actor, nanchang, e.ID, org.EmployeePatch{
 				JobNumber: new("E100A"), Name: new(" 王五一 "), OrgUnitID: new(f.id("360103-01")), Position: new(models.PositionMarketing),
 				HireDate: &hire, Status: new(models.StatusOnLeave), Phone: new("13800000000"),
 			})
@@ -214,7 +214,7 @@ func TestUpdateEmployee(t *testing.T) {
 
 			// Clearing the phone writes the empty string rather than skipping it.
 			mark = f.auditMark()
-			_, err = org.UpdateEmployee(f.ctx, db, actor, nanchang, e.ID, org.EmployeePatch{Phone: new("")})
+			_, err = f.svc.UpdateEmployee(f.ctx, actor, nanchang, e.ID, org.EmployeePatch{Phone: new("")})
 			require.NoError(t, err)
 			require.Empty(t, f.employeeByJob("E100A").Phone)
 			f.requireOneAudit(mark, "update", "employee", e.ID)
@@ -228,18 +228,18 @@ func TestDeleteEmployee(t *testing.T) {
 		nanchang := f.scope("3601")
 		plain := f.employee("E100", "王五", "360102-01")
 		linked := f.employee("E101", "赵六", "360102-01")
-		_, err := accounts.CreateUser(f.ctx, db, actor, models.ScopeAll, accounts.UserInput{
+		_, err := accounts.NewService(db, accounts.DefaultConfig).CreateUser(f.ctx, actor, models.ScopeAll, accounts.UserInput{
 			Username: "zhaoliu", Password: "zhaoliu-pass-1", EmployeeID: &linked.ID,
 			Grants: []accounts.GrantInput{{Role: models.RoleEmployee, OrgUnitID: linked.OrgUnitID}},
 		})
 		require.NoError(t, err)
 
 		mark := f.auditMark()
-		dbtest.RequireConflict(t, org.DeleteEmployee(f.ctx, db, actor, nanchang, linked.ID), "id", "in_use")
+		dbtest.RequireConflict(t, f.svc.DeleteEmployee(f.ctx, actor, nanchang, linked.ID), "id", "in_use")
 		f.requireNoAudit(mark)
 		require.NotNil(t, f.employeeByJob("E101"))
 
-		require.NoError(t, org.DeleteEmployee(f.ctx, db, actor, nanchang, plain.ID))
+		require.NoError(t, f.svc.DeleteEmployee(f.ctx, actor, nanchang, plain.ID))
 		f.requireOneAudit(mark, "delete", "employee", plain.ID)
 		require.Nil(t, f.employeeByJob("E100"))
 	})

@@ -21,6 +21,7 @@ type fixture struct {
 	t   *testing.T
 	ctx context.Context
 	db  *gorm.DB
+	svc *org.Service
 }
 
 func newFixture(t *testing.T, db *gorm.DB) *fixture {
@@ -28,7 +29,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	ctx := context.Background()
 	_, err := seeds.LoadBase(ctx, db)
 	require.NoError(t, err)
-	return &fixture{t: t, ctx: ctx, db: db}
+	return &fixture{t: t, ctx: ctx, db: db, svc: org.NewService(db)}
 }
 
 // unit loads the unit with code as it is now.
@@ -57,7 +58,7 @@ func (f *fixture) scope(codes ...string) models.Scope {
 // employee creates an employee with the whole-province scope (one audit event).
 func (f *fixture) employee(job, name, unitCode string) *models.Employee {
 	f.t.Helper()
-	e, err := org.CreateEmployee(f.ctx, f.db, actor, models.ScopeAll, org.EmployeeInput{
+	e, err := f.svc.CreateEmployee(f.ctx, actor, models.ScopeAll, org.EmployeeInput{
 		JobNumber: job, Name: name, OrgUnitID: f.id(unitCode), Position: models.PositionWindow,
 		HireDate: models.Date{Year: 2020, Month: 5, Day: 6},
 	})

@@ -21,7 +21,7 @@ func TestUnitLocation(t *testing.T) {
 		lat, lng := 28.6801, 115.9012
 		var before int64
 		require.NoError(t, db.Model(&models.AuditEvent{}).Count(&before).Error)
-		got, err := org.UpdateUnit(f.ctx, db, actor, models.ScopeAll, u.ID, org.UnitPatch{Lat: &lat, Lng: &lng})
+		got, err := f.svc.UpdateUnit(f.ctx, actor, models.ScopeAll, u.ID, org.UnitPatch{Lat: &lat, Lng: &lng})
 		require.NoError(t, err)
 		assert.Equal(t, lat, *got.Lat)
 		back := f.unit("360102-01")
@@ -36,9 +36,9 @@ func TestUnitLocation(t *testing.T) {
 		assert.Equal(t, before+1, after)
 
 		bad := 91.0
-		_, err = org.UpdateUnit(f.ctx, db, actor, models.ScopeAll, u.ID, org.UnitPatch{Lat: &bad, Lng: &lng})
+		_, err = f.svc.UpdateUnit(f.ctx, actor, models.ScopeAll, u.ID, org.UnitPatch{Lat: &bad, Lng: &lng})
 		dbtest.RequireFieldError(t, err, "lat", "out_of_range")
-		_, err = org.UpdateUnit(f.ctx, db, actor, models.ScopeAll, u.ID, org.UnitPatch{Lat: &lat})
+		_, err = f.svc.UpdateUnit(f.ctx, actor, models.ScopeAll, u.ID, org.UnitPatch{Lat: &lat})
 		dbtest.RequireFieldError(t, err, "lat", "lat_lng_pair")
 	})
 }

@@ -68,7 +68,7 @@ type rosterRow struct {
 // ImportRoster reads an .xlsx roster and creates or updates (by job number) every
 // employee in it, all in one transaction and only when every row is valid; dryRun
 // checks without writing. Units and existing job numbers must lie in scope.
-func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, r io.Reader, dryRun bool) (*ImportReport, error) {
+func (s *Service) ImportRoster(ctx context.Context, actor models.Actor, scope models.Scope, r io.Reader, dryRun bool) (*ImportReport, error) {
 	rep := &ImportReport{DryRun: dryRun, Errors: []RowError{}}
 	rows, err := readRoster(r, rep)
 	if err != nil {
@@ -77,7 +77,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 	if len(rep.Errors) == 0 && len(rows) == 0 {
 		rep.Errors = append(rep.Errors, RowError{Row: 2, Field: "", Code: "empty_sheet"})
 	}
-	units, err := models.OrgUnitsByCode(ctx, db, scope)
+	units, err := models.OrgUnitsByCode(ctx, s.DB, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 	for _, rr := range rows {
 		jobNumbers = append(jobNumbers, strings.ToUpper(strings.TrimSpace(rr.emp.JobNumber)))
 	}
-	existing, err := models.EmployeesByJobNumber(ctx, db, jobNumbers)
+	existing, err := models.EmployeesByJobNumber(ctx, s.DB, jobNumbers)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 	var creates, updates []*models.Employee
 	var befores []models.Employee
 	seen := map[string]int{}
-	now := time.Now()
+	now := s.Now()
 	for i := range rows {
 		rr := &rows[i]
 		e := &rr.emp
@@ -155,7 +155,7 @@ func ImportRoster(ctx context.Context, db *gorm.DB, actor models.Actor, scope mo
 	if dryRun {
 		return rep, nil
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		events := make([]*models.AuditEvent, 0, len(creates)+len(updates))
 		if len(creates) > 0 {
 			if err := models.InsertEmployees(tx, creates); err != nil {

@@ -17,7 +17,7 @@ import (
 
 // importRoster runs ImportRoster on data as the tester.
 func (f *fixture) importRoster(scope models.Scope, data []byte, dryRun bool) (*org.ImportReport, error) {
-	return org.ImportRoster(f.ctx, f.db, actor, scope, bytes.NewReader(data), dryRun)
+	return f.svc.ImportRoster(f.ctx, actor, scope, bytes.NewReader(data), dryRun)
 }
 
 func TestImportRosterCreatesAndUpdates(t *testing.T) {

@@ -5,8 +5,6 @@ import (
 	"io"
 	"time"
 
-	"gorm.io/gorm"
-
 	"quality/models"
 	"quality/workbook"
 )
@@ -19,8 +17,8 @@ var levelNames = map[string]string{
 // WriteRosterTemplate writes the roster template: the empty roster sheet, the filling
 // instructions and the codes of every unit in scope. Nothing is written before the
 // workbook is whole, so a failure can still become an error response.
-func WriteRosterTemplate(ctx context.Context, db *gorm.DB, scope models.Scope, w io.Writer) error {
-	units, err := models.OrgUnitsInScope(ctx, db, scope)
+func (s *Service) WriteRosterTemplate(ctx context.Context, scope models.Scope, w io.Writer) error {
+	units, err := models.OrgUnitsInScope(ctx, s.DB, scope)
 	if err != nil {
 		return err
 	}

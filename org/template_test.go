@@ -19,13 +19,13 @@ func TestWriteRosterTemplate(t *testing.T) {
 		f := newFixture(t, db)
 		nanchang := f.scope("3601")
 		// A unit name that would be a formula if written carelessly (SECURITY.md: Exports).
-		_, err := org.CreateUnit(f.ctx, db, actor, models.ScopeAll, org.UnitInput{
+		_, err := f.svc.CreateUnit(f.ctx, actor, models.ScopeAll, org.UnitInput{
 			Code: "360102-99", Name: `=HYPERLINK("http://evil.example","点我")`, Level: models.LevelOutlet, ParentID: f.ptr("360102"),
 		})
 		require.NoError(t, err)
 
 		var buf bytes.Buffer
-		require.NoError(t, org.WriteRosterTemplate(f.ctx, db, nanchang, &buf))
+		require.NoError(t, f.svc.WriteRosterTemplate(f.ctx, nanchang, &buf))
 		wb, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
 		require.NoError(t, err)
 		defer wb.Close()
@@ -105,7 +105,7 @@ func TestWriteRosterTemplate(t *testing.T) {
 
 		t.Run("the province's template lists every unit", func(t *testing.T) {
 			var buf bytes.Buffer
-			require.NoError(t, org.WriteRosterTemplate(f.ctx, db, models.ScopeAll, &buf))
+			require.NoError(t, f.svc.WriteRosterTemplate(f.ctx, models.ScopeAll, &buf))
 			wb, err := excelize.OpenReader(&buf)
 			require.NoError(t, err)
 			defer wb.Close()

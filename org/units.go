@@ -47,7 +47,7 @@ var codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$`)
 
 // CreateUnit validates in and stores a unit under its parent, which must be in scope and
 // exactly one level up.
-func CreateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in UnitInput) (*models.OrgUnit, error) {
+func (s *Service) CreateUnit(ctx context.Context, actor models.Actor, scope models.Scope, in UnitInput) (*models.OrgUnit, error) {
 	v := &models.ValidationError{}
 	u := &models.OrgUnit{Level: in.Level, Urban: in.Urban}
 	setText(v, "code", &u.Code, strings.ToUpper(in.Code), 32, true)
@@ -74,7 +74,7 @@ func CreateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	case depth > 0 && in.ParentID == nil:
 		v.Add("parent_id", "required")
 	case depth > 0:
-		p, err := models.GetOrgUnit(ctx, db, scope, *in.ParentID)
+		p, err := models.GetOrgUnit(ctx, s.DB, scope, *in.ParentID)
 		if err != nil {
 			v.Add("parent_id", "not_found")
 		} else if models.LevelIndex(p.Level) != depth-1 {
@@ -85,7 +85,7 @@ func CreateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.InsertOrgUnit(tx, u, parent); err != nil {
 			return err
 		}
@@ -98,8 +98,8 @@ func CreateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 }
 
 // UpdateUnit applies p to unit id inside scope.
-func UpdateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint, p UnitPatch) (*models.OrgUnit, error) {
-	u, err := models.GetOrgUnit(ctx, db, scope, id)
+func (s *Service) UpdateUnit(ctx context.Context, actor models.Actor, scope models.Scope, id uint, p UnitPatch) (*models.OrgUnit, error) {
+	u, err := models.GetOrgUnit(ctx, s.DB, scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func UpdateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	}
 	var newParent *models.OrgUnit
 	if p.ParentID != nil && (u.ParentID == nil || *u.ParentID != *p.ParentID) {
-		np, err := models.GetOrgUnit(ctx, db, scope, *p.ParentID)
+		np, err := models.GetOrgUnit(ctx, s.DB, scope, *p.ParentID)
 		switch {
 		case err != nil || u.ParentID == nil:
 			v.Add("parent_id", "not_found")
@@ -148,7 +148,7 @@ func UpdateUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope mode
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if newParent != nil {
 			if err := models.MoveOrgSubtree(tx, u, newParent); err != nil {
 				return err
@@ -186,12 +186,12 @@ func checkLocation(v *models.ValidationError, lat, lng *float64) {
 
 // DeleteUnit removes a unit in scope that has no children, staff or grants; otherwise
 // it is a conflict.
-func DeleteUnit(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, id uint) error {
-	u, err := models.GetOrgUnit(ctx, db, scope, id)
+func (s *Service) DeleteUnit(ctx context.Context, actor models.Actor, scope models.Scope, id uint) error {
+	u, err := models.GetOrgUnit(ctx, s.DB, scope, id)
 	if err != nil {
 		return err
 	}
-	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if n, err := models.CountOrgChildren(tx, u.ID); err != nil {
 			return err
 		} else if n > 0 {
@@ -217,8 +217,8 @@ type TreeNode struct {
 
 // Tree returns the units in scope as a forest: one root per scope subtree, each
 // unit's children in code order.
-func Tree(ctx context.Context, db *gorm.DB, scope models.Scope) ([]*TreeNode, error) {
-	units, err := models.OrgUnitsInScope(ctx, db, scope)
+func (s *Service) Tree(ctx context.Context, scope models.Scope) ([]*TreeNode, error) {
+	units, err := models.OrgUnitsInScope(ctx, s.DB, scope)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func TestCreateUnit(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				f := f.with(t)
 				mark := f.auditMark()
-				u, err := org.CreateUnit(f.ctx, db, actor, tc.scope, tc.in)
+				u, err := f.svc.CreateUnit(f.ctx, actor, tc.scope, tc.in)
 				require.Nil(t, u)
 				if tc.wantDupErr {
 					dbtest.RequireConflict(t, err, tc.field, tc.code)
@@ -71,7 +71,7 @@ func TestCreateUnit(t *testing.T) {
 		t.Run("county and outlet in a city scope", func(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
-			c, err := org.CreateUnit(f.ctx, db, actor, nanchang, org.UnitInput{
+			c, err := f.svc.CreateUnit(f.ctx, actor, nanchang, org.UnitInput{
 				Code: " 360190 ", Name: " 测试区分公司 ", Level: models.LevelCounty, ParentID: city, Urban: true, Households: 1234, Phone: "0791-1234567",
 			})
 			require.NoError(t, err)
@@ -82,7 +82,7 @@ func TestCreateUnit(t *testing.T) {
 			f.requireOneAudit(mark, "create", "org_unit", c.ID)
 
 			mark = f.auditMark()
-			o, err := org.CreateUnit(f.ctx, db, actor, nanchang, org.UnitInput{Code: "360190-01", Name: "测试营业厅", Level: models.LevelOutlet, ParentID: &c.ID})
+			o, err := f.svc.CreateUnit(f.ctx, actor, nanchang, org.UnitInput{Code: "360190-01", Name: "测试营业厅", Level: models.LevelOutlet, ParentID: &c.ID})
 			require.NoError(t, err)
 			require.Equal(t, c.ChildPath(o.ID), o.Path)
 			require.Equal(t, o.Path, f.unit("360190-01").Path)
@@ -92,7 +92,7 @@ func TestCreateUnit(t *testing.T) {
 		t.Run("province with the whole-province scope", func(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
-			p, err := org.CreateUnit(f.ctx, db, actor, models.ScopeAll, org.UnitInput{Code: "37", Name: "另一省", Level: models.LevelProvince})
+			p, err := f.svc.CreateUnit(f.ctx, actor, models.ScopeAll, org.UnitInput{Code: "37", Name: "另一省", Level: models.LevelProvince})
 			require.NoError(t, err)
 			require.Nil(t, p.ParentID)
 			require.Equal(t, "/"+strconv.FormatUint(uint64(p.ID), 10)+"/", p.Path)
@@ -136,7 +136,7 @@ func TestUpdateUnit(t *testing.T) {
 				f := f.with(t)
 				before := f.unit("360102-01")
 				mark := f.auditMark()
-				u, err := org.UpdateUnit(f.ctx, db, actor, tc.scope, tc.id, tc.patch)
+				u, err := f.svc.UpdateUnit(f.ctx, actor, tc.scope, tc.id, tc.patch)
 				require.Nil(t, u)
 				dbtest.RequireFieldError(t, err, tc.field, tc.code)
 				f.requireNoAudit(mark)
@@ -147,7 +147,7 @@ func TestUpdateUnit(t *testing.T) {
 		t.Run("duplicate code", func(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
-			_, err := org.UpdateUnit(f.ctx, db, actor, models.ScopeAll, donghu.ID, org.UnitPatch{Code: new("360103"), Name: new("改名")})
+			_, err := f.svc.UpdateUnit(f.ctx, actor, models.ScopeAll, donghu.ID, org.UnitPatch{Code: new("360103"), Name: new("改名")})
 			dbtest.RequireConflict(t, err, "code", "duplicate")
 			f.requireNoAudit(mark)
 			require.Equal(t, "东湖区分公司", f.unit("360102").Name, "the whole update rolled back")
@@ -162,11 +162,11 @@ func TestUpdateUnit(t *testing.T) {
 				require.ErrorIs(t, err, models.ErrNotFound, code)
 				_, err = models.GetOrgUnitByCode(f.ctx, db, nanchang, code)
 				require.ErrorIs(t, err, models.ErrNotFound, code)
-				_, err = org.UpdateUnit(f.ctx, db, actor, nanchang, u.ID, org.UnitPatch{Name: new("被改名")})
+				_, err = f.svc.UpdateUnit(f.ctx, actor, nanchang, u.ID, org.UnitPatch{Name: new("被改名")})
 				require.ErrorIs(t, err, models.ErrNotFound, code)
 				require.Equal(t, u.Name, f.unit(code).Name)
 			}
-			_, err := org.UpdateUnit(f.ctx, db, actor, nanchang, 999999, org.UnitPatch{Name: new("x")})
+			_, err := f.svc.UpdateUnit(f.ctx, actor, nanchang, 999999, org.UnitPatch{Name: new("x")})
 			require.ErrorIs(t, err, models.ErrNotFound)
 			list, err := models.ListOrgUnits(f.ctx, db, nanchang, models.OrgFilter{Q: "3604"})
 			require.NoError(t, err)
@@ -177,7 +177,7 @@ func TestUpdateUnit(t *testing.T) {
 		t.Run("rename", func(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
-			u, err := org.UpdateUnit(f.ctx, db, actor, nanchang, donghu.ID, org.UnitPatch{Name: new("东湖区新分公司"), Households: new(0), Urban: new(false)})
+			u, err := f.svc.UpdateUnit(f.ctx, actor, nanchang, donghu.ID, org.UnitPatch{Name: new("东湖区新分公司"), Households: new(0), Urban: new(false)})
 			require.NoError(t, err)
 			require.Equal(t, "东湖区新分公司", u.Name)
 			got := f.unit("360102")
@@ -194,7 +194,7 @@ func TestUpdateUnit(t *testing.T) {
 			jiujiang := f.unit("3604")
 			outlet := f.unit("360102-01")
 			mark := f.auditMark()
-			u, err := org.UpdateUnit(f.ctx, db, actor, models.ScopeAll, donghu.ID, org.UnitPatch{ParentID: &jiujiang.ID})
+			u, err := f.svc.UpdateUnit(f.ctx, actor, models.ScopeAll, donghu.ID, org.UnitPatch{ParentID: &jiujiang.ID})
 			require.NoError(t, err)
 			wantPath := jiujiang.ChildPath(donghu.ID)
 			require.Equal(t, wantPath, u.Path)
@@ -217,9 +217,9 @@ func TestUpdateUnit(t *testing.T) {
 
 			// 九江 now holds the county but cannot hand it to 南昌, which it does not
 			// see; the province can move it back.
-			_, err = org.UpdateUnit(f.ctx, db, actor, f.scope("3604"), donghu.ID, org.UnitPatch{ParentID: f.ptr("3601")})
+			_, err = f.svc.UpdateUnit(f.ctx, actor, f.scope("3604"), donghu.ID, org.UnitPatch{ParentID: f.ptr("3601")})
 			dbtest.RequireFieldError(t, err, "parent_id", "not_found")
-			_, err = org.UpdateUnit(f.ctx, db, actor, models.ScopeAll, donghu.ID, org.UnitPatch{ParentID: f.ptr("3601")})
+			_, err = f.svc.UpdateUnit(f.ctx, actor, models.ScopeAll, donghu.ID, org.UnitPatch{ParentID: f.ptr("3601")})
 			require.NoError(t, err)
 			require.Equal(t, f.unit("3601").ChildPath(donghu.ID)+strconv.FormatUint(uint64(outlet.ID), 10)+"/", f.unit("360102-01").Path)
 		})
@@ -228,7 +228,7 @@ func TestUpdateUnit(t *testing.T) {
 			f := f.with(t)
 			mark := f.auditMark()
 			id := f.id("360103-02")
-			_, err := org.UpdateUnit(f.ctx, db, actor, nanchang, id, org.UnitPatch{ParentID: f.ptr("360104")})
+			_, err := f.svc.UpdateUnit(f.ctx, actor, nanchang, id, org.UnitPatch{ParentID: f.ptr("360104")})
 			require.NoError(t, err)
 			require.Equal(t, f.unit("360104").ChildPath(id), f.unit("360103-02").Path)
 			f.requireOneAudit(mark, "update", "org_unit", id)
@@ -242,9 +242,9 @@ func TestDeleteUnit(t *testing.T) {
 		nanchang := f.scope("3601")
 		f.employee("E01", "营业员", "360102-01")
 		// An empty outlet that someone holds a grant over.
-		granted, err := org.CreateUnit(f.ctx, db, actor, models.ScopeAll, org.UnitInput{Code: "360102-90", Name: "有授权的营业厅", Level: models.LevelOutlet, ParentID: f.ptr("360102")})
+		granted, err := f.svc.CreateUnit(f.ctx, actor, models.ScopeAll, org.UnitInput{Code: "360102-90", Name: "有授权的营业厅", Level: models.LevelOutlet, ParentID: f.ptr("360102")})
 		require.NoError(t, err)
-		_, err = accounts.CreateUser(f.ctx, db, actor, models.ScopeAll, accounts.UserInput{
+		_, err = accounts.NewService(db, accounts.DefaultConfig).CreateUser(f.ctx, actor, models.ScopeAll, accounts.UserInput{
 			Username: "granted", Password: "granted-pass-1", Grants: []accounts.GrantInput{{Role: models.RoleManager, OrgUnitID: granted.ID}},
 		})
 		require.NoError(t, err)
@@ -266,26 +266,26 @@ func TestDeleteUnit(t *testing.T) {
 				f := f.with(t)
 				mark := f.auditMark()
 				units := f.count(&models.OrgUnit{})
-				tc.check(t, org.DeleteUnit(f.ctx, db, actor, tc.scope, f.id(tc.code)))
+				tc.check(t, f.svc.DeleteUnit(f.ctx, actor, tc.scope, f.id(tc.code)))
 				f.requireNoAudit(mark)
 				require.Equal(t, units, f.count(&models.OrgUnit{}))
 			})
 		}
 		t.Run("nonexistent", func(t *testing.T) {
 			f := f.with(t)
-			require.ErrorIs(t, org.DeleteUnit(f.ctx, db, actor, models.ScopeAll, 999999), models.ErrNotFound)
+			require.ErrorIs(t, f.svc.DeleteUnit(f.ctx, actor, models.ScopeAll, 999999), models.ErrNotFound)
 		})
 
 		t.Run("empty outlet", func(t *testing.T) {
 			f := f.with(t)
 			id := f.id("360102-02")
 			mark := f.auditMark()
-			require.NoError(t, org.DeleteUnit(f.ctx, db, actor, nanchang, id))
+			require.NoError(t, f.svc.DeleteUnit(f.ctx, actor, nanchang, id))
 			e := f.requireOneAudit(mark, "delete", "org_unit", id)
 			require.Contains(t, e.Summary, "360102-02")
 			_, err := models.GetOrgUnit(f.ctx, db, models.ScopeAll, id)
 			require.ErrorIs(t, err, models.ErrNotFound)
-			require.ErrorIs(t, org.DeleteUnit(f.ctx, db, actor, models.ScopeAll, id), models.ErrNotFound, "deleted once")
+			require.ErrorIs(t, f.svc.DeleteUnit(f.ctx, actor, models.ScopeAll, id), models.ErrNotFound, "deleted once")
 		})
 	})
 }
@@ -293,7 +293,7 @@ func TestDeleteUnit(t *testing.T) {
 func TestTreeIsScoped(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
-		roots, err := org.Tree(f.ctx, db, f.scope("3601", "360402"))
+		roots, err := f.svc.Tree(f.ctx, f.scope("3601", "360402"))
 		require.NoError(t, err)
 		require.Len(t, roots, 2)
 		require.Equal(t, "3601", roots[0].Code)
@@ -312,7 +312,7 @@ func TestTreeIsScoped(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, len(inScope), total)
 
-		none, err := org.Tree(f.ctx, db, models.Scope{})
+		none, err := f.svc.Tree(f.ctx, models.Scope{})
 		require.NoError(t, err)
 		require.Empty(t, none, "the zero scope sees nothing")
 	})
@@ -325,11 +325,11 @@ func TestTreeInCodeOrder(t *testing.T) {
 		f := newFixture(t, db)
 		parent := f.id("360102")
 		for _, code := range []string{"360102-Z9", "0001-EARLY"} {
-			_, err := org.CreateUnit(f.ctx, db, models.SystemActor, models.ScopeAll, org.UnitInput{
+			_, err := f.svc.CreateUnit(f.ctx, models.SystemActor, models.ScopeAll, org.UnitInput{
 				Code: code, Name: "排序营业厅", Level: models.LevelOutlet, ParentID: &parent})
 			require.NoError(t, err)
 		}
-		roots, err := org.Tree(f.ctx, db, f.scope("360102"))
+		roots, err := f.svc.Tree(f.ctx, f.scope("360102"))
 		require.NoError(t, err)
 		require.Len(t, roots, 1, "the early code is no root of its own")
 		var codes []string

@@ -245,7 +245,7 @@ func (e *Exporter) Sweep(ctx context.Context) (ran, removed int, err error) {
 		}
 		ran++
 	}
-	set, err := LoadSettings(ctx, e.Ranking.DB)
+	set, err := e.Ranking.LoadSettings(ctx)
 	if err != nil {
 		return ran, 0, err
 	}

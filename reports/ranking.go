@@ -262,7 +262,7 @@ func (s *Service) pair(ctx context.Context, p Period) (cur, prev *snapshot, err 
 // province scale the four of the workbook took 1.9 s one after another on SQLite.
 func (s *Service) lastSnapshots(ctx context.Context, p Period, n int) ([]*snapshot, error) {
 	now := s.Now()
-	set, err := LoadSettings(ctx, s.DB)
+	set, err := s.LoadSettings(ctx)
 	if err != nil {
 		return nil, err
 	}

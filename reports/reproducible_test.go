@@ -33,15 +33,15 @@ func TestRankingSurvivesReopenAndTemplateChanges(t *testing.T) {
 			{Key: "a2", Text: "无推诿", RuleRef: "R2.4", Response: models.ResponsePassFail, Weight: 1, Critical: true, Required: true},
 			{Key: "a3", Text: "态度", RuleRef: "R9.1", Response: models.ResponseScore, MaxScore: 5, PassScore: 4, Weight: 1, Required: true},
 		}}}}
-		tpl, err := inspections.CreateTemplate(ctx, db, admin, models.ScopeAll, in)
-		require.NoError(t, err)
-		tpl, err = inspections.PublishTemplate(ctx, db, admin, models.ScopeAll, tpl.ID)
-		require.NoError(t, err)
-
 		files := storage.NewLocal(t.TempDir())
 		svc := inspections.NewService(db, files, rectifications.New(db, files, shanghai), shanghai)
 		clock := time.Date(2026, 9, 15, 2, 0, 0, 0, time.UTC)
 		svc.Now = func() time.Time { return clock }
+		tpl, err := svc.CreateTemplate(ctx, admin, models.ScopeAll, in)
+		require.NoError(t, err)
+		tpl, err = svc.PublishTemplate(ctx, admin, models.ScopeAll, tpl.ID)
+		require.NoError(t, err)
+
 		insp := models.Actor{UserID: fx.Inspector.ID, Username: fx.Inspector.Username, RequestID: "test"}
 		outlet := fx.Units["990102-01"].ID
 		v, _, err := svc.Start(ctx, insp, models.ScopeAll, inspections.StartInput{ClientID: "reopen-1", TemplateID: tpl.ID, OrgUnitID: outlet})
@@ -92,11 +92,11 @@ func TestRankingSurvivesReopenAndTemplateChanges(t *testing.T) {
 		// A new version of the template, then the old one retired.
 		in.Title = "真实检查表（第二版）"
 		in.Sections[0].Items[0].Weight = 5
-		next, _, err := inspections.EditTemplate(ctx, db, admin, models.ScopeAll, tpl.ID, in)
+		next, _, err := svc.EditTemplate(ctx, admin, models.ScopeAll, tpl.ID, in)
 		require.NoError(t, err)
-		_, err = inspections.PublishTemplate(ctx, db, admin, models.ScopeAll, next.ID)
+		_, err = svc.PublishTemplate(ctx, admin, models.ScopeAll, next.ID)
 		require.NoError(t, err)
-		_, err = inspections.RetireTemplate(ctx, db, admin, models.ScopeAll, next.ID)
+		_, err = svc.RetireTemplate(ctx, admin, models.ScopeAll, next.ID)
 		require.NoError(t, err)
 		require.Equal(t, before, snapshot(), "template edited and retired")
 	})

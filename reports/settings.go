@@ -100,10 +100,15 @@ var DefaultSettings = Settings{
 }
 
 // LoadSettings reads the settings; fields never set keep their defaults.
-func LoadSettings(ctx context.Context, db *gorm.DB) (Settings, error) {
-	s := DefaultSettings
-	err := models.LoadSetting(ctx, db, SettingsKey, &s)
-	return s, err
+func (s *Service) LoadSettings(ctx context.Context) (Settings, error) {
+	return s.loadSettings(ctx, s.DB)
+}
+
+// loadSettings is LoadSettings through tx, the service's database or a transaction on it.
+func (s *Service) loadSettings(ctx context.Context, tx *gorm.DB) (Settings, error) {
+	set := DefaultSettings
+	err := models.LoadSetting(ctx, tx, SettingsKey, &set)
+	return set, err
 }
 
 // WeightsInput changes some weights; the weights after the change must sum to 100.
@@ -155,19 +160,19 @@ var SettingsRanges = map[string][2]int{
 // holding the before and after of each changed number. Only a caller over the whole
 // province may: the ranking is province-wide. The weights must stay whole numbers
 // summing to 100. Nothing changed writes nothing.
-func UpdateSettings(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in SettingsInput, now time.Time) (Settings, error) {
+func (s *Service) UpdateSettings(ctx context.Context, actor models.Actor, scope models.Scope, in SettingsInput, now time.Time) (Settings, error) {
 	if !scope.All {
 		return Settings{}, models.ErrForbidden
 	}
-	if err := models.EnsureSetting(ctx, db, SettingsKey, now); err != nil {
+	if err := models.EnsureSetting(ctx, s.DB, SettingsKey, now); err != nil {
 		return Settings{}, err
 	}
 	var after Settings
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.LockSetting(tx, SettingsKey); err != nil {
 			return err
 		}
-		before, err := LoadSettings(ctx, tx)
+		before, err := s.loadSettings(ctx, tx)
 		if err != nil {
 			return err
 		}

@@ -100,7 +100,7 @@ func EnsureAdmin(ctx context.Context, db *gorm.DB, password string) (created boo
 	if password == "" {
 		password = accounts.RandomPassword()
 	}
-	_, err = accounts.CreateUser(ctx, db, models.SystemActor, models.ScopeAll, accounts.UserInput{
+	_, err = accounts.NewService(db, accounts.DefaultConfig).CreateUser(ctx, models.SystemActor, models.ScopeAll, accounts.UserInput{
 		Username: AdminUsername, DisplayName: "系统管理员", Password: password,
 		Grants: []accounts.GrantInput{{Role: models.RoleAdmin, OrgUnitID: root.ID}},
 	})

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -42,6 +43,8 @@ func LoadChecklists(ctx context.Context, db *gorm.DB) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Templates need only the database and the clock of an inspection service.
+	templates := &inspections.Service{DB: db, Now: time.Now}
 	n := 0
 	for _, in := range seeds {
 		have, err := models.ListTemplates(ctx, db, models.TemplateFilter{Code: in.Code, Page: models.Page{PerPage: 1}})
@@ -51,14 +54,14 @@ func LoadChecklists(ctx context.Context, db *gorm.DB) (int, error) {
 		if have.Total > 0 {
 			continue
 		}
-		t, err := inspections.CreateTemplate(ctx, db, models.SystemActor, models.ScopeAll, in)
+		t, err := templates.CreateTemplate(ctx, models.SystemActor, models.ScopeAll, in)
 		if errors.Is(err, models.ErrConflict) {
 			continue // another instance starting at the same time made it
 		}
 		if err != nil {
 			return n, fmt.Errorf("seed checklist %s: %w", in.Code, err)
 		}
-		if _, err := inspections.PublishTemplate(ctx, db, models.SystemActor, models.ScopeAll, t.ID); err != nil {
+		if _, err := templates.PublishTemplate(ctx, models.SystemActor, models.ScopeAll, t.ID); err != nil {
 			return n, fmt.Errorf("publish seed checklist %s: %w", in.Code, err)
 		}
 		n++

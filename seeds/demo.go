@@ -81,13 +81,14 @@ func LoadDemoIn(ctx context.Context, db *gorm.DB, password string, prefixes ...s
 	for _, u := range units {
 		byCode[u.Code] = u.ID
 	}
+	users := accounts.NewService(db, accounts.DefaultConfig)
 	for _, du := range DemoUsers {
 		in := accounts.UserInput{Username: du.Username, DisplayName: du.DisplayName, Password: password,
 			Grants: []accounts.GrantInput{{Role: du.Role, OrgUnitID: byCode[du.UnitCode]}}}
 		if id, ok := byJob[du.JobNumber]; ok {
 			in.EmployeeID = &id
 		}
-		if _, err := accounts.CreateUser(ctx, db, models.SystemActor, models.ScopeAll, in); err != nil {
+		if _, err := users.CreateUser(ctx, models.SystemActor, models.ScopeAll, in); err != nil {
 			return 0, fmt.Errorf("demo user %s: %w", du.Username, err)
 		}
 	}
