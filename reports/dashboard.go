@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"quality/models"
-	"quality/training"
 )
 
 // The home dashboards: four of the ranking's measures over the last twelve months, per
@@ -202,7 +201,7 @@ func (s *Service) dashboard(ctx context.Context, rows []DashboardRow) (*Dashboar
 			roots = append(roots, r.Unit)
 		}
 	}
-	rule, err := training.NewService(s.DB, s.Loc).OverdueRule(ctx)
+	rule, err := s.Training.OverdueRule(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -33,11 +33,14 @@ type Service struct {
 	DB  *gorm.DB
 	Now func() time.Time
 	Loc *time.Location
+	// Training is where the onboarding plan's rule comes from (the onboarding dimension
+	// and the dashboard's overdue new hires count as its overdue list does).
+	Training *training.Service
 }
 
 // NewService is a ranking service on the wall clock in loc.
 func NewService(db *gorm.DB, loc *time.Location) *Service {
-	return &Service{DB: db, Now: time.Now, Loc: loc}
+	return &Service{DB: db, Now: time.Now, Loc: loc, Training: training.NewService(db, loc)}
 }
 
 // Ranking is the ranking of one level for one period: the table circulated to every
@@ -97,7 +100,7 @@ type snapshot struct {
 
 // onboardingDueDays is the onboarding plan's days from hire to due date (R8.2).
 func (s *Service) onboardingDueDays(ctx context.Context) (int, error) {
-	p, err := training.NewService(s.DB, s.Loc).GetPlan(ctx)
+	p, err := s.Training.GetPlan(ctx)
 	if err != nil {
 		return 0, err
 	}

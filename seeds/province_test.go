@@ -100,7 +100,8 @@ func TestProvinceGenerator(t *testing.T) {
 		// The same seed on a fresh SQLite database: the same ranking to the last
 		// hundredth, whichever engine wrote the first.
 		ranking := func(db *gorm.DB) *reports.Ranking {
-			svc := &reports.Service{DB: db, Now: func() time.Time { return provinceNow }, Loc: time.FixedZone("CST", 8*3600)}
+			svc := reports.NewService(db, time.FixedZone("CST", 8*3600))
+			svc.Now = func() time.Time { return provinceNow }
 			p, err := reports.ParsePeriod("2026-Q3")
 			require.NoError(t, err)
 			r, err := svc.Ranking(ctx, p, reports.LevelCounty)
