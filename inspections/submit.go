@@ -249,7 +249,7 @@ func (s *Service) Reopen(ctx context.Context, actor models.Actor, scope, adminSc
 		if err := s.Rects.Withdraw(tx, rects, id, actor, s.now(), reason); err != nil {
 			return err
 		}
-		if err := models.RemoveOpenFindings(tx, rects, ids); err != nil {
+		if err := models.DeleteFindings(tx, ids); err != nil {
 			return err
 		}
 		if ins.PatrolStopID != nil {

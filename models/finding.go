@@ -141,11 +141,11 @@ func CountEscalations(tx *gorm.DB, rectificationIDs []uint) (int64, error) {
 	return n, err
 }
 
-// RemoveOpenFindings deletes, with tx, the given findings and their rectifications,
-// which must all still be open at the given revisions; ErrStale when one moved. Their
-// timelines stay (the event table is append-only) and end with the line the caller
-// appended before.
-func RemoveOpenFindings(tx *gorm.DB, rects []Rectification, findingIDs []uint) error {
+// StoreRemoveOpenRectifications deletes, with tx, the given rectifications, which must
+// all still be open at the given revisions; ErrStale when one moved. Their timelines
+// stay (the event table is append-only) and end with the line the caller appended
+// before. The store primitive of rectifications.Service.Withdraw.
+func StoreRemoveOpenRectifications(tx *gorm.DB, rects []Rectification) error {
 	for _, r := range rects {
 		res := tx.Where("id = ? AND status = ? AND revision = ?", r.ID, RectOpen, r.Revision).Delete(&Rectification{})
 		if res.Error != nil {
@@ -155,6 +155,12 @@ func RemoveOpenFindings(tx *gorm.DB, rects []Rectification, findingIDs []uint) e
 			return fmt.Errorf("rectification %d: %w", r.ID, ErrStale)
 		}
 	}
+	return nil
+}
+
+// DeleteFindings deletes, with tx, the given findings of a reopened inspection, once
+// their rectifications are gone.
+func DeleteFindings(tx *gorm.DB, findingIDs []uint) error {
 	if len(findingIDs) == 0 {
 		return nil
 	}

@@ -91,9 +91,9 @@ func (s *Service) FollowUp(tx *gorm.DB, r *models.Rectification, inspectionID ui
 }
 
 // Withdraw ends the timelines of rects, all open, because inspection inspectionID that
-// made them was reopened for reason; the caller then removes them with their findings
-// (models.RemoveOpenFindings), which refuses any that moved meanwhile. The timelines
-// stay: the event table is append-only.
+// made them was reopened for reason, and removes them, refusing (ErrStale) any that
+// moved meanwhile; the caller then removes their findings. The timelines stay: the
+// event table is append-only.
 func (s *Service) Withdraw(tx *gorm.DB, rects []models.Rectification, inspectionID uint, actor models.Actor, at time.Time, reason string) error {
 	for _, r := range rects {
 		if r.Status != models.RectOpen {
@@ -104,7 +104,7 @@ func (s *Service) Withdraw(tx *gorm.DB, rects []models.Rectification, inspection
 			return err
 		}
 	}
-	return nil
+	return models.StoreRemoveOpenRectifications(tx, rects)
 }
 
 // RecordEvidence records the branch's evidence text given at time at, open → submitted,

@@ -19,6 +19,8 @@ var storePrimitives = map[string]bool{
 	"StoreRectificationMove":   true,
 	"AppendRectificationEvent": true,
 	"SetFollowUp":              true,
+	// A reopened inspection's open rectifications are removed by Withdraw.
+	"StoreRemoveOpenRectifications": true,
 }
 
 // TestOneOwnerOfRectifications: every rectification move goes through this package
