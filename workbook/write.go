@@ -274,12 +274,6 @@ func (s *Sheet) add(marked bool, values []any) error {
 // cell converts v for a column of kind k.
 func (w *Writer) cell(k Kind, styles map[Kind]int, v any) excelize.Cell {
 	style := styles[k]
-	if r := reflect.ValueOf(v); r.Kind() == reflect.Pointer {
-		if r.IsNil() {
-			return excelize.Cell{StyleID: style}
-		}
-		v = r.Elem().Interface()
-	}
 	switch x := v.(type) {
 	case nil:
 		return excelize.Cell{StyleID: style}
@@ -302,6 +296,13 @@ func (w *Writer) cell(k Kind, styles map[Kind]int, v any) excelize.Cell {
 		}
 		return excelize.Cell{StyleID: style, Value: x}
 	}
+	// The common cells above never reach reflection; a pointer is followed here.
+	if r := reflect.ValueOf(v); r.Kind() == reflect.Pointer {
+		if r.IsNil() {
+			return excelize.Cell{StyleID: style}
+		}
+		return w.cell(k, styles, r.Elem().Interface())
+	}
 	n, ok := asInt(v)
 	if !ok {
 		return excelize.Cell{StyleID: styles[Text], Value: fmt.Sprint(v)}
@@ -319,15 +320,9 @@ func (w *Writer) cell(k Kind, styles map[Kind]int, v any) excelize.Cell {
 	return excelize.Cell{StyleID: style, Value: n}
 }
 
-// asInt reads any whole number, of a named type (a Percent) or behind a pointer too.
+// asInt reads any whole number, of a named type (a Percent) too.
 func asInt(v any) (int64, bool) {
 	r := reflect.ValueOf(v)
-	if r.Kind() == reflect.Pointer {
-		if r.IsNil() {
-			return 0, false
-		}
-		r = r.Elem()
-	}
 	switch r.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return r.Int(), true
