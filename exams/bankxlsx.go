@@ -294,11 +294,7 @@ func (s *Service) WriteBank(ctx context.Context, withQuestions bool, w io.Writer
 		if err := sh.Close(); err != nil {
 			return err
 		}
-		help, err := x.NewSheet("填写说明", []workbook.Column{{Title: "列", Width: 12}, {Title: "说明", Width: 80}}, workbook.SheetOptions{NoFilter: true})
-		if err != nil {
-			return err
-		}
-		for _, l := range [][2]string{
+		return x.AddHelp(80, [][2]string{
 			{"编号", "留空为新题；填写已有编号则修改该题（已被作答使用的版本保留，修改成为新版本）"},
 			{"题型*", "单选、多选、判断、填空"},
 			{"分类*", "公司基础知识、服务礼仪、职业道德、业务技术"},
@@ -309,11 +305,6 @@ func (s *Service) WriteBank(ctx context.Context, withQuestions bool, w io.Writer
 			{"解析", "交卷且考试结束后向考生显示"},
 			{"规则", "所依据的服务规范条款，如 R4.1"},
 			{"", "任一行有误则整表不导入；可先“试导入”检查。"},
-		} {
-			if err := help.Add(l[0], l[1]); err != nil {
-				return err
-			}
-		}
-		return help.Close()
+		})
 	})
 }

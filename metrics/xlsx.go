@@ -18,7 +18,7 @@ import (
 // filling instructions beside it.
 const (
 	Sheet     = "服务指标"
-	HelpSheet = "填写说明"
+	HelpSheet = workbook.HelpSheet
 )
 
 // Import limits: a hostile workbook is refused before it costs memory or time.
@@ -299,10 +299,6 @@ func writeBook(w io.Writer, fill func(*workbook.Sheet) error) error {
 	if err := sh.Close(); err != nil {
 		return err
 	}
-	hs, err := book.NewSheet(HelpSheet, []workbook.Column{{Title: "列", Width: 26}, {Title: "说明", Width: 90}}, workbook.SheetOptions{NoFilter: true})
-	if err != nil {
-		return err
-	}
 	lines := [][2]string{
 		{"单位编码*", "县分公司编码；模板已按编码顺序列出您管辖范围内的全部县分公司。只有县分公司填报服务指标"},
 		{"单位名称", "仅供核对，导入时不读取"},
@@ -318,12 +314,7 @@ func writeBook(w io.Writer, fill func(*workbook.Sheet) error) error {
 		[2]string{"", "导入前可先“试导入”检查；任一行有误则整表不导入。导出的工作簿可修改后直接导入。"},
 		[2]string{"", "表头也可以写成英文字段名，如 org_unit_code、month、work_orders。"},
 	)
-	for _, l := range lines {
-		if err := hs.Add(l[0], l[1]); err != nil {
-			return err
-		}
-	}
-	if err := hs.Close(); err != nil {
+	if err := book.AddHelp(90, lines); err != nil {
 		return err
 	}
 	_, err = book.WriteTo(w)

@@ -35,11 +35,7 @@ func (s *Service) WriteRosterTemplate(ctx context.Context, scope models.Scope, w
 			return err
 		}
 
-		help, err := x.NewSheet("填写说明", []workbook.Column{{Title: "列", Width: 12}, {Title: "说明", Width: 70}}, workbook.SheetOptions{NoFilter: true})
-		if err != nil {
-			return err
-		}
-		for _, l := range [][2]string{
+		if err := x.AddHelp(70, [][2]string{
 			{"工号*", "员工工号，全省唯一；已存在的工号将按本表更新"},
 			{"姓名*", "员工姓名"},
 			{"单位编码*", "见“单位编码”工作表，只能填写您管辖范围内的单位"},
@@ -48,12 +44,7 @@ func (s *Service) WriteRosterTemplate(ctx context.Context, scope models.Scope, w
 			{"状态", "在岗、休假、离职；留空为在岗"},
 			{"电话", "可选"},
 			{"", "带 * 的列必填。导入前可先“试导入”检查；任一行有误则整表不导入。"},
-		} {
-			if err := help.Add(l[0], l[1]); err != nil {
-				return err
-			}
-		}
-		if err := help.Close(); err != nil {
+		}); err != nil {
 			return err
 		}
 

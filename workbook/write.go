@@ -387,3 +387,26 @@ func Stream(out io.Writer, loc *time.Location, fill func(w *Writer) error) error
 	_, err = w.WriteTo(out)
 	return err
 }
+
+// HelpSheet names the filling instructions beside an importable sheet.
+const HelpSheet = "填写说明"
+
+// AddHelp adds the filling instructions of a template: a sheet HelpSheet of column and
+// explanation, one line each; the first column fits the longest column name, the
+// explanation is width characters wide.
+func (w *Writer) AddHelp(width float64, lines [][2]string) error {
+	first := 10.0
+	for _, l := range lines {
+		first = max(first, DisplayWidth(l[0])+2)
+	}
+	s, err := w.NewSheet(HelpSheet, []Column{{Title: "列", Width: first}, {Title: "说明", Width: width}}, SheetOptions{NoFilter: true})
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		if err := s.Add(l[0], l[1]); err != nil {
+			return err
+		}
+	}
+	return s.Close()
+}
