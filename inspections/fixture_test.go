@@ -16,6 +16,7 @@ import (
 
 	"quality/inspections"
 	"quality/models"
+	"quality/models/dbtest"
 	"quality/rectifications"
 	"quality/seeds"
 	"quality/storage"
@@ -53,7 +54,7 @@ func newFx(t *testing.T, db *gorm.DB) *fx {
 		insp:  models.Actor{UserID: u.ID, Username: u.Username, RequestID: "test"},
 		scope: models.Scope{Paths: []string{units["3601"].Path}}, admin: models.Actor{Username: "admin", RequestID: "test"}}
 	files := storage.NewLocal(t.TempDir())
-	f.svc = inspections.NewService(db, files, rectifications.New(db, files, beijing), beijing)
+	f.svc = inspections.NewService(db, files, rectifications.New(db, files, dbtest.Shanghai), dbtest.Shanghai)
 	f.svc.Now = func() time.Time { return t0 }
 	f.tpl = f.publish(testTemplate("T-TEST"))
 	return f
@@ -132,12 +133,3 @@ func smallPNG(t testing.TB) []byte {
 	require.NoError(t, png.Encode(&b, img))
 	return b.Bytes()
 }
-
-// beijing is the company's zone, the calendar of due dates.
-var beijing = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()

@@ -14,6 +14,7 @@ import (
 
 	"quality/accounts"
 	"quality/models"
+	"quality/models/dbtest"
 	"quality/photos"
 	"quality/rectifications"
 	"quality/rectifications/rectest"
@@ -40,18 +41,9 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	_, err := seeds.LoadBase(ctx, db)
 	require.NoError(t, err)
 	f := &fixture{t: t, ctx: ctx, db: db, now: day0}
-	f.svc = &rectifications.Service{DB: db, Photos: photos.Store{Files: storage.NewLocal(t.TempDir())}, Now: func() time.Time { return f.now }, Loc: shanghai}
+	f.svc = &rectifications.Service{DB: db, Photos: photos.Store{Files: storage.NewLocal(t.TempDir())}, Now: func() time.Time { return f.now }, Loc: dbtest.Shanghai}
 	return f
 }
-
-// shanghai is the company's zone.
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
 
 // sweepAt sweeps as of now, on a service of its own (sweeps may run at once).
 func (f *fixture) sweepAt(now time.Time) (rectifications.Swept, error) {

@@ -17,7 +17,7 @@ import (
 
 // shanghaiNoon is noon of a day in Shanghai.
 func shanghaiNoon(d models.Date) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, shanghai)
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, dbtest.Shanghai)
 }
 
 func (f *fixture) escalateAuditCount() int64 {

@@ -22,17 +22,8 @@ func (c *fakeClock) Now() time.Time { return c.now }
 
 // courseService is a service on clock in Beijing time that always hands out code 482913.
 func courseService(db *gorm.DB, clock *fakeClock) *training.Service {
-	return &training.Service{DB: db, Now: clock.Now, Loc: beijing, NewCode: func() (string, error) { return "482913", nil }}
+	return &training.Service{DB: db, Now: clock.Now, Loc: dbtest.Shanghai, NewCode: func() (string, error) { return "482913", nil }}
 }
-
-// beijing is the company's zone (the embedded zone database has it on every host).
-var beijing = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
 
 // material is one text material.
 var material = []models.Material{{Title: "首问责任制", Text: "首先接触客户的员工负责到底（R2.1）。"}}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/models/dbtest"
 	"quality/seeds"
 	"quality/training"
 )
@@ -31,7 +32,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	ctx := context.Background()
 	_, err := seeds.LoadBase(ctx, db)
 	require.NoError(t, err)
-	return &fixture{t: t, ctx: ctx, db: db, svc: training.NewService(db, beijing), emp: map[string]uint{}}
+	return &fixture{t: t, ctx: ctx, db: db, svc: training.NewService(db, dbtest.Shanghai), emp: map[string]uint{}}
 }
 
 // unit loads the unit with code.
