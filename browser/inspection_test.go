@@ -66,15 +66,26 @@ func TestInspectionOnAPhone(t *testing.T) {
 			}
 			insp.tapAnswer(it, it.Key == failed)
 		}
-		// The photo is chosen with no network: it waits as 待同步, chosen, and goes out
-		// when the network returns.
+		// The photo is chosen with no network: it waits as 待同步, kept in the browser.
+		// The network comes back but uploads still fail (a weak signal), and the page is
+		// reloaded: the photo is still waiting, and goes out once uploads get through.
 		insp.setOffline(true)
 		insp.run(chromedp.SetUploadFiles(chromedp.CSS(`input[name="items[`+failed+`][photo]"]`), []string{photo}))
 		insp.waitState(failed, "pending")
 		assert.Contains(t, insp.text("#sync-state"), "1")
+		insp.blockUploads(true)
 		insp.setOffline(false)
-		insp.run(chromedp.WaitVisible(chromedp.CSS(itemSel(failed) + ` .photos img`)))
-		insp.problems() // the upload refused while offline
+		insp.visit("/inspections/" + inspection)
+		insp.waitState(failed, "pending")
+		assert.Equal(t, 1, insp.count(itemSel(failed)+` .photos a.waiting img`), "the waiting photo is shown again after the reload")
+		assert.Contains(t, insp.text("#sync-state"), "1")
+		assert.Empty(t, photosOf(t, db, inspection), "nothing reached the server yet")
+		insp.blockUploads(false)
+		insp.setOffline(true)
+		insp.setOffline(false)
+		insp.run(chromedp.WaitVisible(chromedp.CSS(itemSel(failed) + ` .photos a:not(.waiting) img`)))
+		assert.Zero(t, insp.count(itemSel(failed)+` .photos a.waiting`), "the sent photo no longer waits")
+		insp.problems() // the uploads refused while offline and blocked
 		insp.waitAllSaved()
 		assert.Equal(t, "18", insp.text("#answered"), "已答 counts every answer")
 		assert.EqualValues(t, 18, answeredItems(t, db, inspection), "every tapped answer is stored, the two sent after the network came back too")
@@ -188,6 +199,18 @@ func (tb *tab) setOffline(off bool) {
 }
 
 func (tb *tab) isOffline() bool { return tb.offline }
+
+// blockUploads makes every photo upload fail as a request that never reaches the
+// server does, while the rest of the site loads.
+func (tb *tab) blockUploads(on bool) {
+	tb.t.Helper()
+	var patterns []*network.BlockPattern
+	if on {
+		patterns = []*network.BlockPattern{{URLPattern: "*://*:*/api/v1/inspections/*/photos", Block: true}}
+	}
+	_, err := chromedp.Call(tb.ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: patterns})
+	require.NoError(tb.t, err)
+}
 
 // itemSel selects item key's section (its id has a dot, so not by id).
 func itemSel(key string) string { return `section.item[data-key="` + key + `"]` }

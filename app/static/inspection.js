@@ -5,7 +5,9 @@
 // once the server has acknowledged it, so a dropped network, a closed tab or a reload
 // loses nothing: pending answers are sent in order when the network is back. A stale
 // rev (409) shows the saved answer beside the inspector's and lets them choose. Photos
-// are resized in the browser (long edge 1,600 px, JPEG) and uploaded with a progress bar.
+// are resized in the browser (long edge 1,600 px, JPEG) and uploaded with a progress bar;
+// one that cannot go out for want of a network waits in IndexedDB, shown as 待同步, so
+// a reload or a closed tab keeps it too, and goes out when the network is back.
 (function () {
   "use strict";
   var form = document.getElementById("fill");
@@ -15,8 +17,9 @@
   var prefix = "quality.inspection." + id + ".";
   var labels = { saved: t.tSaved, saving: t.tSaving, failed: t.tFailed, pending: t.tPending };
   var pending = {}, inflight = {}, conflicts = {}, timers = {}, uploads = 0, submitting = false, lastButton = null;
-  // photosWaiting are the items whose chosen photo could not go out for want of a
-  // network: it stays chosen (in this page only) and is sent when the network returns.
+  // photosWaiting holds, per item, the photos that could not go out for want of a
+  // network, oldest first: {blob, name, id} with id their IndexedDB key (null where the
+  // browser has no IndexedDB: then they wait in this page only).
   var photosWaiting = {};
   var seq = Date.now();
   var store = (function () {
@@ -70,7 +73,7 @@
     summary();
   }
   function summary() {
-    var n = pendingKeys().length + Object.keys(photosWaiting).length, el = document.getElementById("sync-state");
+    var n = pendingKeys().length + waitingCount(), el = document.getElementById("sync-state");
     if (el) { el.textContent = n > 0 ? labels.pending + " " + n : ""; }
   }
   function count() {
@@ -228,7 +231,7 @@
       return chain.then(function () { return send(key); });
     }, Promise.resolve());
     return Object.keys(photosWaiting).reduce(function (chain, key) {
-      return chain.then(function () { var sec = section(key); return sec ? upload(sec) : null; });
+      return chain.then(function () { var sec = section(key); return sec ? sendWaiting(sec) : null; });
     }, chain);
   }
 
@@ -247,53 +250,142 @@
       return new Promise(function (done) { c.toBlob(function (b) { done(b || file); }, "image/jpeg", 0.85); });
     }).catch(function () { return file; });
   }
-  function upload(sec) {
-    var input = field(sec, "photo"), file = input && input.files && input.files[0];
-    var key = sec.dataset.key;
-    if (!file || sec.dataset.uploading) { return Promise.resolve(); }
-    if (navigator.onLine === false) { photosWaiting[key] = true; state(sec, "pending", t.tPhotoWaiting); return Promise.resolve(); }
+  // post sends one photo of the item with a progress bar; it settles with the status
+  // (0 when no network answered) and the parsed answer.
+  function post(sec, blob, name) {
     var bar = sec.querySelector(".upload-progress");
     sec.dataset.uploading = "1";
     uploads++;
     bar.hidden = false;
     bar.value = 0;
-    return resize(file).then(function (blob) { return new Promise(function (finished) {
+    return new Promise(function (finished) {
       var fd = new FormData(), xhr = new XMLHttpRequest();
-      fd.append("file", blob, blob === file ? file.name : "photo.jpg");
-      xhr.open("POST", api + encodeURIComponent(key) + "/photos");
+      fd.append("file", blob, name);
+      xhr.open("POST", api + encodeURIComponent(sec.dataset.key) + "/photos");
       xhr.setRequestHeader("X-Csrf-Token", csrf);
       xhr.upload.addEventListener("progress", function (e) { if (e.lengthComputable) { bar.value = Math.round(e.loaded * 100 / e.total); } });
       xhr.addEventListener("loadend", function () {
         uploads--;
         bar.hidden = true;
         delete sec.dataset.uploading;
-        finished();
-        if (xhr.status === 0) {
-          // No network: the photo waits, chosen, for it to return.
-          photosWaiting[key] = true;
-          state(sec, "pending", t.tPhotoWaiting);
-          return;
-        }
-        delete photosWaiting[key];
         var data = null;
         try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
-        if (xhr.status === 201 && data) {
-          input.value = "";
-          var a = document.createElement("a"), img = document.createElement("img");
-          a.href = img.src = "/api/v1/photos/" + data.id;
-          img.width = 96;
-          img.height = 72;
-          img.alt = t.tPhoto + " #" + data.id;
-          a.appendChild(img);
-          sec.querySelector(".photos").appendChild(a);
-          state(sec, "saved");
-          return;
-        }
-        // The file stays chosen: 上传 tries again.
-        state(sec, "failed", t.tUploadFailed + (data ? " · " + message(data) : ""));
+        finished({ status: xhr.status, data: data });
       });
       xhr.send(fd);
-    }); });
+    });
+  }
+  function thumbnail(sec, src, alt) {
+    var a = document.createElement("a"), img = document.createElement("img");
+    a.href = img.src = src;
+    img.width = 96;
+    img.height = 72;
+    img.alt = alt;
+    a.appendChild(img);
+    sec.querySelector(".photos").appendChild(a);
+    return a;
+  }
+  function uploaded(sec, data) {
+    thumbnail(sec, "/api/v1/photos/" + data.id, t.tPhoto + " #" + data.id);
+    state(sec, "saved");
+  }
+  // upload sends the photo chosen in the item's file input, resized; without a network
+  // it is parked to wait for one.
+  function upload(sec) {
+    var input = field(sec, "photo"), file = input && input.files && input.files[0];
+    if (!file || sec.dataset.uploading) { return Promise.resolve(); }
+    return resize(file).then(function (blob) {
+      var name = blob === file ? file.name : "photo.jpg";
+      if (navigator.onLine === false) { return park(sec, input, blob, name); }
+      return post(sec, blob, name).then(function (r) {
+        if (r.status === 0) { return park(sec, input, blob, name); }
+        if (r.status === 201 && r.data) { input.value = ""; uploaded(sec, r.data); return; }
+        // The file stays chosen: 上传 tries again.
+        state(sec, "failed", t.tUploadFailed + (r.data ? " · " + message(r.data) : ""));
+      });
+    });
+  }
+
+  // Waiting photos: kept in IndexedDB under the inspection and item, so that they outlive
+  // the page, with a preview marked 待同步.
+  var photoDB = (function () {
+    if (!window.indexedDB) { return Promise.resolve(null); }
+    return new Promise(function (done) {
+      var req;
+      try { req = indexedDB.open("quality.photos", 1); } catch (e) { done(null); return; }
+      req.onupgradeneeded = function () {
+        req.result.createObjectStore("waiting", { keyPath: "id", autoIncrement: true }).createIndex("inspection", "inspection");
+      };
+      req.onsuccess = function () { done(req.result); };
+      req.onerror = req.onblocked = function () { done(null); };
+    });
+  })();
+  function idb(mode, fn) {
+    return photoDB.then(function (db) {
+      if (!db) { return null; }
+      return new Promise(function (done) {
+        var out = null, tx;
+        try { tx = db.transaction("waiting", mode); } catch (e) { done(null); return; }
+        var req = fn(tx.objectStore("waiting"));
+        req.onsuccess = function () { out = req.result; };
+        tx.oncomplete = function () { done(out); };
+        tx.onerror = tx.onabort = function () { done(null); };
+      });
+    });
+  }
+  function waitingCount() {
+    return Object.keys(photosWaiting).reduce(function (n, key) { return n + photosWaiting[key].length; }, 0);
+  }
+  function showWaiting(sec, w) {
+    if (window.URL && URL.createObjectURL) {
+      w.preview = thumbnail(sec, URL.createObjectURL(w.blob), t.tPhoto + " · " + t.tPending);
+      w.preview.classList.add("waiting");
+    }
+    state(sec, "pending", w.id === null ? t.tPhotoWaitingPage : t.tPhotoWaiting);
+  }
+  function park(sec, input, blob, name) {
+    var key = sec.dataset.key, w = { blob: blob, name: name, id: null };
+    input.value = "";
+    // Queued once stored, so that a send cannot start before the row it must delete.
+    return idb("readwrite", function (st) { return st.add({ inspection: id, item: key, blob: blob, name: name }); }).then(function (k) {
+      w.id = k === undefined ? null : k;
+      (photosWaiting[key] = photosWaiting[key] || []).push(w);
+      showWaiting(sec, w);
+    });
+  }
+  function unpark(sec, w) {
+    var key = sec.dataset.key, list = photosWaiting[key] || [];
+    list.splice(list.indexOf(w), 1);
+    if (!list.length) { delete photosWaiting[key]; }
+    if (w.preview) { URL.revokeObjectURL(w.preview.href); w.preview.remove(); }
+    return w.id === null ? Promise.resolve() : idb("readwrite", function (st) { return st.delete(w.id); });
+  }
+  // sendWaiting sends the item's waiting photos, oldest first, until the network fails
+  // again. A photo the server refuses leaves the queue with the reason shown.
+  function sendWaiting(sec) {
+    var list = photosWaiting[sec.dataset.key];
+    if (!list || !list.length || sec.dataset.uploading || navigator.onLine === false) { return Promise.resolve(); }
+    var w = list[0];
+    state(sec, "saving");
+    return post(sec, w.blob, w.name).then(function (r) {
+      if (r.status === 0) { state(sec, "pending", w.id === null ? t.tPhotoWaitingPage : t.tPhotoWaiting); return; }
+      return unpark(sec, w).then(function () {
+        if (r.status === 201 && r.data) { uploaded(sec, r.data); return sendWaiting(sec); }
+        state(sec, "failed", t.tUploadFailed + (r.data ? " · " + message(r.data) : ""));
+      });
+    });
+  }
+  // restoreWaiting gives back the photos an earlier visit left waiting.
+  function restoreWaiting() {
+    return idb("readonly", function (st) { return st.index("inspection").getAll(id); }).then(function (rows) {
+      (rows || []).forEach(function (row) {
+        var sec = section(row.item);
+        if (!sec) { return; }
+        var w = { blob: row.blob, name: row.name, id: row.id };
+        (photosWaiting[row.item] = photosWaiting[row.item] || []).push(w);
+        showWaiting(sec, w);
+      });
+    });
   }
 
   form.addEventListener("change", function (ev) {
@@ -317,7 +409,7 @@
     if (b.classList.contains("retry")) {
       var sec = b.closest("section.item");
       var photo = field(sec, "photo");
-      if (pending[sec.dataset.key]) { send(sec.dataset.key); } else if (photo && photo.files && photo.files.length) { upload(sec); } else { queue(sec, true); }
+      if (pending[sec.dataset.key]) { send(sec.dataset.key); } else if (photosWaiting[sec.dataset.key]) { sendWaiting(sec); } else if (photo && photo.files && photo.files.length) { upload(sec); } else { queue(sec, true); }
     }
   });
   form.addEventListener("submit", function (ev) {
@@ -328,7 +420,7 @@
     var blocked = document.getElementById("submit-state");
     flush().then(function () {
       if (!b.classList.contains("submit")) { return; }
-      var left = pendingKeys().length + uploads + Object.keys(photosWaiting).length;
+      var left = pendingKeys().length + uploads + waitingCount();
       if (left > 0) {
         blocked.textContent = t.tBlocked.replace("{n}", String(left));
         blocked.hidden = false;
@@ -361,7 +453,7 @@
     }
   });
   count();
-  flush();
+  restoreWaiting().then(flush);
   window.addEventListener("online", flush);
-  setInterval(function () { if (pendingKeys().length + Object.keys(photosWaiting).length > 0 && navigator.onLine !== false) { flush(); } }, 15000);
+  setInterval(function () { if (pendingKeys().length + waitingCount() > 0 && navigator.onLine !== false) { flush(); } }, 15000);
 })();
