@@ -27,7 +27,7 @@ import (
 )
 
 var (
-	tableRowRE  = regexp.MustCompile(`(?s)<tr data-unit="([^"]+)">(.*?)</tr>`)
+	tableRowRE  = regexp.MustCompile(`(?s)<tr id="rank-[^"]+" data-unit="([^"]+)"[^>]*>(.*?)</tr>`)
 	tableCellRE = regexp.MustCompile(`(?s)<td[^>]*>(.*?)</td>`)
 	tagRE       = regexp.MustCompile(`<[^>]+>`)
 )
@@ -158,6 +158,14 @@ func TestRankingWebTable(t *testing.T) {
 		require.Equal(t, http.StatusOK, mp.Code)
 		mrows, _ := pageRows(mp.Body)
 		assert.Equal(t, rows, mrows)
+		// Above the table, the manager's own branch, linked to its line, which stands out;
+		// the admin, whose scope holds every line, has no such summary.
+		require.Contains(t, mrows, "360102")
+		assert.Contains(t, mp.Body, `<a href="#rank-360102">东湖区分公司</a>`)
+		assert.Contains(t, mp.Body, `<tr id="rank-360102" data-unit="360102" class="mine">`)
+		assert.Equal(t, 1, strings.Count(mp.Body, `class="mine"`), "only the manager's branch is theirs")
+		assert.NotContains(t, page.Body, `id="mine-title"`)
+		assert.NotContains(t, page.Body, `class="mine"`)
 
 		// The menu: 排名 for its readers, 排名设置 for the admin.
 		home := adm.do(get, "/", nil).Body

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,8 +27,11 @@ type rankingsPageData struct {
 	Ranked  []rankingRow
 	// Unranked are the branches listed as 不参与排名, at the bottom without a rank.
 	Unranked []rankingRow
-	Dims     []string
-	Chart    *barChart
+	// Mine are the caller's own branches of a ranking that holds others too (a branch
+	// manager's), shown above the table with a link to their line in it.
+	Mine  []rankingRow
+	Dims  []string
+	Chart *barChart
 }
 
 // periodChoice is one suggestion of the period picker.
@@ -44,6 +48,7 @@ type rankingRow struct {
 	Cells       []rankingCell
 	Flags       []string
 	Link        string
+	Mine        bool
 }
 
 // rankingCell is one dimension's score ("" is 无数据) and the rows it rests on.
@@ -101,11 +106,15 @@ func (s *server) rankingsPage(c *fiber.Ctx) error {
 	for _, u := range units {
 		inScope[u.ID] = true
 	}
+	all := !slices.ContainsFunc(r.Items, func(it reports.Item) bool { return !inScope[it.UnitID] })
 	lang := language(c)
 	for _, it := range r.Items {
 		row := s.rankingRowOf(lang, it, r.Period)
 		if !inScope[it.UnitID] {
 			row.Link = ""
+		} else if !all {
+			row.Mine = true
+			d.Mine = append(d.Mine, row)
 		}
 		if it.Rank == nil {
 			d.Unranked = append(d.Unranked, row)
