@@ -18,13 +18,15 @@ import (
 // Service runs cases on an injected clock: Now gives the time in the company's zone
 // (Asia/Shanghai), whose calendar date is "today" for the statement window.
 type Service struct {
-	DB  *gorm.DB
-	Now func() time.Time
+	DB *gorm.DB
+	// Policy gives the statement window and the repeat window.
+	Policy *policy.Service
+	Now    func() time.Time
 }
 
-// NewService is a service on the wall clock in loc.
-func NewService(db *gorm.DB, loc *time.Location) *Service {
-	return &Service{DB: db, Now: func() time.Time { return time.Now().In(loc) }}
+// NewService is a service reading the policy through pol, on the wall clock in loc.
+func NewService(db *gorm.DB, pol *policy.Service, loc *time.Location) *Service {
+	return &Service{DB: db, Policy: pol, Now: func() time.Time { return time.Now().In(loc) }}
 }
 
 // Caller is who acts on a case: the actor of the audit log, the scope the acting roles
@@ -172,7 +174,7 @@ func (s *Service) Open(ctx context.Context, by Caller, in OpenInput) (*models.Ac
 		return nil, err
 	}
 
-	pol, err := policy.Load(ctx, s.DB)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +282,7 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 	if err != nil {
 		return nil, err
 	}
-	pol, err := policy.Load(ctx, s.DB)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
-	"quality/policy"
 )
 
 // Swept is what one sweep did: the escalations it recorded, in order.
@@ -46,7 +45,7 @@ const sweepBatch = 500
 func (s *Service) Sweep(ctx context.Context) (Swept, error) {
 	var out Swept
 	db := s.DB
-	pol, err := policy.Load(ctx, db)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return out, err
 	}
