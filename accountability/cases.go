@@ -300,7 +300,7 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 	for _, p := range persons {
 		pv := PersonView{CasePerson: p, Suggested: []models.Factor{}, PriorCases: []models.PriorCase{}}
 		if p.DecidedAt == nil {
-			if pv.PriorCases, err = priorCases(ctx, s.DB, scope, pol, c, p.EmployeeID); err != nil {
+			if pv.PriorCases, err = s.priorCases(ctx, scope, pol, c, p.EmployeeID); err != nil {
 				return nil, err
 			}
 			if f, ok := repeatFactor(pv.PriorCases); ok {
@@ -321,9 +321,9 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 // within the policy's repeat window (R6.6 "within one year") before or after this one.
 // A case of a unit outside the scope is neither shown nor cited: who decides there
 // sees it.
-func priorCases(ctx context.Context, db *gorm.DB, scope models.Scope, p policy.Policy, c *models.AccountabilityCase, employeeID uint) ([]models.PriorCase, error) {
+func (s *Service) priorCases(ctx context.Context, scope models.Scope, p policy.Policy, c *models.AccountabilityCase, employeeID uint) ([]models.PriorCase, error) {
 	window := time.Duration(p.RepeatWindowDays) * 24 * time.Hour
-	return models.DecidedCasesOf(ctx, db, scope, employeeID, c.ID, c.OpenedAt.Add(-window), c.OpenedAt.Add(window))
+	return models.DecidedCasesOf(ctx, s.DB, scope, employeeID, c.ID, c.OpenedAt.Add(-window), c.OpenedAt.Add(window))
 }
 
 // repeatFactor is the suggested repeat_in_year factor for these prior cases: one other
@@ -366,10 +366,10 @@ type ListInput struct {
 }
 
 // filter resolves the unit (in scope, else ErrNotFound) into a models filter.
-func filter(ctx context.Context, db *gorm.DB, scope models.Scope, in ListInput) (models.CaseFilter, error) {
+func (s *Service) filter(ctx context.Context, scope models.Scope, in ListInput) (models.CaseFilter, error) {
 	f := models.CaseFilter{From: in.From, To: in.To, Status: in.Status, AwaitingStatement: in.AwaitingStatement, Page: in.Page}
 	if in.UnitID != 0 {
-		u, err := models.GetOrgUnit(ctx, db, scope, in.UnitID)
+		u, err := models.GetOrgUnit(ctx, s.DB, scope, in.UnitID)
 		if err != nil {
 			return f, err
 		}
@@ -388,7 +388,7 @@ type CaseRow struct {
 // List returns one page of cases in scope, newest first.
 func (s *Service) List(ctx context.Context, scope models.Scope, in ListInput) (models.List[CaseRow], error) {
 	out := models.List[CaseRow]{Items: []CaseRow{}}
-	f, err := filter(ctx, s.DB, scope, in)
+	f, err := s.filter(ctx, scope, in)
 	if err != nil {
 		return out, err
 	}

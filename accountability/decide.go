@@ -194,7 +194,7 @@ func (s *Service) Decide(ctx context.Context, by Caller, caseID, personID uint, 
 		if err != nil {
 			return nil, err
 		}
-		prior, err := priorCases(ctx, s.DB, by.Scope, pol, c, p.EmployeeID)
+		prior, err := s.priorCases(ctx, by.Scope, pol, c, p.EmployeeID)
 		if err != nil {
 			return nil, err
 		}
