@@ -18,6 +18,7 @@ import (
 	"quality/app"
 	"quality/exams"
 	"quality/models"
+	"quality/policy"
 	"quality/rectifications"
 	"quality/reports"
 	"quality/seeds"
@@ -307,7 +308,7 @@ func serve(args []string) error {
 	}
 	go sweepSessions(ctx, db, cfg.Sessions)
 	go sweepAttempts(ctx, exams.NewService(db))
-	go sweepRectifications(ctx, rectifications.New(db, files, cfg.Location))
+	go sweepRectifications(ctx, rectifications.New(db, files, policy.NewService(db), cfg.Location))
 	go sweepExports(ctx, exporter)
 
 	errc := make(chan error, 1)

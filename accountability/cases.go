@@ -18,13 +18,15 @@ import (
 // Service runs cases on an injected clock: Now gives the time in the company's zone
 // (Asia/Shanghai), whose calendar date is "today" for the statement window.
 type Service struct {
-	DB  *gorm.DB
-	Now func() time.Time
+	DB *gorm.DB
+	// Policy gives the statement window and the repeat window.
+	Policy *policy.Service
+	Now    func() time.Time
 }
 
-// NewService is a service on the wall clock in loc.
-func NewService(db *gorm.DB, loc *time.Location) *Service {
-	return &Service{DB: db, Now: func() time.Time { return time.Now().In(loc) }}
+// NewService is a service reading the policy through pol, on the wall clock in loc.
+func NewService(db *gorm.DB, pol *policy.Service, loc *time.Location) *Service {
+	return &Service{DB: db, Policy: pol, Now: func() time.Time { return time.Now().In(loc) }}
 }
 
 // Caller is who acts on a case: the actor of the audit log, the scope the acting roles
@@ -172,7 +174,7 @@ func (s *Service) Open(ctx context.Context, by Caller, in OpenInput) (*models.Ac
 		return nil, err
 	}
 
-	pol, err := policy.Load(ctx, s.DB)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +282,7 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 	if err != nil {
 		return nil, err
 	}
-	pol, err := policy.Load(ctx, s.DB)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +300,7 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 	for _, p := range persons {
 		pv := PersonView{CasePerson: p, Suggested: []models.Factor{}, PriorCases: []models.PriorCase{}}
 		if p.DecidedAt == nil {
-			if pv.PriorCases, err = priorCases(ctx, s.DB, scope, pol, c, p.EmployeeID); err != nil {
+			if pv.PriorCases, err = s.priorCases(ctx, scope, pol, c, p.EmployeeID); err != nil {
 				return nil, err
 			}
 			if f, ok := repeatFactor(pv.PriorCases); ok {
@@ -319,9 +321,9 @@ func (s *Service) Get(ctx context.Context, scope models.Scope, id uint) (*CaseVi
 // within the policy's repeat window (R6.6 "within one year") before or after this one.
 // A case of a unit outside the scope is neither shown nor cited: who decides there
 // sees it.
-func priorCases(ctx context.Context, db *gorm.DB, scope models.Scope, p policy.Policy, c *models.AccountabilityCase, employeeID uint) ([]models.PriorCase, error) {
+func (s *Service) priorCases(ctx context.Context, scope models.Scope, p policy.Policy, c *models.AccountabilityCase, employeeID uint) ([]models.PriorCase, error) {
 	window := time.Duration(p.RepeatWindowDays) * 24 * time.Hour
-	return models.DecidedCasesOf(ctx, db, scope, employeeID, c.ID, c.OpenedAt.Add(-window), c.OpenedAt.Add(window))
+	return models.DecidedCasesOf(ctx, s.DB, scope, employeeID, c.ID, c.OpenedAt.Add(-window), c.OpenedAt.Add(window))
 }
 
 // repeatFactor is the suggested repeat_in_year factor for these prior cases: one other
@@ -364,10 +366,10 @@ type ListInput struct {
 }
 
 // filter resolves the unit (in scope, else ErrNotFound) into a models filter.
-func filter(ctx context.Context, db *gorm.DB, scope models.Scope, in ListInput) (models.CaseFilter, error) {
+func (s *Service) filter(ctx context.Context, scope models.Scope, in ListInput) (models.CaseFilter, error) {
 	f := models.CaseFilter{From: in.From, To: in.To, Status: in.Status, AwaitingStatement: in.AwaitingStatement, Page: in.Page}
 	if in.UnitID != 0 {
-		u, err := models.GetOrgUnit(ctx, db, scope, in.UnitID)
+		u, err := models.GetOrgUnit(ctx, s.DB, scope, in.UnitID)
 		if err != nil {
 			return f, err
 		}
@@ -386,7 +388,7 @@ type CaseRow struct {
 // List returns one page of cases in scope, newest first.
 func (s *Service) List(ctx context.Context, scope models.Scope, in ListInput) (models.List[CaseRow], error) {
 	out := models.List[CaseRow]{Items: []CaseRow{}}
-	f, err := filter(ctx, s.DB, scope, in)
+	f, err := s.filter(ctx, scope, in)
 	if err != nil {
 		return out, err
 	}

@@ -11,7 +11,6 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
-	"quality/policy"
 )
 
 // StatementInput records a person's statement and defence (R6.8). The user who records
@@ -191,11 +190,11 @@ func (s *Service) Decide(ctx context.Context, by Caller, caseID, personID uint, 
 	}
 	// A kept repeat_in_year factor is marked as the system's suggestion when it was one.
 	if i := slices.IndexFunc(agg, func(f models.Factor) bool { return f.Code == models.AggRepeat }); i >= 0 {
-		pol, err := policy.Load(ctx, s.DB)
+		pol, err := s.Policy.Load(ctx)
 		if err != nil {
 			return nil, err
 		}
-		prior, err := priorCases(ctx, s.DB, by.Scope, pol, c, p.EmployeeID)
+		prior, err := s.priorCases(ctx, by.Scope, pol, c, p.EmployeeID)
 		if err != nil {
 			return nil, err
 		}

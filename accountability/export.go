@@ -57,7 +57,7 @@ var (
 // continued on a next sheet past Excel's row limit. Rows are streamed; the caller gives
 // a buffer, so a failure half-way still becomes an error response.
 func (s *Service) WriteWorkbook(ctx context.Context, scope models.Scope, in ListInput, w io.Writer) error {
-	f, err := filter(ctx, s.DB, scope, in)
+	f, err := s.filter(ctx, scope, in)
 	if err != nil {
 		return err
 	}

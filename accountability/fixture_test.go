@@ -11,6 +11,7 @@ import (
 
 	"quality/accountability"
 	"quality/models"
+	"quality/policy"
 	"quality/seeds"
 )
 
@@ -45,7 +46,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	f := &fixture{t: t, ctx: ctx, db: db}
 	// Friday 6 March 2026, 10:00 in Shanghai.
 	f.now = time.Date(2026, 3, 6, 10, 0, 0, 0, shanghai)
-	f.svc = &accountability.Service{DB: db, Now: func() time.Time { return f.now }}
+	f.svc = &accountability.Service{DB: db, Policy: policy.NewService(db), Now: func() time.Time { return f.now }}
 	f.insp = &models.User{Username: "insp-fixture", DisplayName: "督导员", PasswordHash: "x"}
 	require.NoError(t, db.Create(f.insp).Error)
 	f.actor = models.Actor{UserID: f.insp.ID, Username: f.insp.Username, IP: "10.0.0.9", RequestID: "req-9"}

@@ -26,6 +26,7 @@ import (
 	"quality/models"
 	"quality/org"
 	"quality/patrols"
+	"quality/policy"
 	"quality/rectifications"
 	"quality/reports"
 	"quality/storage"
@@ -70,6 +71,7 @@ type server struct {
 	patrols        *patrols.Service
 	rankings       *reports.Service
 	org            *org.Service
+	policy         *policy.Service
 }
 
 // New builds the whole application: main and every HTTP test use it.
@@ -113,22 +115,26 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if exports == nil {
 		exports = reports.NewExporter(reports.NewService(deps.DB, cfg.Location), files, log)
 	}
+	// One policy service, read by the settings routes and every service that counts
+	// days or bounds photos.
+	pol := policy.NewService(deps.DB)
 	// One rectification service: its own routes and the inspections' submit, follow-up,
 	// void and reopen all move rectifications through it.
-	rects := rectifications.New(deps.DB, files, cfg.Location)
+	rects := rectifications.New(deps.DB, files, pol, cfg.Location)
 	train := training.NewService(deps.DB, cfg.Location)
 	if cfg.SignInGuesses > 0 {
 		train.MaxSignInGuesses = cfg.SignInGuesses
 	}
 	s := &server{
-		cases:          accountability.NewService(deps.DB, cfg.Location),
+		cases:          accountability.NewService(deps.DB, pol, cfg.Location),
 		training:       train,
 		metrics:        metrics.NewService(deps.DB, cfg.Location),
 		patrols:        patrols.NewService(deps.DB, cfg.Location),
 		rankings:       reports.NewService(deps.DB, cfg.Location),
 		org:            org.NewService(deps.DB),
+		policy:         pol,
 		files:          files,
-		inspections:    inspections.NewService(deps.DB, files, rects, cfg.Location),
+		inspections:    inspections.NewService(deps.DB, files, rects, pol, cfg.Location),
 		rectifications: rects,
 		exports:        exports,
 		exams:          exams.NewService(deps.DB),

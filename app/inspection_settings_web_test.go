@@ -64,7 +64,7 @@ func TestInspectionSettingsPage(t *testing.T) {
 			"rectify_days": "10", "holidays": "2026-10-01\n2026-10-02, 2026-10-05", "extra_workdays": "2026-10-10"}))
 		require.Equal(t, http.StatusSeeOther, res.Code, res.Body)
 		assert.Equal(t, int64(1), e.auditCountSince(mark))
-		p, err := policy.Load(context.Background(), db)
+		p, err := policy.NewService(db).Load(context.Background())
 		require.NoError(t, err)
 		assert.Equal(t, 10, p.RectifyDays)
 		assert.Equal(t, []models.Date{{Year: 2026, Month: 10, Day: 1}, {Year: 2026, Month: 10, Day: 2}, {Year: 2026, Month: 10, Day: 5}}, p.Holidays)

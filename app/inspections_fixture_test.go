@@ -15,6 +15,7 @@ import (
 
 	"quality/inspections"
 	"quality/models"
+	"quality/policy"
 	"quality/rectifications"
 	"quality/seeds"
 	"quality/storage"
@@ -39,7 +40,8 @@ const matrixTemplateCode = "MATRIX"
 // inspectionService is the service the app uses, on the test's database and folder.
 func (e *env) inspectionService() *inspections.Service {
 	files := storage.NewLocal(os.Getenv("QUALITY_DATA_DIR"))
-	return inspections.NewService(e.db, files, rectifications.New(e.db, files, shanghaiZone(e.t)), shanghaiZone(e.t))
+	pol := policy.NewService(e.db)
+	return inspections.NewService(e.db, files, rectifications.New(e.db, files, pol, shanghaiZone(e.t)), pol, shanghaiZone(e.t))
 }
 
 // actor is the audit actor of the fixture user username.
@@ -51,9 +53,10 @@ func (e *env) actor(username string) models.Actor {
 }
 
 // templates keeps checklist templates on the test's database, as the app's inspection
-// service does; templates need only its database and clock.
+// service does; templates need only its database, the policy (the pass mark) and the
+// clock.
 func (e *env) templates() *inspections.Service {
-	return &inspections.Service{DB: e.db, Now: time.Now}
+	return &inspections.Service{DB: e.db, Policy: policy.NewService(e.db), Now: time.Now}
 }
 
 // matrixTemplate returns the published MATRIX checklist, made on first use.

@@ -17,6 +17,7 @@ import (
 	"quality/app"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 	"quality/rectifications"
 	"quality/rectifications/rectest"
 	"quality/reports"
@@ -119,14 +120,14 @@ func TestTwoInstances(t *testing.T) {
 	// Escalations: one long overdue (the city and the province levels), one due today
 	// (the reminder); four sweeps on each instance at once, twice over.
 	overdue := rectest.Open(t, first.db, "360102-01", rectest.Options{DueOn: models.Date{Year: 2025, Month: 1, Day: 1}})
-	dueToday := rectest.Open(t, first.db, "360102-02", rectest.Options{DueOn: rectifications.New(first.db, nil, shanghaiZone(t)).Today()})
+	dueToday := rectest.Open(t, first.db, "360102-02", rectest.Options{DueOn: rectifications.New(first.db, nil, policy.NewService(first.db), shanghaiZone(t)).Today()})
 	for round := range 2 {
 		var wg sync.WaitGroup
 		errs := make(chan error, 8)
 		for i := range 8 {
 			db := []*gorm.DB{first.db, second.db}[i%2]
 			wg.Go(func() {
-				_, err := rectifications.New(db, nil, shanghaiZone(t)).Sweep(context.Background())
+				_, err := rectifications.New(db, nil, policy.NewService(db), shanghaiZone(t)).Sweep(context.Background())
 				errs <- err
 			})
 		}

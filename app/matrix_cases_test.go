@@ -12,6 +12,7 @@ import (
 
 	"quality/accountability"
 	"quality/models"
+	"quality/policy"
 )
 
 // caseCallers read and act on accountability cases; trainers and employees never see them.
@@ -126,7 +127,7 @@ func (e *env) caseBody(unitCode, job string) accountability.OpenInput {
 // the past, as if it had been opened weeks ago.
 func (e *env) freshCase(unitCode, job string, windowPassed bool) *models.AccountabilityCase {
 	e.t.Helper()
-	svc := accountability.NewService(e.db, time.UTC)
+	svc := accountability.NewService(e.db, policy.NewService(e.db), time.UTC)
 	c, err := svc.Open(context.Background(), accountability.Caller{Actor: models.SystemActor, Scope: models.ScopeAll}, e.caseBody(unitCode, job))
 	require.NoError(e.t, err)
 	if windowPassed {

@@ -15,6 +15,7 @@ import (
 
 	"quality/app"
 	"quality/models"
+	"quality/policy"
 	"quality/rectifications"
 	"quality/rectifications/rectest"
 	"quality/storage"
@@ -238,7 +239,7 @@ func (e *env) rectSvc() *rectifications.Service {
 	e.t.Helper()
 	cfg, err := app.ConfigFromEnv()
 	require.NoError(e.t, err)
-	return rectifications.New(e.db, storage.NewLocal(cfg.DataDir), cfg.Location)
+	return rectifications.New(e.db, storage.NewLocal(cfg.DataDir), policy.NewService(e.db), cfg.Location)
 }
 
 // rectPhoto uploads an evidence photo to rectification id as the fixture manager.

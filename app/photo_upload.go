@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"quality/models"
-	"quality/policy"
 )
 
 // The one way a photo comes in, for the API and the pages, inspections and
@@ -24,7 +23,7 @@ const photoOverhead = 64 << 10
 // the API and, on a page (onPage), a too_large refusal beside the file field, so the
 // page can show it with what was typed; no file is 422 required. The caller closes it.
 func (s *server) uploadedPhoto(c *fiber.Ctx, field string, onPage bool) (multipart.File, error) {
-	pol, err := policy.Load(c.UserContext(), s.db)
+	pol, err := s.policy.Load(c.UserContext())
 	if err != nil {
 		return nil, err
 	}

@@ -1,15 +1,13 @@
 package app
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"quality/policy"
 )
 
 func (s *server) getInspectionSettings(c *fiber.Ctx) error {
-	p, err := policy.Load(c.UserContext(), s.db)
+	p, err := s.policy.Load(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -21,7 +19,7 @@ func (s *server) putInspectionSettings(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := policy.Update(c.UserContext(), s.db, actorOf(c), scopeOf(c), in, time.Now())
+	p, err := s.policy.Update(c.UserContext(), actorOf(c), scopeOf(c), in)
 	if err != nil {
 		return err
 	}

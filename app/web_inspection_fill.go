@@ -13,7 +13,6 @@ import (
 
 	"quality/inspections"
 	"quality/models"
-	"quality/policy"
 )
 
 // itemForm is what one item's fields on the fill page hold: the stored answer, or what
@@ -204,7 +203,7 @@ func (s *server) saveFormPhotos(c *fiber.Ctx, p *fillPost, v *inspections.Inspec
 			continue // no file chosen (or not a multipart post)
 		}
 		if limit == 0 {
-			pol, err := policy.Load(c.UserContext(), s.db)
+			pol, err := s.policy.Load(c.UserContext())
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -37,7 +36,7 @@ func (s *server) inspectionSettingsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := policy.Load(c.UserContext(), s.db)
+	p, err := s.policy.Load(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -68,8 +67,8 @@ func datesText(ds []models.Date) string {
 // dateSeparators split a typed list of dates: lines, commas, spaces.
 var dateSeparators = regexp.MustCompile(`[\s,，、;；]+`)
 
-// inspectionSettingsForm saves every field through policy.Update, the call the
-// API's PUT makes (and audits); a refusal shows the form as typed.
+// inspectionSettingsForm saves every field through the policy service's Update, the
+// call the API's PUT makes (and audits); a refusal shows the form as typed.
 func (s *server) inspectionSettingsForm(c *fiber.Ctx) error {
 	typed := map[string]string{}
 	in := policy.Input{}
@@ -110,7 +109,7 @@ func (s *server) inspectionSettingsForm(c *fiber.Ctx) error {
 	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	_, err = policy.Update(c.UserContext(), s.db, actorOf(c), scopeOf(c), in, time.Now())
+	_, err = s.policy.Update(c.UserContext(), actorOf(c), scopeOf(c), in)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		// A date refused in a list names its place (holidays[2]): say which one was typed.

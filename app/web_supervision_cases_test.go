@@ -15,6 +15,7 @@ import (
 	"quality/accountability"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 )
 
 // TestCasePagesFromFinding walks a case on the pages (R6): the finding's "立案问责" link
@@ -148,7 +149,7 @@ func TestCasePagesComplaintRepeatAndClose(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
-		svc := accountability.NewService(e.db, time.UTC)
+		svc := accountability.NewService(e.db, policy.NewService(e.db), time.UTC)
 		sys := accountability.Caller{Actor: models.SystemActor, Scope: models.ScopeAll}
 		prior := e.freshCase("360102", "360102-01001", true)
 		var pp models.CasePerson

@@ -17,6 +17,7 @@ import (
 	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 	"quality/rectifications"
 	"quality/seeds"
 	"quality/storage"
@@ -54,7 +55,8 @@ func newFx(t *testing.T, db *gorm.DB) *fx {
 		insp:  models.Actor{UserID: u.ID, Username: u.Username, RequestID: "test"},
 		scope: models.Scope{Paths: []string{units["3601"].Path}}, admin: models.Actor{Username: "admin", RequestID: "test"}}
 	files := storage.NewLocal(t.TempDir())
-	f.svc = inspections.NewService(db, files, rectifications.New(db, files, dbtest.Shanghai), dbtest.Shanghai)
+	pol := policy.NewService(db)
+	f.svc = inspections.NewService(db, files, rectifications.New(db, files, pol, dbtest.Shanghai), pol, dbtest.Shanghai)
 	f.svc.Now = func() time.Time { return t0 }
 	f.tpl = f.publish(testTemplate("T-TEST"))
 	return f

@@ -30,15 +30,18 @@ type Service struct {
 	// Rects makes every move of the rectifications the inspections open, re-check and
 	// void, in the inspection's transaction.
 	Rects *rectifications.Service
+	// Policy gives the due days, the photo limit, the distance flag and the pass mark.
+	Policy *policy.Service
 	// Now is the clock; Loc the zone whose calendar dates rectifications are due by.
 	Now func() time.Time
 	Loc *time.Location
 }
 
 // NewService returns a service on the wall clock keeping photos in files, moving
-// rectifications through rects, and counting due dates in loc, the company's zone.
-func NewService(db *gorm.DB, files storage.Store, rects *rectifications.Service, loc *time.Location) *Service {
-	return &Service{DB: db, Photos: photos.Store{Files: files}, Rects: rects, Now: time.Now, Loc: loc}
+// rectifications through rects, reading the policy through pol, and counting due dates
+// in loc, the company's zone.
+func NewService(db *gorm.DB, files storage.Store, rects *rectifications.Service, pol *policy.Service, loc *time.Location) *Service {
+	return &Service{DB: db, Photos: photos.Store{Files: files}, Rects: rects, Policy: pol, Now: time.Now, Loc: loc}
 }
 
 // StartInput starts an inspection. ClientID is made by the inspector's device, so a
@@ -152,7 +155,7 @@ func (s *Service) Start(ctx context.Context, actor models.Actor, scope models.Sc
 	if v, err := s.existing(ctx, actor, scope, in.ClientID, hash); !errors.Is(err, models.ErrNotFound) {
 		return v, false, err
 	}
-	pol, err := policy.Load(ctx, s.DB)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return nil, false, err
 	}
@@ -473,7 +476,7 @@ func (s *Service) AddPhoto(ctx context.Context, actor models.Actor, scope models
 	if err != nil {
 		return nil, err
 	}
-	pol, err := policy.Load(ctx, s.DB)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return nil, err
 	}

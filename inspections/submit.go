@@ -23,7 +23,7 @@ func (s *Service) Submit(ctx context.Context, actor models.Actor, scope models.S
 	if _, err := s.own(ctx, actor, scope, id); err != nil {
 		return nil, err
 	}
-	pol, err := policy.Load(ctx, s.DB)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,6 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
-	"quality/policy"
 )
 
 // TemplateInput is a checklist template version as its editor writes it: a new draft
@@ -202,7 +201,7 @@ func (s *Service) CreateTemplate(ctx context.Context, actor models.Actor, scope 
 	if err := canEdit(scope); err != nil {
 		return nil, err
 	}
-	pol, err := policy.Load(ctx, s.DB)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -182,7 +182,7 @@ func (s *Service) checkStops(ctx context.Context, ve *models.ValidationError, by
 	for i, st := range in {
 		ids[i] = st.OrgUnitID
 	}
-	units, err := unitsByID(ctx, s.DB, by.Scope, ids)
+	units, err := s.unitsByID(ctx, by.Scope, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -218,13 +218,15 @@ func (s *Service) checkStops(ctx context.Context, ve *models.ValidationError, by
 	return out, nil
 }
 
-func unitsByID(ctx context.Context, db *gorm.DB, scope models.Scope, ids []uint) (map[uint]models.OrgUnit, error) {
+// unitsByID returns the units of ids in scope by id; an id out of scope or of no unit
+// is left out.
+func (s *Service) unitsByID(ctx context.Context, scope models.Scope, ids []uint) (map[uint]models.OrgUnit, error) {
 	out := map[uint]models.OrgUnit{}
 	for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
 		if id == 0 {
 			continue
 		}
-		u, err := models.GetOrgUnit(ctx, db, scope, id)
+		u, err := models.GetOrgUnit(ctx, s.DB, scope, id)
 		if errors.Is(err, models.ErrNotFound) {
 			continue
 		}

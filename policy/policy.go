@@ -63,10 +63,28 @@ var DefaultPolicy = Policy{
 	ExtraWorkdays:        []models.Date{},
 }
 
+// Service reads and changes the policy; every domain service that reads it is handed
+// the one app.New builds.
+type Service struct {
+	DB *gorm.DB
+	// Now is the clock that stamps a change.
+	Now func() time.Time
+}
+
+// NewService returns a policy service on db and the wall clock.
+func NewService(db *gorm.DB) *Service {
+	return &Service{DB: db, Now: time.Now}
+}
+
 // Load reads the policy; fields never set keep their defaults.
-func Load(ctx context.Context, db *gorm.DB) (Policy, error) {
+func (s *Service) Load(ctx context.Context) (Policy, error) {
+	return s.load(ctx, s.DB)
+}
+
+// load reads the policy with tx, the database or the transaction that locked it.
+func (s *Service) load(ctx context.Context, tx *gorm.DB) (Policy, error) {
 	p := DefaultPolicy
-	err := models.LoadSetting(ctx, db, PolicyKey, &p)
+	err := models.LoadSetting(ctx, tx, PolicyKey, &p)
 	// A policy stored before the lists existed (or with null) reads as empty lists.
 	if p.Holidays == nil {
 		p.Holidays = []models.Date{}

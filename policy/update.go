@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -53,20 +52,21 @@ var Ranges = map[string][2]int64{
 // Update applies in to the stored policy and saves it with one audit row holding
 // the before/after of each changed field. Only a caller over the whole province may:
 // the policy is province-wide. Nothing changed writes nothing.
-func Update(ctx context.Context, db *gorm.DB, actor models.Actor, scope models.Scope, in Input, now time.Time) (Policy, error) {
+func (s *Service) Update(ctx context.Context, actor models.Actor, scope models.Scope, in Input) (Policy, error) {
 	if !scope.All {
 		return Policy{}, models.ErrForbidden
 	}
+	now := s.Now()
 	// The row must exist before it is locked (see models.EnsureSetting).
-	if err := models.EnsureSetting(ctx, db, PolicyKey, now); err != nil {
+	if err := models.EnsureSetting(ctx, s.DB, PolicyKey, now); err != nil {
 		return Policy{}, err
 	}
 	var after Policy
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := models.LockSetting(tx, PolicyKey); err != nil {
 			return err
 		}
-		before, err := Load(ctx, tx)
+		before, err := s.load(ctx, tx)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package policy_test
 import (
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,7 +39,7 @@ func TestUpdatePolicyParallelFirstWrite(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, errs[i] = policy.Update(f.ctx, db, f.admin, models.ScopeAll, set[i](values[i]), time.Now())
+				_, errs[i] = f.svc.Update(f.ctx, f.admin, models.ScopeAll, set[i](values[i]))
 			}()
 		}
 		close(start)
@@ -48,7 +47,7 @@ func TestUpdatePolicyParallelFirstWrite(t *testing.T) {
 		for i, err := range errs {
 			require.NoError(t, err, "change %d", i)
 		}
-		p, err := policy.Load(f.ctx, db)
+		p, err := f.svc.Load(f.ctx)
 		require.NoError(t, err)
 		got := []int{p.RectifyDays, p.ReminderDays, p.ProvinceAfterDays, p.StatementWorkingDays, p.RepeatWindowDays, p.FarFromOutletMeters, p.PassMark}
 		assert.Equal(t, values, got, "every change is kept")

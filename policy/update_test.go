@@ -29,16 +29,16 @@ func TestUpdatePolicy(t *testing.T) {
 		f := newFixture(t, db)
 		n := func(v int) *int { return &v }
 		before := f.audits()
-		_, err := policy.Update(f.ctx, db, f.admin, models.Scope{Paths: []string{"/1/2/"}}, policy.Input{RectifyDays: n(5)}, time.Now())
+		_, err := f.svc.Update(f.ctx, f.admin, models.Scope{Paths: []string{"/1/2/"}}, policy.Input{RectifyDays: n(5)})
 		require.ErrorIs(t, err, models.ErrForbidden, "a city's scope cannot change the province's policy")
-		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{RectifyDays: n(0), StatementWorkingDays: n(31)}, time.Now())
+		_, err = f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{RectifyDays: n(0), StatementWorkingDays: n(31)})
 		dbtest.RequireFieldError(t, err, "rectify_days", "out_of_range")
 		dbtest.RequireFieldError(t, err, "statement_working_days", "out_of_range")
-		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{CriticalRectifyDays: n(10)}, time.Now())
+		_, err = f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{CriticalRectifyDays: n(10)})
 		dbtest.RequireFieldError(t, err, "critical_rectify_days", "patrol_critical_days")
 		assert.Equal(t, before, f.audits())
 
-		p, err := policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{StatementWorkingDays: n(3), RectifyDays: n(7)}, time.Now())
+		p, err := f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{StatementWorkingDays: n(3), RectifyDays: n(7)})
 		require.NoError(t, err)
 		assert.Equal(t, 3, p.StatementWorkingDays)
 		assert.Equal(t, before+1, f.audits(), "one audit row")
@@ -46,13 +46,13 @@ func TestUpdatePolicy(t *testing.T) {
 		require.NoError(t, db.Order("id DESC").Take(&ev).Error)
 		assert.Equal(t, "setting", ev.Entity)
 		assert.JSONEq(t, `{"changes":{"statement_working_days":{"from":5,"to":3}}}`, ev.Summary, "only the changed field")
-		loaded, err := policy.Load(f.ctx, db)
+		loaded, err := f.svc.Load(f.ctx)
 		require.NoError(t, err)
 		assert.Equal(t, 3, loaded.StatementWorkingDays)
 		assert.Equal(t, policy.DefaultPolicy.RepeatWindowDays, loaded.RepeatWindowDays)
 
 		// The same values again change nothing and write nothing.
-		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{StatementWorkingDays: n(3)}, time.Now())
+		_, err = f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{StatementWorkingDays: n(3)})
 		require.NoError(t, err)
 		assert.Equal(t, before+1, f.audits())
 	})
@@ -68,7 +68,7 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 
 		// A policy stored before the lists existed keeps working.
 		require.NoError(t, models.SaveSetting(db, policy.PolicyKey, map[string]int{"statement_working_days": 4}, f.admin.UserID, time.Now()))
-		p, err := policy.Load(f.ctx, db)
+		p, err := f.svc.Load(f.ctx)
 		require.NoError(t, err)
 		assert.Equal(t, 4, p.StatementWorkingDays)
 		assert.Equal(t, []models.Date{}, p.Holidays)
@@ -79,8 +79,8 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 		for i := range many {
 			many[i] = time.Date(2026, 1, 1+i, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 		}
-		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{
-			Holidays: list("2026-10-01", "2026/10/02", "2026-10-32", "", "0000-01-01"), ExtraWorkdays: &many}, time.Now())
+		_, err = f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{
+			Holidays: list("2026-10-01", "2026/10/02", "2026-10-32", "", "0000-01-01"), ExtraWorkdays: &many})
 		dbtest.RequireFieldError(t, err, "holidays[1]", "invalid_date")
 		dbtest.RequireFieldError(t, err, "holidays[2]", "invalid_date")
 		dbtest.RequireFieldError(t, err, "holidays[3]", "invalid_date")
@@ -89,8 +89,8 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 		var ve *models.ValidationError
 		require.ErrorAs(t, err, &ve)
 		assert.Len(t, ve.Fields, 5, "holidays[0] is fine")
-		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{
-			Holidays: list("2026-10-01", "2026-10-10"), ExtraWorkdays: list("2026-10-10")}, time.Now())
+		_, err = f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{
+			Holidays: list("2026-10-01", "2026-10-10"), ExtraWorkdays: list("2026-10-10")})
 		dbtest.RequireFieldError(t, err, "holidays", "settings_date_in_both")
 		dbtest.RequireFieldError(t, err, "extra_workdays", "settings_date_in_both")
 		require.ErrorAs(t, err, &ve)
@@ -98,9 +98,9 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 		assert.Equal(t, before, f.audits(), "a refusal writes nothing")
 
 		// The National Day calendar, unsorted and repeated.
-		p, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{
+		p, err = f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{
 			Holidays:      list("2026-10-07", "2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-01"),
-			ExtraWorkdays: list("2026-10-10", "2026-09-27")}, time.Now())
+			ExtraWorkdays: list("2026-10-10", "2026-09-27")})
 		require.NoError(t, err)
 		want := []string{"2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-07"}
 		assert.Equal(t, want, dates(p.Holidays))
@@ -113,7 +113,7 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 			"holidays":{"from":[],"to":["2026-10-01","2026-10-02","2026-10-03","2026-10-04","2026-10-05","2026-10-06","2026-10-07"]},
 			"extra_workdays":{"from":[],"to":["2026-09-27","2026-10-10"]}}}`, ev.Summary)
 
-		loaded, err := policy.Load(f.ctx, db)
+		loaded, err := f.svc.Load(f.ctx)
 		require.NoError(t, err)
 		assert.Equal(t, want, dates(loaded.Holidays))
 		assert.Equal(t, 4, loaded.StatementWorkingDays)
@@ -121,28 +121,28 @@ func TestUpdatePolicyCalendar(t *testing.T) {
 
 		// The same dates in another order change nothing and write nothing; a list left
 		// out is kept.
-		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{ExtraWorkdays: list("2026-10-10", "2026-09-27", "2026-10-10")}, time.Now())
+		_, err = f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{ExtraWorkdays: list("2026-10-10", "2026-09-27", "2026-10-10")})
 		require.NoError(t, err)
 		assert.Equal(t, before+1, f.audits())
 		five := 5
-		p, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{StatementWorkingDays: &five}, time.Now())
+		p, err = f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{StatementWorkingDays: &five})
 		require.NoError(t, err)
 		assert.Equal(t, want, dates(p.Holidays))
 		assert.Equal(t, before+2, f.audits())
 
 		// A date already a holiday cannot become an extra working day alone either.
-		_, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{ExtraWorkdays: list("2026-10-03")}, time.Now())
+		_, err = f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{ExtraWorkdays: list("2026-10-03")})
 		dbtest.RequireFieldError(t, err, "extra_workdays", "settings_date_in_both")
 		require.ErrorAs(t, err, &ve)
 		assert.Len(t, ve.Fields, 1, "holidays were not given")
 
 		// An empty list clears; 200 dates are allowed.
-		p, err = policy.Update(f.ctx, db, f.admin, models.ScopeAll, policy.Input{Holidays: list(), ExtraWorkdays: list(many[:policy.MaxDates]...)}, time.Now())
+		p, err = f.svc.Update(f.ctx, f.admin, models.ScopeAll, policy.Input{Holidays: list(), ExtraWorkdays: list(many[:policy.MaxDates]...)})
 		require.NoError(t, err)
 		assert.Empty(t, p.Holidays)
 		assert.Len(t, p.ExtraWorkdays, policy.MaxDates)
 		assert.Equal(t, before+3, f.audits())
-		loaded, err = policy.Load(f.ctx, db)
+		loaded, err = f.svc.Load(f.ctx)
 		require.NoError(t, err)
 		assert.Equal(t, []models.Date{}, loaded.Holidays)
 		assert.Equal(t, fmt.Sprint(many[:policy.MaxDates]), fmt.Sprint(dates(loaded.ExtraWorkdays)))

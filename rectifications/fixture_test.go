@@ -16,6 +16,7 @@ import (
 	"quality/models"
 	"quality/models/dbtest"
 	"quality/photos"
+	"quality/policy"
 	"quality/rectifications"
 	"quality/rectifications/rectest"
 	"quality/seeds"
@@ -41,7 +42,7 @@ func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	_, err := seeds.LoadBase(ctx, db)
 	require.NoError(t, err)
 	f := &fixture{t: t, ctx: ctx, db: db, now: day0}
-	f.svc = &rectifications.Service{DB: db, Photos: photos.Store{Files: storage.NewLocal(t.TempDir())}, Now: func() time.Time { return f.now }, Loc: dbtest.Shanghai}
+	f.svc = &rectifications.Service{DB: db, Photos: photos.Store{Files: storage.NewLocal(t.TempDir())}, Policy: policy.NewService(db), Now: func() time.Time { return f.now }, Loc: dbtest.Shanghai}
 	return f
 }
 

@@ -34,7 +34,7 @@ var leaves = map[string][]string{
 // step moves r to status to with the extra columns and the timeline line, in tx, if
 // leaves allows the move from r's status: ErrNotOpen or ErrNotSubmitted otherwise, and
 // models.ErrStale when another change came first.
-func step(tx *gorm.DB, r *models.Rectification, to string, columns map[string]any, actor models.Actor, at time.Time, reason string) error {
+func (s *Service) step(tx *gorm.DB, r *models.Rectification, to string, columns map[string]any, actor models.Actor, at time.Time, reason string) error {
 	from := leaves[to]
 	if !slices.Contains(from, r.Status) {
 		refusal := ErrNotSubmitted
@@ -59,7 +59,7 @@ func (s *Service) Cancel(tx *gorm.DB, r *models.Rectification, actor models.Acto
 	if !slices.Contains(leaves[models.RectCancelled], r.Status) {
 		return false, nil
 	}
-	return true, step(tx, r, models.RectCancelled, nil, actor, at, "问题已作废："+reason)
+	return true, s.step(tx, r, models.RectCancelled, nil, actor, at, "问题已作废："+reason)
 }
 
 // Follow-up outcomes, as FollowUp returns them.
@@ -79,10 +79,10 @@ func (s *Service) FollowUp(tx *gorm.DB, r *models.Rectification, inspectionID ui
 	switch {
 	case passed && (r.Status == models.RectOpen || r.Status == models.RectSubmitted):
 		cols["verified_at"], cols["verified_by"] = at, actor.UserID
-		return FollowUpVerified, step(tx, r, models.RectVerified, cols, actor, at,
+		return FollowUpVerified, s.step(tx, r, models.RectVerified, cols, actor, at,
 			fmt.Sprintf("复查检查 #%d：该项合格", inspectionID))
 	case !passed && r.Status == models.RectSubmitted:
-		return FollowUpReopened, step(tx, r, models.RectOpen, cols, actor, at,
+		return FollowUpReopened, s.step(tx, r, models.RectOpen, cols, actor, at,
 			fmt.Sprintf("复查检查 #%d：该项仍不合格，退回整改", inspectionID))
 	case !passed && r.Status == models.RectOpen:
 		return FollowUpStillOpen, models.SetFollowUp(tx, r, inspectionID, at)
@@ -115,23 +115,23 @@ func (s *Service) RecordEvidence(tx *gorm.DB, r *models.Rectification, text stri
 	if actor.UserID != 0 {
 		cols["submitted_by"] = actor.UserID
 	}
-	return step(tx, r, models.RectSubmitted, cols, actor, at, "")
+	return s.step(tx, r, models.RectSubmitted, cols, actor, at, "")
 }
 
 // RecordRejection records evidence sent back by actor at time at with reason,
 // submitted → open, in tx, without the checks of Reject.
 func (s *Service) RecordRejection(tx *gorm.DB, r *models.Rectification, reason string, actor models.Actor, at time.Time) error {
-	return step(tx, r, models.RectOpen, nil, actor, at, reason)
+	return s.step(tx, r, models.RectOpen, nil, actor, at, reason)
 }
 
 // RecordVerification records evidence accepted by actor at time at with a note,
 // submitted → verified, in tx, without the checks of Verify.
 func (s *Service) RecordVerification(tx *gorm.DB, r *models.Rectification, note string, actor models.Actor, at time.Time) error {
-	return step(tx, r, models.RectVerified, map[string]any{"verified_at": at, "verified_by": actor.UserID}, actor, at, note)
+	return s.step(tx, r, models.RectVerified, map[string]any{"verified_at": at, "verified_by": actor.UserID}, actor, at, note)
 }
 
 // RecordWaiver records a waiver approved by actor at time at with reason, open → waived,
 // in tx, without the checks of Waive.
 func (s *Service) RecordWaiver(tx *gorm.DB, r *models.Rectification, reason string, actor models.Actor, at time.Time) error {
-	return step(tx, r, models.RectWaived, map[string]any{"waiver_reason": reason, "waived_by": actor.UserID}, actor, at, reason)
+	return s.step(tx, r, models.RectWaived, map[string]any{"waiver_reason": reason, "waived_by": actor.UserID}, actor, at, reason)
 }

@@ -7,7 +7,6 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
-	"quality/policy"
 )
 
 // AddPhoto stores one evidence photo of an open rectification, uploaded by a manager of
@@ -27,7 +26,7 @@ func (s *Service) AddPhoto(ctx context.Context, c Caller, id uint, r io.Reader) 
 	if rect.Status != models.RectOpen {
 		return nil, ErrNotOpen
 	}
-	pol, err := policy.Load(ctx, s.DB)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"quality/models"
 	"quality/photos"
+	"quality/policy"
 	"quality/storage"
 )
 
@@ -17,14 +18,17 @@ import (
 type Service struct {
 	DB     *gorm.DB
 	Photos photos.Store
+	// Policy gives the photo limit and the reminder and escalation days.
+	Policy *policy.Service
 	Now    func() time.Time
 	Loc    *time.Location
 }
 
 // New returns a service on db keeping evidence photos in files (where the inspections
-// keep theirs, so one picture is stored once), on the real clock, counting days in loc.
-func New(db *gorm.DB, files storage.Store, loc *time.Location) *Service {
-	return &Service{DB: db, Photos: photos.Store{Files: files}, Now: func() time.Time { return time.Now().UTC() }, Loc: loc}
+// keep theirs, so one picture is stored once), reading the policy through pol, on the
+// real clock, counting days in loc.
+func New(db *gorm.DB, files storage.Store, pol *policy.Service, loc *time.Location) *Service {
+	return &Service{DB: db, Photos: photos.Store{Files: files}, Policy: pol, Now: func() time.Time { return time.Now().UTC() }, Loc: loc}
 }
 
 // Caller is who acts: the actor for the audit log and the timeline, the user with

@@ -9,7 +9,6 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
-	"quality/policy"
 )
 
 // Swept is what one sweep did: the escalations it recorded, in order.
@@ -45,8 +44,7 @@ const sweepBatch = 500
 // levels after it still are.
 func (s *Service) Sweep(ctx context.Context) (Swept, error) {
 	var out Swept
-	db := s.DB
-	pol, err := policy.Load(ctx, db)
+	pol, err := s.Policy.Load(ctx)
 	if err != nil {
 		return out, err
 	}
@@ -66,7 +64,7 @@ func (s *Service) Sweep(ctx context.Context) (Swept, error) {
 		clear(roots)
 		var after uint
 		for {
-			batch, err := models.EscalationCandidates(ctx, db, l.level, l.dueFrom, l.dueTo, after, sweepBatch)
+			batch, err := models.EscalationCandidates(ctx, s.DB, l.level, l.dueFrom, l.dueTo, after, sweepBatch)
 			if err != nil {
 				return out, err
 			}
@@ -75,13 +73,13 @@ func (s *Service) Sweep(ctx context.Context) (Swept, error) {
 				after = r.ID
 				notified, ok := roots[r.AssigneeUnitID]
 				if !ok {
-					if notified, err = notifiedUnit(ctx, db, l.level, r.AssigneeUnit); err != nil {
+					if notified, err = s.notifiedUnit(ctx, l.level, r.AssigneeUnit); err != nil {
 						return out, err
 					}
 					roots[r.AssigneeUnitID] = notified
 				}
 				e := models.Escalation{RectificationID: r.ID, Level: l.level, NotifiedUnitID: notified, At: now.UTC()}
-				done, err := escalate(ctx, db, &e, r)
+				done, err := s.escalate(ctx, &e, r)
 				if err != nil {
 					return out, fmt.Errorf("escalate rectification %d to %s: %w", r.ID, l.level, err)
 				}
@@ -101,9 +99,9 @@ func (s *Service) Sweep(ctx context.Context) (Swept, error) {
 
 // escalate records e and its audit event in one transaction; false when another
 // sweep recorded the level first or the rectification is no longer open.
-func escalate(ctx context.Context, db *gorm.DB, e *models.Escalation, r *models.Rectification) (bool, error) {
+func (s *Service) escalate(ctx context.Context, e *models.Escalation, r *models.Rectification) (bool, error) {
 	var done bool
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if done, err = models.InsertEscalation(tx, e); err != nil || !done {
 			return err
@@ -117,12 +115,12 @@ func escalate(ctx context.Context, db *gorm.DB, e *models.Escalation, r *models.
 // notifiedUnit is whom a level tells about a rectification assigned to branch: the
 // branch itself, the city company above it, or the root of the tree (the provincial
 // office). A branch without a city company above it tells the root at the city level.
-func notifiedUnit(ctx context.Context, db *gorm.DB, level string, branch *models.OrgUnit) (uint, error) {
+func (s *Service) notifiedUnit(ctx context.Context, level string, branch *models.OrgUnit) (uint, error) {
 	switch level {
 	case models.EscalateReminder:
 		return branch.ID, nil
 	case models.EscalateCity:
-		city, err := models.AncestorAt(ctx, db, branch, models.LevelCity)
+		city, err := models.AncestorAt(ctx, s.DB, branch, models.LevelCity)
 		if err == nil {
 			return city.ID, nil
 		}

@@ -135,7 +135,7 @@ func (s *Service) move(ctx context.Context, c Caller, id uint, rev int, reason s
 		if t.columns != nil {
 			cols = t.columns(c, now)
 		}
-		if err := step(tx, r, t.to, cols, c.Actor, now, reason); err != nil {
+		if err := s.step(tx, r, t.to, cols, c.Actor, now, reason); err != nil {
 			return err
 		}
 		return models.Audit(tx, c.Actor, t.action, "rectification", r.ID,

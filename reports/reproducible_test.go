@@ -13,6 +13,7 @@ import (
 	"quality/inspections"
 	"quality/models"
 	"quality/models/dbtest"
+	"quality/policy"
 	"quality/rectifications"
 	"quality/reports"
 	"quality/seeds"
@@ -34,7 +35,8 @@ func TestRankingSurvivesReopenAndTemplateChanges(t *testing.T) {
 			{Key: "a3", Text: "态度", RuleRef: "R9.1", Response: models.ResponseScore, MaxScore: 5, PassScore: 4, Weight: 1, Required: true},
 		}}}}
 		files := storage.NewLocal(t.TempDir())
-		svc := inspections.NewService(db, files, rectifications.New(db, files, shanghai), shanghai)
+		pol := policy.NewService(db)
+		svc := inspections.NewService(db, files, rectifications.New(db, files, pol, shanghai), pol, shanghai)
 		clock := time.Date(2026, 9, 15, 2, 0, 0, 0, time.UTC)
 		svc.Now = func() time.Time { return clock }
 		tpl, err := svc.CreateTemplate(ctx, admin, models.ScopeAll, in)

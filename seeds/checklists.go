@@ -13,6 +13,7 @@ import (
 
 	"quality/inspections"
 	"quality/models"
+	"quality/policy"
 )
 
 //go:embed data/checklists.json
@@ -43,8 +44,9 @@ func LoadChecklists(ctx context.Context, db *gorm.DB) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// Templates need only the database and the clock of an inspection service.
-	templates := &inspections.Service{DB: db, Now: time.Now}
+	// Templates need only the database, the policy (the pass mark) and the clock of an
+	// inspection service.
+	templates := &inspections.Service{DB: db, Policy: policy.NewService(db), Now: time.Now}
 	n := 0
 	for _, in := range seeds {
 		have, err := models.ListTemplates(ctx, db, models.TemplateFilter{Code: in.Code, Page: models.Page{PerPage: 1}})

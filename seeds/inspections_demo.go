@@ -87,9 +87,10 @@ func newDemoSupervision(ctx context.Context, db *gorm.DB, files storage.Store, n
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
 	}
+	pol := policy.NewService(db)
 	d := &demoSupervision{now: now.UTC().Truncate(time.Second), loc: loc, outlets: map[uint][]models.OrgUnit{}, cityInspector: map[uint]uint{},
-		usernames: map[uint]string{}, rects: rectifications.New(db, files, loc)}
-	if d.policy, err = policy.Load(ctx, db); err != nil {
+		usernames: map[uint]string{}, rects: rectifications.New(db, files, pol, loc)}
+	if d.policy, err = pol.Load(ctx); err != nil {
 		return nil, err
 	}
 	if err := db.WithContext(ctx).Where("status = ?", models.TemplatePublished).Order("id").Find(&d.templates).Error; err != nil {

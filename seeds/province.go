@@ -90,7 +90,7 @@ func LoadProvince(ctx context.Context, db *gorm.DB, scale ProvinceScale, seed ui
 	p := &province{ctx: ctx, db: db.WithContext(ctx), scale: scale, seed: seed, now: now, start: now.AddDate(-1, 0, 0), loc: shanghai(),
 		step: step, byUnit: map[uint][]int{}, level: map[uint]float64{}, county: map[uint]models.OrgUnit{}}
 	var err error
-	if p.policy, err = policy.Load(ctx, db); err != nil {
+	if p.policy, err = policy.NewService(db).Load(ctx); err != nil {
 		return p.n, err
 	}
 	for _, s := range []struct {

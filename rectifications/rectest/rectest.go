@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"quality/models"
+	"quality/policy"
 	"quality/rectifications"
 )
 
@@ -80,7 +81,7 @@ func Open(t testing.TB, db *gorm.DB, outletCode string, o Options) *models.Recti
 		}
 		r = &models.Rectification{FindingID: f.ID, OrgUnitID: outlet.ID, AssigneeUnitID: branch.ID, Critical: o.Critical,
 			DueOn: o.DueOn, CreatedAt: o.At, UpdatedAt: o.At}
-		return rectifications.New(db, nil, time.UTC).Open(tx, r, models.SystemActor, o.At) // opening counts no days
+		return rectifications.New(db, nil, policy.NewService(db), time.UTC).Open(tx, r, models.SystemActor, o.At) // opening counts no days
 	}))
 	return r
 }
