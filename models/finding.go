@@ -121,11 +121,8 @@ func VoidFinding(tx *gorm.DB, f *Finding, by uint, reason string, now time.Time)
 	at := now.UTC()
 	res := tx.Model(&Finding{}).Where("id = ? AND voided_at IS NULL", f.ID).
 		Updates(map[string]any{"voided_at": at, "void_reason": reason, "voided_by": by})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("finding %d: %w", f.ID, ErrStale)
+	if err := staleUnlessOne(res, "finding", f.ID); err != nil {
+		return err
 	}
 	f.VoidedAt, f.VoidReason, f.VoidedBy = &at, reason, &by
 	return nil
@@ -172,11 +169,8 @@ func DeleteFindings(tx *gorm.DB, findingIDs []uint) error {
 func SetFollowUp(tx *gorm.DB, r *Rectification, inspectionID uint, now time.Time) error {
 	res := tx.Model(&Rectification{}).Where("id = ? AND revision = ?", r.ID, r.Revision).
 		Updates(map[string]any{"follow_up_inspection_id": inspectionID, "revision": r.Revision + 1, "updated_at": now.UTC()})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("rectification %d: %w", r.ID, ErrStale)
+	if err := staleUnlessOne(res, "rectification", r.ID); err != nil {
+		return err
 	}
 	r.Revision++
 	r.FollowUpInspectionID = &inspectionID

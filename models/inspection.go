@@ -294,11 +294,8 @@ func SaveInspectionItemAnswer(tx *gorm.DB, it *InspectionItem, rev int) error {
 	res := tx.Model(&InspectionItem{}).Where("id = ? AND rev = ?", it.ID, rev).Updates(map[string]any{
 		"outcome": it.Outcome, "points": it.Points, "note": it.Note, "rev": rev + 1, "answered_at": it.AnsweredAt,
 	})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("inspection item %d: %w", it.ID, ErrStale)
+	if err := staleUnlessOne(res, "inspection item", it.ID); err != nil {
+		return err
 	}
 	it.Rev = rev + 1
 	return nil

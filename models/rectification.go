@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -142,11 +141,8 @@ func StoreRectificationMove(tx *gorm.DB, r *Rectification, to string, columns ma
 		set[k] = v
 	}
 	res := tx.Model(&Rectification{}).Where("id = ? AND revision = ?", r.ID, r.Revision).Updates(set)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("rectification %d: %w", r.ID, ErrStale)
+	if err := staleUnlessOne(res, "rectification", r.ID); err != nil {
+		return err
 	}
 	from := r.Status
 	r.Status, r.Revision = to, r.Revision+1
