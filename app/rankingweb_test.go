@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -355,10 +356,29 @@ func TestRankingWebExplain(t *testing.T) {
 		}
 		require.NotEmpty(t, ex.Staff)
 		assert.Contains(t, body, "<td>"+ex.Staff[0].JobNumber+"</td>")
+		// Each list of rows folds under its heading, open while it is short (30 rows at
+		// most), so that a city's hundreds of staff do not bury the lists after it.
+		for _, n := range []int{len(ex.Inspections), len(ex.Rectifications), len(ex.Staff), len(ex.Metrics), len(ex.Outcomes)} {
+			if n == 0 {
+				continue
+			}
+			open := ""
+			if n <= 30 {
+				open = " open"
+			}
+			assert.Contains(t, body, fmt.Sprintf(`<details class="rows"%s><summary>逐条记录（%d 条）</summary>`, open, n))
+		}
 		assert.Contains(t, body, `href="/rankings?period=2026-Q3&amp;level=county"`)
 
-		// A city company's page; the 404s.
-		assert.Equal(t, http.StatusOK, adm.do(get, fmt.Sprintf("/rankings/%d?period=2026-Q3", fx.Units["9901"].ID), nil).Code)
+		// A city company's page, its staff folded; the 404s.
+		city := adm.do(get, fmt.Sprintf("/rankings/%d?period=2026-Q3", fx.Units["9901"].ID), nil)
+		assert.Equal(t, http.StatusOK, city.Code)
+		cityStaff := regexp.MustCompile(`在岗员工（(\d+)）`).FindStringSubmatch(city.Body)
+		require.NotNil(t, cityStaff)
+		n, err := strconv.Atoi(cityStaff[1])
+		require.NoError(t, err)
+		require.Greater(t, n, 30, "the city has more staff than an open list holds")
+		assert.Contains(t, city.Body, fmt.Sprintf(`<details class="rows"><summary>逐条记录（%d 条）</summary>`, n))
 		mgr := e.login(manager)
 		res := mgr.do(get, fmt.Sprintf("/rankings/%d?period=2026-Q3", id), nil)
 		assert.Equal(t, http.StatusNotFound, res.Code, "outside the manager's scope")
