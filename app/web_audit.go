@@ -165,6 +165,9 @@ func (s *server) auditRows(lang string, events []models.AuditEvent, units map[ui
 			if l.Field == "grants" {
 				l.Value, l.From, l.To = s.grantsText(lang, l.Value, units), s.grantsText(lang, l.From, units), s.grantsText(lang, l.To, units)
 			}
+			if unitFields[l.Field] {
+				l.Value, l.From, l.To = unitText(l.Value, units), unitText(l.From, units), unitText(l.To, units)
+			}
 			if prefix, ok := statusLabels[ev.Entity]; ok && l.Field == "status" {
 				l.Value, l.From, l.To = s.statusText(lang, prefix, l.Value), s.statusText(lang, prefix, l.From), s.statusText(lang, prefix, l.To)
 			}
@@ -173,6 +176,22 @@ func (s *server) auditRows(lang string, events []models.AuditEvent, units map[ui
 		rows[i] = r
 	}
 	return rows
+}
+
+// unitFields are the audited fields that hold an org unit's id, shown by its name.
+var unitFields = map[string]bool{"org_unit_id": true, "parent_id": true, "notified_unit_id": true}
+
+// unitText is the unit whose id v is, by name; a value that names no unit (none, or
+// one since deleted) is shown as it is stored.
+func unitText(v string, units map[uint]string) string {
+	id, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return v
+	}
+	if name, ok := units[uint(id)]; ok {
+		return name
+	}
+	return v
 }
 
 // statusLabels are, per record kind, the catalogue prefix its statuses are shown with

@@ -237,3 +237,18 @@ func TestAuditPageStatuses(t *testing.T) {
 		assert.Contains(t, page.Body, `<span class="from">Active</span> → <span class="to">On leave</span>`)
 	})
 }
+
+// A unit in a change reads as its name, not as the id it is stored as.
+func TestAuditPageUnits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		adm := e.login(admin)
+		id := e.employee("360102001")
+		res := adm.do(patch, withID("/api/v1/employees/:id", id), map[string]any{"org_unit_id": e.unit("360103")})
+		require.Equal(t, ok, res.Code, res.Body)
+
+		page := adm.do(get, "/audit?entity=employee&action=update&entity_id="+idStr(id), nil)
+		require.Equal(t, ok, page.Code, page.Body)
+		assert.Contains(t, page.Body, `data-field="org_unit_id">单位</span>：<span class="from">东湖区分公司</span> → <span class="to">西湖区分公司</span>`)
+	})
+}
