@@ -240,3 +240,17 @@ func TestExamListStanding(t *testing.T) {
 		assert.Contains(t, c, fmt.Sprintf("已通过：得分 %d / %d · %s", a.Points, a.MaxPoints, a.SubmittedAt.In(loc).Format("2006-01-02 15:04")))
 	})
 }
+
+// TestExamListWithoutEmployee: a login tied to no employee (the administrator's) sees
+// the exams without a start button it could only be refused by, and is told why.
+func TestExamListWithoutEmployee(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db)
+		adm := e.login(admin)
+		examID := e.exam(seeds.OnboardingExamTitle)
+		res := adm.do(http.MethodGet, "/exams", nil)
+		require.Equal(t, http.StatusOK, res.Code)
+		assert.Contains(t, res.Body, "本账号未关联员工，不能参加考试")
+		assert.NotContains(t, res.Body, fmt.Sprintf(`action="/exams/%d/start"`, examID))
+	})
+}

@@ -28,7 +28,9 @@ func (s *server) renderExams(c *fiber.Ctx, status int, refusal string) error {
 			return err
 		}
 	}
-	return s.render(c, status, "exams", "ui.exams", fiber.Map{"List": list, "Standings": standings, "Error": refusal})
+	return s.render(c, status, "exams", "ui.exams", fiber.Map{"List": list, "Standings": standings, "Error": refusal,
+		// Only a login tied to an employee sits an exam; an administrator's alone does not.
+		"Examinee": u.EmployeeID != nil})
 }
 
 // startExamForm starts or resumes an attempt and goes to its paper; a refusal (closed,
