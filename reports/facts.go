@@ -30,11 +30,11 @@ func (f *unitFacts) of(id uint) *Tally {
 }
 
 // gather runs the ranking's aggregate queries for w: each is grouped by org unit in SQL,
-// so what comes back is a few rows per unit, whatever the number of facts.
-// The staff tallies, asked for several windows at once, come in as staff.
-func (s *Service) gather(ctx context.Context, w Window, staff staffTallies) (*unitFacts, error) {
+// so what comes back is a few rows per unit, whatever the number of facts. The staff
+// tallies, asked for several windows at once, are added by addStaff.
+func (s *Service) gather(ctx context.Context, w Window) (*unitFacts, error) {
 	db, sp := s.DB, w.span()
-	f := &unitFacts{byUnit: map[uint]*Tally{}, handbook: staff.handbook}
+	f := &unitFacts{byUnit: map[uint]*Tally{}}
 
 	ins, err := models.InspectionTotalsByUnit(ctx, db, sp)
 	if err != nil {
@@ -58,15 +58,6 @@ func (s *Service) gather(ctx context.Context, w Window, staff staffTallies) (*un
 	for _, r := range rects {
 		t := f.of(r.OrgUnitID)
 		t.RectDue, t.RectOnTime = r.Due, r.OnTime
-	}
-	for _, r := range staff.rows {
-		t := f.of(r.OrgUnitID)
-		t.Staff += r.Staff
-		t.Acknowledged += r.Acknowledged
-		t.CoursesDone += r.CoursesDone
-		if r.Position == models.PositionInstaller {
-			t.Installers += r.Staff
-		}
 	}
 	certs, err := models.CertifiedByUnit(ctx, db, w.CutOff, w.DayLimit())
 	if err != nil {
@@ -119,6 +110,20 @@ func (s *Service) gather(ctx context.Context, w Window, staff staffTallies) (*un
 		}
 	}
 	return f, nil
+}
+
+// addStaff adds the window's staff tallies to its facts.
+func (f *unitFacts) addStaff(staff staffTallies) {
+	f.handbook = staff.handbook
+	for _, r := range staff.rows {
+		t := f.of(r.OrgUnitID)
+		t.Staff += r.Staff
+		t.Acknowledged += r.Acknowledged
+		t.CoursesDone += r.CoursesDone
+		if r.Position == models.PositionInstaller {
+			t.Installers += r.Staff
+		}
+	}
 }
 
 // staffTallies are one window's active staff per unit and position (R8.1–R8.4), and
