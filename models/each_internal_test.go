@@ -15,18 +15,17 @@ type eachRow struct {
 	N  int
 }
 
-// TestEachByID: every row once, in order both ways, across several batches and a last
-// partial one, with the query rebuilt for each batch.
-func TestEachByID(t *testing.T) {
+// eachTable is a new SQLite database with n rows of eachRow.
+func eachTable(t *testing.T, n int) *gorm.DB {
+	t.Helper()
 	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "each.db"), OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer Close(db)
+	t.Cleanup(func() { Close(db) })
 	if err := db.AutoMigrate(&eachRow{}); err != nil {
 		t.Fatal(err)
 	}
-	const n = 2*exportBatch + 7
 	rows := make([]eachRow, n)
 	for i := range rows {
 		rows[i].N = i
@@ -34,6 +33,14 @@ func TestEachByID(t *testing.T) {
 	if err := db.CreateInBatches(rows, 500).Error; err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+// TestEachByID: every row once, in order both ways, across several batches and a last
+// partial one, with the query rebuilt for each batch.
+func TestEachByID(t *testing.T) {
+	const n = 2*exportBatch + 7
+	db := eachTable(t, n)
 	for _, desc := range []bool{false, true} {
 		var got []uint
 		batches := 0
@@ -66,22 +73,8 @@ func TestEachByID(t *testing.T) {
 // also when the rows fill the last batch exactly; a refusal by fn ends the loop with
 // its error once the read ahead is back.
 func TestEachByIDAhead(t *testing.T) {
-	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "each.db"), OpenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer Close(db)
-	if err := db.AutoMigrate(&eachRow{}); err != nil {
-		t.Fatal(err)
-	}
 	const n = 2 * exportBatch
-	rows := make([]eachRow, n)
-	for i := range rows {
-		rows[i].N = i
-	}
-	if err := db.CreateInBatches(rows, 500).Error; err != nil {
-		t.Fatal(err)
-	}
+	db := eachTable(t, n)
 	collect := func(conn *gorm.DB) ([]uint, int) {
 		var got []uint
 		queries := 0
@@ -112,7 +105,7 @@ func TestEachByIDAhead(t *testing.T) {
 
 	stop := errors.New("stop")
 	handled := 0
-	err = eachByID(func() (*gorm.DB, error) { return db.Model(&eachRow{}), nil }, "id", false,
+	err := eachByID(func() (*gorm.DB, error) { return db.Model(&eachRow{}), nil }, "id", false,
 		func(r *eachRow) uint { return r.ID }, func(b []eachRow) error { handled++; return stop })
 	if !errors.Is(err, stop) || handled != 1 {
 		t.Fatalf("err %v after %d batches", err, handled)
