@@ -13,6 +13,7 @@
   var form = document.getElementById("fill");
   if (!form || !window.fetch) { return; }
   var t = form.dataset, id = t.inspection, csrf = t.csrf;
+  form.classList.add("live"); // photos upload when chosen: the style sheet drops 上传照片
   var api = "/api/v1/inspections/" + id + "/items/";
   var prefix = "quality.inspection." + id + ".";
   var labels = { saved: t.tSaved, saving: t.tSaving, failed: t.tFailed, pending: t.tPending };
