@@ -165,7 +165,14 @@ func TestRankingWebTable(t *testing.T) {
 		assert.Contains(t, mp.Body, `<a href="#rank-360102">东湖区分公司</a>`)
 		assert.Contains(t, mp.Body, `<tr id="rank-360102" data-unit="360102" class="mine">`)
 		assert.Equal(t, 1, strings.Count(mp.Body, `class="mine"`), "only the manager's branch is theirs")
+		assert.Contains(t, mp.Body, `<h3 id="mine-title">本单位</h3>`)
 		assert.NotContains(t, page.Body, `id="mine-title"`)
+		// An inspector of a city company has its county branches.
+		insp := e.login(inspector)
+		ip := insp.do(get, "/rankings?period=2026-Q3&level=county", nil)
+		require.Equal(t, http.StatusOK, ip.Code)
+		assert.Contains(t, ip.Body, `<h3 id="mine-title">管辖范围内的单位</h3>`)
+		assert.Greater(t, strings.Count(ip.Body, `class="mine"`), 1)
 		assert.NotContains(t, page.Body, `class="mine"`)
 
 		// The menu: 排名 for its readers, 排名设置 for the admin.
