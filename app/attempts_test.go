@@ -158,6 +158,12 @@ func TestExamPageConfirmsSubmit(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.Code)
 		assert.Contains(t, res.Body, `已答 <strong id="answered">3</strong>/20`)
 		assert.Contains(t, res.Body, `data-confirm-some="还有 {n} 题未作答。确定交卷吗？交卷后不能再修改。"`)
+		// A multiple-choice question says so in its stem; the others do not.
+		for _, q := range paper.Questions {
+			legend := regexp.MustCompile(fmt.Sprintf(`(?s)<legend id="q%d-stem">.*?</legend>`, q.ID)).FindString(res.Body)
+			require.NotEmpty(t, legend, q.ID)
+			assert.Equal(t, q.Kind == models.KindMultiple, strings.Contains(legend, "多选，选出全部正确项"), "question %d (%s)", q.ID, q.Kind)
+		}
 
 		res = emp.postPageForm(page, page+"/submit", url.Values{})
 		require.Equal(t, http.StatusOK, res.Code, res.Body)
