@@ -96,6 +96,60 @@ func TestExamInTheBrowser(t *testing.T) {
 	})
 }
 
+// TestExamKeepsUnsavedAnswers: on a phone whose saves do not get through (a weak
+// signal), a chosen answer waits as 未保存 in the browser; a reload puts it back on the
+// paper, and once saves get through again it is stored without the examinee doing
+// anything.
+func TestExamKeepsUnsavedAnswers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newSite(t, db)
+		tb := s.open(phone)
+		tb.login("employee")
+		tb.visit("/exams")
+		tb.run(chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[action="/exams/%d/start"] button`, examID(t, db, models.ExamOnboarding)))),
+			chromedp.WaitVisible(chromedp.CSS("#paper fieldset")))
+		path := tb.path()
+		var q question
+		for _, c := range tb.questions() {
+			if c.Kind != models.KindFill {
+				q = c
+				break
+			}
+		}
+		require.NotZero(t, q.ID, "the paper has a choice question")
+		stored := func() []models.Answer {
+			var as []models.Answer
+			require.NoError(t, db.Where("attempt_id = ? AND question_id = ?", attemptID(t, path), q.ID).Find(&as).Error)
+			return as
+		}
+
+		tb.block(answerSaves)
+		tb.answer(db, q, true)
+		get(tb, chromedp.Poll[bool](`document.getElementById("save-state").textContent === document.getElementById("save-state").dataset.failed`))
+		assert.Empty(t, stored(), "the save did not get through")
+
+		tb.visit(path)
+		tb.run(chromedp.WaitVisible(chromedp.CSS("#paper fieldset")))
+		assert.True(t, tb.answered(q), "the unsaved answer is back on the paper after the reload")
+		assert.Equal(t, "1", tb.text("#answered"))
+		assert.Empty(t, stored())
+
+		tb.block()
+		tb.setOffline(true)
+		tb.setOffline(false)
+		tb.waitSaved()
+		key, err := models.GetQuestion(t.Context(), db, q.ID)
+		require.NoError(t, err)
+		as := stored()
+		require.Len(t, as, 1, "stored once the network let it through")
+		assert.ElementsMatch(t, key.Answer, []int(as[0].Choices))
+		tb.problems() // the saves refused while blocked
+	})
+}
+
+// answerSaves are the requests that save an exam answer.
+const answerSaves = "*://*:*/api/v1/attempts/*/answers/*"
+
 // question is one question of the paper on the page.
 type question struct {
 	ID   uint

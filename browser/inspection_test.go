@@ -73,14 +73,14 @@ func TestInspectionOnAPhone(t *testing.T) {
 		insp.run(chromedp.SetUploadFiles(chromedp.CSS(`input[name="items[`+failed+`][photo]"]`), []string{photo}))
 		insp.waitState(failed, "pending")
 		assert.Contains(t, insp.text("#sync-state"), "1")
-		insp.blockUploads(true)
+		insp.block(photoUploads)
 		insp.setOffline(false)
 		insp.visit("/inspections/" + inspection)
 		insp.waitState(failed, "pending")
 		assert.Equal(t, 1, insp.count(itemSel(failed)+` .photos a.waiting img`), "the waiting photo is shown again after the reload")
 		assert.Contains(t, insp.text("#sync-state"), "1")
 		assert.Empty(t, photosOf(t, db, inspection), "nothing reached the server yet")
-		insp.blockUploads(false)
+		insp.block()
 		insp.setOffline(true)
 		insp.setOffline(false)
 		insp.run(chromedp.WaitVisible(chromedp.CSS(itemSel(failed) + ` .photos a:not(.waiting) img`)))
@@ -200,15 +200,18 @@ func (tb *tab) setOffline(off bool) {
 
 func (tb *tab) isOffline() bool { return tb.offline }
 
-// blockUploads makes every photo upload fail as a request that never reaches the
-// server does, while the rest of the site loads.
-func (tb *tab) blockUploads(on bool) {
+// photoUploads are the requests that upload an inspection's photos.
+const photoUploads = "*://*:*/api/v1/inspections/*/photos"
+
+// block makes the requests matching patterns (URLPattern syntax) fail as requests that
+// never reach the server do, while the rest of the site loads; none unblocks them.
+func (tb *tab) block(patterns ...string) {
 	tb.t.Helper()
-	var patterns []*network.BlockPattern
-	if on {
-		patterns = []*network.BlockPattern{{URLPattern: "*://*:*/api/v1/inspections/*/photos", Block: true}}
+	var ps []*network.BlockPattern
+	for _, p := range patterns {
+		ps = append(ps, &network.BlockPattern{URLPattern: p, Block: true})
 	}
-	_, err := chromedp.Call(tb.ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: patterns})
+	_, err := chromedp.Call(tb.ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: ps})
 	require.NoError(tb.t, err)
 }
 

@@ -1,7 +1,11 @@
 // Autosave for an exam attempt: every change is its own PUT, acknowledged only after the
 // server's commit; a per-question sequence number lets the server drop a stale save.
-// The countdown runs from the server's seconds_left; at zero the page reloads and the
-// server shows what it has (the sweep submits with the saved answers).
+// Until it is acknowledged an answer is also kept in localStorage, so a dropped network
+// or a reload loses nothing: unsaved answers go out again when the network is back (and
+// every 10 s while any waits), and a reload puts them back on the paper and sends them.
+// The countdown runs from the server's seconds_left; at zero what waits is sent (the
+// server takes saves for a short grace after the deadline), then the page reloads and
+// the server shows what it has (the sweep submits with the saved answers).
 (function () {
   "use strict";
   var paper = document.getElementById("paper");
@@ -9,6 +13,20 @@
   var attempt = paper.dataset.attempt, csrf = paper.dataset.csrf;
   var state = document.getElementById("save-state");
   var pending = 0, timers = {};
+  var prefix = "quality.attempt." + attempt + ".";
+  var store = (function () {
+    try { localStorage.setItem(prefix + "probe", "1"); localStorage.removeItem(prefix + "probe"); return localStorage; } catch (e) { return null; }
+  })();
+  function keep(q, body) {
+    if (store) { try { store.setItem(prefix + q, JSON.stringify(body)); } catch (e) { /* full: memory only */ } }
+  }
+  // forget drops the kept answer of q once a save of seq (or a newer one) is in.
+  function forget(q, seq) {
+    if (!store) { return; }
+    var raw = store.getItem(prefix + q), kept = null;
+    try { kept = raw && JSON.parse(raw); } catch (e) { kept = null; }
+    if (!kept || !(kept.seq > seq)) { store.removeItem(prefix + q); }
+  }
 
   function show(key) { state.textContent = state.dataset[key]; }
 
@@ -33,13 +51,14 @@
     var seq = parseInt(fs.dataset.seq || "0", 10) + 1;
     fs.dataset.seq = String(seq);
     body.seq = seq;
+    keep(q, body);
     inflight[q] = true;
     pending++;
     show("saving");
     function done(ok) {
       inflight[q] = false;
       pending--;
-      if (ok) { sent[q] = key; delete unsaved[q]; } else { unsaved[q] = true; }
+      if (ok) { sent[q] = key; delete unsaved[q]; forget(q, seq); } else { unsaved[q] = true; }
       if (again[q]) { again[q] = false; save(fs); return; }
       settle();
     }
@@ -116,10 +135,44 @@
     timers[fs.dataset.question] = setTimeout(function () { save(fs); }, 800);
   });
 
+  // Start: answers an earlier visit could not save come back onto the paper and are
+  // sent; one the server already holds a newer save of is dropped.
+  function restore(fs, kept) {
+    if (fs.dataset.kind === "fill") {
+      fs.querySelector("input").value = kept.text || "";
+    } else {
+      Array.prototype.forEach.call(fs.querySelectorAll("input"), function (i) {
+        i.checked = (kept.choices || []).indexOf(parseInt(i.value, 10)) >= 0;
+      });
+    }
+  }
+  if (store) {
+    Array.prototype.forEach.call(paper.querySelectorAll("fieldset[data-question]"), function (fs) {
+      var q = fs.dataset.question, raw = store.getItem(prefix + q), kept = null;
+      try { kept = raw && JSON.parse(raw); } catch (e) { kept = null; }
+      if (!kept || typeof kept.seq !== "number") { return; }
+      var saved = parseInt(fs.dataset.seq || "0", 10);
+      if (kept.seq <= saved) { store.removeItem(prefix + q); return; }
+      restore(fs, kept);
+      fs.dataset.seq = String(kept.seq - 1); // the resend carries the kept seq
+      unsaved[q] = true;
+    });
+    count();
+    flush();
+  }
+  window.addEventListener("online", flush);
+  setInterval(function () { if (Object.keys(unsaved).length > 0 && navigator.onLine !== false) { flush(); } }, 10000);
+
   var cd = document.getElementById("countdown");
   var left = parseInt(cd.dataset.seconds, 10);
   function tick() {
-    if (left <= 0) { window.location.reload(); return; }
+    if (left <= 0) {
+      // Time is up: send what waits, then show what the server has (at most 5 s on).
+      var reload = function () { window.location.reload(); };
+      flush();
+      if (pending > 0) { idle.push(reload); setTimeout(reload, 5000); } else { reload(); }
+      return;
+    }
     var m = Math.floor(left / 60), s = left % 60;
     cd.textContent = m + ":" + (s < 10 ? "0" : "") + s;
     left--;
