@@ -175,6 +175,27 @@ func TestRankingWebTable(t *testing.T) {
 		assert.Greater(t, strings.Count(ip.Body, `class="mine"`), 1)
 		assert.NotContains(t, page.Body, `class="mine"`)
 
+		// One city company's county lines, with their province ranks; the other cities'
+		// lines are not shown, the choice is kept, and an unknown city shows them all.
+		cp := adm.do(get, "/rankings?period=2026-Q3&level=county&city="+url.QueryEscape("甲市分公司"), nil)
+		require.Equal(t, http.StatusOK, cp.Code)
+		crows, corder := pageRows(cp.Body)
+		require.NotEmpty(t, corder)
+		for code, cells := range crows {
+			assert.Equal(t, "甲市分公司", cells[4], code)
+			assert.Equal(t, rows[code], cells, "the line as on the province's table")
+		}
+		for code, cells := range rows {
+			if cells[4] == "甲市分公司" {
+				assert.Contains(t, crows, code)
+			}
+		}
+		assert.Less(t, len(crows), len(rows))
+		assert.Contains(t, cp.Body, `<option value="甲市分公司" selected>甲市分公司</option>`)
+		all, _ := pageRows(adm.do(get, "/rankings?period=2026-Q3&level=county&city=nowhere", nil).Body)
+		assert.Equal(t, rows, all)
+		assert.NotContains(t, adm.do(get, "/rankings?period=2026-Q3&level=city", nil).Body, `name="city"`, "no city choice at city level")
+
 		// The menu: 排名 for its readers, 排名设置 for the admin.
 		home := adm.do(get, "/", nil).Body
 		assert.Contains(t, home, `href="/rankings"`)

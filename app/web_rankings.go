@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -19,8 +20,13 @@ import (
 // unless a picker was refused the ranking, its rows as shown and its chart.
 type rankingsPageData struct {
 	Period, Level string
-	Periods       []periodChoice
-	Levels        []string
+	// City shows only the county branches of one city company (by its name, as the
+	// rows carry it; their ranks stay the province's); Cities are the choices, in code
+	// order.
+	City    string
+	Cities  []string
+	Periods []periodChoice
+	Levels  []string
 	// Errors are the pickers' messages by field (period, level); Summary all of them.
 	Errors  map[string]string
 	Ranking *reports.Ranking
@@ -81,7 +87,7 @@ func recentPeriods(now time.Time, loc *time.Location) []periodChoice {
 // rankingsPage shows the ranking the API gives for the pickers; a refused picker is
 // shown beside the field on the page itself (400), not as the API's problem.
 func (s *server) rankingsPage(c *fiber.Ctx) error {
-	d := rankingsPageData{Period: strings.Clone(c.Query("period")), Level: strings.Clone(c.Query("level"))}
+	d := rankingsPageData{Period: strings.Clone(c.Query("period")), Level: strings.Clone(c.Query("level")), City: strings.Clone(c.Query("city"))}
 	p, level, err := s.rankingQuery(c)
 	var qe *badQueryError
 	if errors.As(err, &qe) {
@@ -107,6 +113,10 @@ func (s *server) rankingsPage(c *fiber.Ctx) error {
 		inScope[u.ID] = true
 	}
 	all := !slices.ContainsFunc(r.Items, func(it reports.Item) bool { return !inScope[it.UnitID] })
+	d.Cities = citiesOf(r.Items)
+	if level != reports.LevelCounty || !slices.Contains(d.Cities, d.City) {
+		d.City = ""
+	}
 	lang := language(c)
 	for _, it := range r.Items {
 		row := s.rankingRowOf(lang, it, r.Period)
@@ -116,6 +126,9 @@ func (s *server) rankingsPage(c *fiber.Ctx) error {
 			row.Mine = true
 			d.Mine = append(d.Mine, row)
 		}
+		if d.City != "" && it.CityName != d.City {
+			continue
+		}
 		if it.Rank == nil {
 			d.Unranked = append(d.Unranked, row)
 		} else {
@@ -124,6 +137,20 @@ func (s *server) rankingsPage(c *fiber.Ctx) error {
 	}
 	d.Chart = chartOf(d.Ranked)
 	return s.renderRankings(c, fiber.StatusOK, d)
+}
+
+// citiesOf are the city companies of county lines, in the order of their first
+// county's code (a county's code begins with its city's).
+func citiesOf(items []reports.Item) []string {
+	first := map[string]string{}
+	for _, it := range items {
+		if f, ok := first[it.CityName]; it.CityName != "" && (!ok || it.UnitCode < f) {
+			first[it.CityName] = it.UnitCode
+		}
+	}
+	out := slices.Collect(maps.Keys(first))
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(first[a], first[b]) })
+	return out
 }
 
 // pickerErrors are the messages of refused pickers or form fields, by field.
