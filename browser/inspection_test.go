@@ -80,9 +80,19 @@ func TestInspectionOnAPhone(t *testing.T) {
 		assert.Equal(t, 1, insp.count(itemSel(failed)+` .photos a.waiting img`), "the waiting photo is shown again after the reload")
 		assert.Contains(t, insp.text("#sync-state"), "1")
 		assert.Empty(t, photosOf(t, db, inspection), "nothing reached the server yet")
+		// Meanwhile the session ended (12 h in a hall): the upload is refused with 401 and
+		// the photo keeps waiting; logged in again, the inspector finds it on the item,
+		// and it goes out.
+		require.NoError(t, db.Exec("DELETE FROM sessions").Error)
 		insp.block()
 		insp.setOffline(true)
 		insp.setOffline(false)
+		insp.waitState(failed, "failed")
+		assert.Equal(t, 1, insp.count(itemSel(failed)+` .photos a.waiting img`), "a refused session does not drop the photo")
+		assert.Empty(t, photosOf(t, db, inspection))
+		insp.problems() // the 401
+		insp.login("inspector")
+		insp.visit("/inspections/" + inspection)
 		insp.run(chromedp.WaitVisible(chromedp.CSS(itemSel(failed) + ` .photos a:not(.waiting) img`)))
 		assert.Zero(t, insp.count(itemSel(failed)+` .photos a.waiting`), "the sent photo no longer waits")
 		insp.problems() // the uploads refused while offline and blocked

@@ -107,7 +107,7 @@ func (s *Service) onboardingDueDays(ctx context.Context) (int, error) {
 	return p.DueDays, nil
 }
 
-// snapshot scores every city company and county branch of units (every org unit, by
+// snapshotOf scores every city company and county branch of units (every org unit, by
 // code) on the facts of w.
 func snapshotOf(w Window, set Settings, units []models.OrgUnit, facts *unitFacts) *snapshot {
 	sn := &snapshot{w: w, set: set, handbook: facts.handbook, units: units, byID: make(map[uint]models.OrgUnit, len(units)), items: map[uint]*Item{}}

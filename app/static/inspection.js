@@ -361,8 +361,12 @@
     if (w.preview) { URL.revokeObjectURL(w.preview.href); w.preview.remove(); }
     return w.id === null ? Promise.resolve() : idb("readwrite", function (st) { return st.delete(w.id); });
   }
-  // sendWaiting sends the item's waiting photos, oldest first, until the network fails
-  // again. A photo the server refuses leaves the queue with the reason shown.
+  // retryable are the answers after which a waiting photo keeps waiting: no network, a
+  // session that ended (log in again, in another tab, and it goes out), a server busy or
+  // failing. Any other refusal (the wrong kind of file, too large, an inspection no
+  // longer open) would come again: the photo leaves the queue with the reason shown.
+  function retryable(status) { return status === 0 || status === 401 || status === 403 || status === 408 || status === 429 || status >= 500; }
+  // sendWaiting sends the item's waiting photos, oldest first, until one cannot go.
   function sendWaiting(sec) {
     var list = photosWaiting[sec.dataset.key];
     if (!list || !list.length || sec.dataset.uploading || navigator.onLine === false) { return Promise.resolve(); }
@@ -370,6 +374,7 @@
     state(sec, "saving");
     return post(sec, w.blob, w.name).then(function (r) {
       if (r.status === 0) { state(sec, "pending", w.id === null ? t.tPhotoWaitingPage : t.tPhotoWaiting); return; }
+      if (retryable(r.status)) { state(sec, "failed", t.tUploadFailed + (r.data ? " · " + message(r.data) : "")); return; }
       return unpark(sec, w).then(function () {
         if (r.status === 201 && r.data) { uploaded(sec, r.data); return sendWaiting(sec); }
         state(sec, "failed", t.tUploadFailed + (r.data ? " · " + message(r.data) : ""));
