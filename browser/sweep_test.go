@@ -197,6 +197,11 @@ func (tb *tab) check(path, route string) []string {
 			// On a desktop a table is laid out as one: no style meant for phones leaks in.
 			broken := get(tb, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main table")).filter(t => getComputedStyle(t).display !== "table").map(t => t.className + ": " + getComputedStyle(t).display)`))
 			assert.Empty(tb.t, broken, "%s at %s px: tables not laid out as tables", where, vp.Name)
+		} else {
+			// On a phone a card's value stays one piece beside its label, however many
+			// pieces it is made of (text and a badge, a link and a note).
+			split := get(tb, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("main table.stacked td")).filter(td => getComputedStyle(td).display === "flex" && td.childNodes.length > 1).length`))
+			assert.Zero(tb.t, split, "%s at %s px: card values split into pieces", where, vp.Name)
 		}
 		for _, v := range tb.axe() {
 			tb.t.Errorf("%s at %s px: axe %s", where, vp.Name, v)

@@ -29,6 +29,14 @@
         Array.prototype.forEach.call(tr.cells, function (td) {
           if (labels[col] && !td.hasAttribute("data-label")) { td.setAttribute("data-label", labels[col]); }
           col += td.colSpan || 1;
+          // A value of several pieces (text and a badge, a link and a note) is kept as
+          // one beside its label, so a piece is never squeezed into a column of its own.
+          if (td.childNodes.length > 1) {
+            var v = document.createElement("span");
+            v.className = "value";
+            while (td.firstChild) { v.appendChild(td.firstChild); }
+            td.appendChild(v);
+          }
         });
       });
     });
