@@ -139,6 +139,9 @@ func (s *Service) Explain(ctx context.Context, scope models.Scope, p Period, uni
 	if err != nil {
 		return nil, err
 	}
+	if q.DueDays, err = s.onboardingDueDays(ctx); err != nil {
+		return nil, err
+	}
 	err = models.EachStaffRow(ctx, s.DB, f, q, func(rows []models.StaffRow) error {
 		for _, r := range rows {
 			ex.Staff = append(ex.Staff, ExplainStaff{ID: r.ID, JobNumber: r.JobNumber, Name: r.Name, UnitName: r.UnitName, Position: r.Position,
@@ -173,7 +176,8 @@ func (s *Service) Explain(ctx context.Context, scope models.Scope, p Period, uni
 }
 
 // staffRowsQuery is what the staff rows need of w: the handbook current at its cut-off,
-// the courses each position must have completed, the onboarding plan's days.
+// the courses each position must have completed (the caller adds the onboarding
+// plan's days where it needs them).
 func (s *Service) staffRowsQuery(ctx context.Context, w Window) (models.StaffRowsQuery, error) {
 	q := models.StaffRowsQuery{Courses: map[string][]uint{}}
 	var err error
@@ -191,8 +195,7 @@ func (s *Service) staffRowsQuery(ctx context.Context, w Window) (models.StaffRow
 			}
 		}
 	}
-	q.DueDays, err = s.onboardingDueDays(ctx)
-	return q, err
+	return q, nil
 }
 
 func isFrontline(position string) bool {

@@ -31,8 +31,9 @@ func (f *unitFacts) of(id uint) *Tally {
 
 // gather runs the ranking's aggregate queries for w: each is grouped by org unit in SQL,
 // so what comes back is a few rows per unit, whatever the number of facts. The staff
-// tallies, asked for several windows at once, are added by addStaff.
-func (s *Service) gather(ctx context.Context, w Window) (*unitFacts, error) {
+// tallies, asked for several windows at once, are added by addStaff. dueDays is the
+// onboarding plan's days from hire to due date, read once for all windows.
+func (s *Service) gather(ctx context.Context, w Window, dueDays int) (*unitFacts, error) {
 	db, sp := s.DB, w.span()
 	f := &unitFacts{byUnit: map[uint]*Tally{}}
 
@@ -66,10 +67,6 @@ func (s *Service) gather(ctx context.Context, w Window) (*unitFacts, error) {
 	for _, r := range certs {
 		t := f.of(r.OrgUnitID)
 		t.Frontline, t.Certified = r.Frontline, r.Certified
-	}
-	dueDays, err := s.onboardingDueDays(ctx)
-	if err != nil {
-		return nil, err
 	}
 	hires, err := models.OnboardingByUnit(ctx, db, sp, dueDays)
 	if err != nil {

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"quality/models"
@@ -253,10 +253,11 @@ func (s *Service) pair(ctx context.Context, p Period) (cur, prev *snapshot, err 
 }
 
 // lastSnapshots are the snapshots of p and the n-1 periods of its kind before it, newest
-// first, under one reading of the settings and the org tree. Their queries run side by
-// side, as many at once as Go has processors: the staff tallies of every window (one
-// query, the longest) beside each window's grouped queries. Each is read-only; at
-// province scale the four of the workbook took 1.9 s one after another on SQLite.
+// first, under one reading of the settings, the org tree and the onboarding plan. Their
+// queries run side by side, as many at once as Go has processors: the staff tallies of
+// every window (one query, the longest) beside each window's grouped queries; the first
+// error cancels the rest. Each is read-only; at province scale the four of the workbook
+// took 1.9 s one after another on SQLite.
 func (s *Service) lastSnapshots(ctx context.Context, p Period, n int) ([]*snapshot, error) {
 	now := s.Now()
 	set, err := s.LoadSettings(ctx)
@@ -274,29 +275,20 @@ func (s *Service) lastSnapshots(ctx context.Context, p Period, n int) ([]*snapsh
 	if err != nil {
 		return nil, err
 	}
+	dueDays, err := s.onboardingDueDays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The staff query goes first: with the limit, Go starts the tasks in order.
 	var staff []staffTallies
 	facts := make([]*unitFacts, n)
-	errs := make([]error, n+1)
-	tasks := []func() error{func() (err error) { staff, err = s.gatherStaff(ctx, windows); return err }}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(1, runtime.GOMAXPROCS(0)))
+	g.Go(func() (err error) { staff, err = s.gatherStaff(gctx, windows); return err })
 	for i, w := range windows {
-		tasks = append(tasks, func() (err error) { facts[i], err = s.gather(ctx, w); return err })
+		g.Go(func() (err error) { facts[i], err = s.gather(gctx, w, dueDays); return err })
 	}
-	// Workers take the tasks in order, so the longest one starts first.
-	next := make(chan int, len(tasks))
-	for i := range tasks {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(len(tasks), max(1, runtime.GOMAXPROCS(0))) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = tasks[i]()
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	sns := make([]*snapshot, n)
