@@ -77,10 +77,11 @@ func securityHeaders(c *fiber.Ctx) error {
 }
 
 // setSecurityHeaders is securityHeaders without the chain, also for responses made
-// before any middleware ran.
+// before any middleware ran. Images may be blob: URLs: the previews the inspection
+// page's script makes of photos waiting in the browser.
 func setSecurityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")

@@ -78,6 +78,9 @@ func TestInspectionOnAPhone(t *testing.T) {
 		insp.visit("/inspections/" + inspection)
 		insp.waitState(failed, "pending")
 		assert.Equal(t, 1, insp.count(itemSel(failed)+` .photos a.waiting img`), "the waiting photo is shown again after the reload")
+		get(insp, chromedp.Poll[bool](`document.querySelector('`+itemSel(failed)+` .photos a.waiting img').complete`))
+		assert.Positive(t, get(insp, chromedp.Evaluate[int](`document.querySelector('`+itemSel(failed)+` .photos a.waiting img').naturalWidth`)),
+			"its preview is drawn (the page's policy lets blob: images in)")
 		assert.Contains(t, insp.text("#sync-state"), "1")
 		assert.Empty(t, photosOf(t, db, inspection), "nothing reached the server yet")
 		// Meanwhile the session ended (12 h in a hall): the upload is refused with 401 and
