@@ -99,10 +99,13 @@ func TestInspectionOnAPhone(t *testing.T) {
 		insp.run(chromedp.WaitVisible(chromedp.CSS(itemSel(failed) + ` .photos a:not(.waiting) img`)))
 		assert.Zero(t, insp.count(itemSel(failed)+` .photos a.waiting`), "the sent photo no longer waits")
 		insp.problems() // the uploads refused while offline and blocked
+		// A second photo, chosen with the network there, goes straight out.
+		insp.run(chromedp.SetUploadFiles(chromedp.CSS(`input[name="items[`+failed+`][photo]"]`), []string{photo}))
+		get(insp, chromedp.Poll[bool](`document.querySelectorAll('`+itemSel(failed)+` .photos a:not(.waiting) img').length === 2`))
 		insp.waitAllSaved()
 		assert.Equal(t, "18", insp.text("#answered"), "已答 counts every answer")
 		assert.EqualValues(t, 18, answeredItems(t, db, inspection), "every tapped answer is stored, the two sent after the network came back too")
-		assert.Equal(t, [][2]int{{1600, 1200}}, photosOf(t, db, inspection), "the photo is stored, resized in the browser to a long edge of 1,600 px")
+		assert.Equal(t, [][2]int{{1600, 1200}, {1600, 1200}}, photosOf(t, db, inspection), "both photos are stored, resized in the browser to a long edge of 1,600 px")
 		insp.noProblems("answering by tapping")
 		insp.shot("inspection-filled")
 

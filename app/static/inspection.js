@@ -5,9 +5,10 @@
 // once the server has acknowledged it, so a dropped network, a closed tab or a reload
 // loses nothing: pending answers are sent in order when the network is back. A stale
 // rev (409) shows the saved answer beside the inspector's and lets them choose. Photos
-// are resized in the browser (long edge 1,600 px, JPEG) and uploaded with a progress bar;
-// one that cannot go out for want of a network waits in IndexedDB, shown as 待同步, so
-// a reload or a closed tab keeps it too, and goes out when the network is back.
+// are resized in the browser (long edge 1,600 px, JPEG), kept in IndexedDB until the
+// server has them and uploaded from there with a progress bar: one that cannot go out
+// (no network, an ended session) waits, shown as 待同步, through a reload or a closed
+// tab, and goes out when it can.
 (function () {
   "use strict";
   var form = document.getElementById("fill");
@@ -290,21 +291,15 @@
     thumbnail(sec, "/api/v1/photos/" + data.id, t.tPhoto + " #" + data.id);
     state(sec, "saved");
   }
-  // upload sends the photo chosen in the item's file input, resized; without a network
-  // it is parked to wait for one.
+  function refused(sec, r) { state(sec, "failed", t.tUploadFailed + (r.data ? " · " + message(r.data) : "")); }
+  // upload parks the photo chosen in the item's file input, resized, then sends what
+  // waits: a photo takes one path whether the network is there or not.
   function upload(sec) {
     var input = field(sec, "photo"), file = input && input.files && input.files[0];
-    if (!file || sec.dataset.uploading) { return Promise.resolve(); }
+    if (!file) { return Promise.resolve(); }
     return resize(file).then(function (blob) {
-      var name = blob === file ? file.name : "photo.jpg";
-      if (navigator.onLine === false) { return park(sec, input, blob, name); }
-      return post(sec, blob, name).then(function (r) {
-        if (r.status === 0) { return park(sec, input, blob, name); }
-        if (r.status === 201 && r.data) { input.value = ""; uploaded(sec, r.data); return; }
-        // The file stays chosen: 上传 tries again.
-        state(sec, "failed", t.tUploadFailed + (r.data ? " · " + message(r.data) : ""));
-      });
-    });
+      return park(sec, input, blob, blob === file ? file.name : "photo.jpg");
+    }).then(function () { return sendWaiting(sec); });
   }
 
   // Waiting photos: kept in IndexedDB under the inspection and item, so that they outlive
@@ -337,12 +332,16 @@
   function waitingCount() {
     return Object.keys(photosWaiting).reduce(function (n, key) { return n + photosWaiting[key].length; }, 0);
   }
-  function showWaiting(sec, w) {
+  function waiting(sec, w) { state(sec, "pending", w.id === null ? t.tPhotoWaitingPage : t.tPhotoWaiting); }
+  // queueWaiting adds w to the item's waiting photos, shown dimmed on the item.
+  function queueWaiting(sec, w) {
+    var key = sec.dataset.key;
+    (photosWaiting[key] = photosWaiting[key] || []).push(w);
     if (window.URL && URL.createObjectURL) {
       w.preview = thumbnail(sec, URL.createObjectURL(w.blob), t.tPhoto + " · " + t.tPending);
       w.preview.classList.add("waiting");
     }
-    state(sec, "pending", w.id === null ? t.tPhotoWaitingPage : t.tPhotoWaiting);
+    waiting(sec, w);
   }
   function park(sec, input, blob, name) {
     var key = sec.dataset.key, w = { blob: blob, name: name, id: null };
@@ -350,8 +349,7 @@
     // Queued once stored, so that a send cannot start before the row it must delete.
     return idb("readwrite", function (st) { return st.add({ inspection: id, item: key, blob: blob, name: name }); }).then(function (k) {
       w.id = k === undefined ? null : k;
-      (photosWaiting[key] = photosWaiting[key] || []).push(w);
-      showWaiting(sec, w);
+      queueWaiting(sec, w);
     });
   }
   function unpark(sec, w) {
@@ -373,11 +371,11 @@
     var w = list[0];
     state(sec, "saving");
     return post(sec, w.blob, w.name).then(function (r) {
-      if (r.status === 0) { state(sec, "pending", w.id === null ? t.tPhotoWaitingPage : t.tPhotoWaiting); return; }
-      if (retryable(r.status)) { state(sec, "failed", t.tUploadFailed + (r.data ? " · " + message(r.data) : "")); return; }
+      if (r.status === 0) { waiting(sec, w); return; }
+      if (retryable(r.status)) { refused(sec, r); return; }
       return unpark(sec, w).then(function () {
         if (r.status === 201 && r.data) { uploaded(sec, r.data); return sendWaiting(sec); }
-        state(sec, "failed", t.tUploadFailed + (r.data ? " · " + message(r.data) : ""));
+        refused(sec, r);
       });
     });
   }
@@ -387,9 +385,7 @@
       (rows || []).forEach(function (row) {
         var sec = section(row.item);
         if (!sec) { return; }
-        var w = { blob: row.blob, name: row.name, id: row.id };
-        (photosWaiting[row.item] = photosWaiting[row.item] || []).push(w);
-        showWaiting(sec, w);
+        queueWaiting(sec, { blob: row.blob, name: row.name, id: row.id });
       });
     });
   }
