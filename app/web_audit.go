@@ -181,17 +181,22 @@ func (s *server) auditRows(lang string, events []models.AuditEvent, units map[ui
 // unitFields are the audited fields that hold an org unit's id, shown by its name.
 var unitFields = map[string]bool{"org_unit_id": true, "parent_id": true, "notified_unit_id": true}
 
-// unitText is the unit whose id v is, by name; a value that names no unit (none, or
-// one since deleted) is shown as it is stored.
+// unitText is the unit whose id v is, by name (see unitName); a value that is no id is
+// shown as it is stored.
 func unitText(v string, units map[uint]string) string {
 	id, err := strconv.ParseUint(v, 10, 64)
 	if err != nil {
 		return v
 	}
-	if name, ok := units[uint(id)]; ok {
+	return unitName(uint(id), units)
+}
+
+// unitName is unit id by name, or #id for one no longer in the tree.
+func unitName(id uint, units map[uint]string) string {
+	if name, ok := units[id]; ok {
 		return name
 	}
-	return v
+	return fmt.Sprintf("#%d", id)
 }
 
 // statusLabels are, per record kind, the catalogue prefix its statuses are shown with
@@ -272,11 +277,7 @@ func (s *server) grantsText(lang, raw string, units map[uint]string) string {
 	}
 	parts := make([]string, len(gs))
 	for i, g := range gs {
-		unit, ok := units[g.OrgUnitID]
-		if !ok {
-			unit = fmt.Sprintf("#%d", g.OrgUnitID)
-		}
-		parts[i] = s.msgs.label(lang, "role.", g.Role) + " · " + unit
+		parts[i] = s.msgs.label(lang, "role.", g.Role) + " · " + unitName(g.OrgUnitID, units)
 	}
 	return strings.Join(parts, s.msgs.T(lang, "adminweb.list_sep", nil))
 }
